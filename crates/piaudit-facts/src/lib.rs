@@ -1,0 +1,251 @@
+//! `AppFacts`: everything piaudit knows about one app, as one JSON-able model.
+//!
+//! This is the seam between extraction and judgement: decoders fill it, rules read it (as
+//! JSON, through CEL), reporters print it. It owns no logic beyond small helpers; it must not
+//! know about byte formats or about law.
+//!
+//! The field names are a contract other tools read (`piaudit inspect` prints this struct):
+//! rename nothing, only add.
+
+use serde::{Deserialize, Serialize};
+
+/// The facts of one app (one APK, or one split bundle merged into one app).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct AppFacts {
+    /// The input file this was read from.
+    pub input: InputFile,
+    /// What kind of container the input was: `apk`, `apks`, `xapk`, `apkm`, `split-dir`, `dex`, `jar`.
+    pub container: String,
+    pub package: Option<String>,
+    pub version_code: Option<i64>,
+    pub version_name: Option<String>,
+    /// `<uses-sdk android:minSdkVersion>` as declared (null when absent).
+    pub min_sdk: Option<u32>,
+    /// `<uses-sdk android:targetSdkVersion>` as declared (null when absent).
+    pub target_sdk: Option<u32>,
+    /// The target SDK Android applies: declared, else min_sdk, else 1.
+    pub target_sdk_effective: u32,
+    /// The application label, resolved through resources.arsc (default config, then zh-CN).
+    pub label: Option<String>,
+    /// The first launchable activity (MAIN + LAUNCHER), fully qualified, as Android picks it.
+    pub launch_activity: Option<String>,
+    /// `<application android:name>`, fully qualified: the Application subclass, if any.
+    pub application_class: Option<String>,
+    /// The app type (one of the 39 of the 2021 provisions) given by the user, never guessed.
+    pub category: Option<String>,
+    pub permissions: Vec<Permission>,
+    /// `<permission>` elements: permissions this app defines.
+    pub declared_permissions: Vec<DeclaredPermission>,
+    pub components: Vec<Component>,
+    /// `<meta-data>` under `<application>` (SDK keys such as UMENG_APPKEY live here).
+    pub meta_data: Vec<MetaData>,
+    pub uses_features: Vec<String>,
+    pub flags: Flags,
+    pub dex: DexSummary,
+    pub native_libs: Vec<NativeLib>,
+    pub signers: Vec<Signer>,
+    /// Tamper indicators the container and resource parsers recovered from.
+    pub anomalies: Vec<Anomaly>,
+    /// Counts over the string resources (the strings themselves are in `strings` when asked for).
+    pub resources: ResourceSummary,
+    /// Every string resource in every configuration. Large; printed by `inspect --strings`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub strings: Vec<StringResource>,
+    /// http(s) URLs found in DEX string pools, string resources and assets (deduplicated).
+    pub urls: Vec<String>,
+    /// Files in the archive that may hold a privacy policy, with their text facts.
+    pub policies: Vec<serde_json::Value>,
+    /// Packers / hardeners (加固) detected: class-based evidence is then incomplete.
+    pub packers: Vec<serde_json::Value>,
+    /// Third-party SDKs detected.
+    pub sdks: Vec<serde_json::Value>,
+    /// References to sensitive APIs, with their callers and attribution.
+    pub api_refs: Vec<serde_json::Value>,
+    /// Dangerous permissions requested from the start-up path (launcher activity / Application).
+    pub startup_permission_requests: Vec<serde_json::Value>,
+    /// What could not be decoded, stage by stage. Partial facts are still reported.
+    pub problems: Vec<Problem>,
+}
+
+/// The input file, pinned by hash.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// A `<uses-permission>` (or `-sdk-23` / `-sdk-m`) element.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Permission {
+    pub name: String,
+    pub max_sdk: Option<u32>,
+    /// The element it was declared with: `uses-permission`, `uses-permission-sdk-23`, ...
+    pub element: String,
+    /// Filled from the permission table: `normal`, `dangerous`, `signature`, ... (null: unknown).
+    pub protection: Option<String>,
+    /// Filled from the permission table: the PI type the permission gives access to.
+    pub pi_type: Option<String>,
+    /// Filled from the permission table: dangerous (runtime) permission.
+    pub dangerous: bool,
+    /// Filled from the permission table: gives access to personal information.
+    pub sensitive: bool,
+    /// Filled from the permission table: singled out by regulators as almost never necessary
+    /// (SMS, call log, QUERY_ALL_PACKAGES, ...).
+    pub high_risk: bool,
+    /// Filled when the app type is known: `justified`, `on_demand` or `not_necessary` for that
+    /// type's basic function (2021 provisions, as interpreted in rules/data/app-types.toml).
+    pub necessity: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct DeclaredPermission {
+    pub name: String,
+    pub protection_level: Option<String>,
+}
+
+/// An activity, activity-alias, service, receiver or provider.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Component {
+    /// `activity`, `activity-alias`, `service`, `receiver` or `provider`.
+    pub kind: String,
+    /// Fully qualified class name.
+    pub name: String,
+    /// `android:exported` as declared: true, false, or null when absent.
+    pub exported: Option<bool>,
+    /// What Android applies when `exported` is absent (intent filters, or providers before API 17).
+    pub exported_effective: bool,
+    /// `android:permission` guarding the component, if any.
+    pub permission: Option<String>,
+    /// Number of `<intent-filter>` children.
+    pub intent_filters: u32,
+    /// Intent-filter actions, sorted and deduplicated.
+    pub actions: Vec<String>,
+    /// For an activity-alias: the target activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Whether this is a launcher entry (MAIN + LAUNCHER).
+    pub launcher: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct MetaData {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// `<application>` flags, as declared (null when absent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Flags {
+    pub debuggable: Option<bool>,
+    pub allow_backup: Option<bool>,
+    pub uses_cleartext_traffic: Option<bool>,
+    /// `android:networkSecurityConfig`, resolved to the file path (`res/xml/....xml`).
+    pub network_security_config: Option<String>,
+    /// Cleartext permitted by the network security config's base-config (null: no config, or silent).
+    pub nsc_cleartext_permitted: Option<bool>,
+}
+
+/// The DEX code of the app.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct DexSummary {
+    /// Every DEX read, in load order (`classes.dex`, `classes2.dex`, ..., then nested ones as
+    /// `inner.jar!/classes.dex`).
+    pub files: Vec<String>,
+    /// Sum of class definitions over all DEX files.
+    pub class_count: u64,
+    /// Sum of method references over all DEX files.
+    pub method_ref_count: u64,
+    /// Number of invoke call sites scanned.
+    pub call_site_count: u64,
+}
+
+/// A native library under `lib/<abi>/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct NativeLib {
+    pub abi: String,
+    /// File name, e.g. `libjiagu.so`.
+    pub name: String,
+    pub size: u64,
+    pub soname: Option<String>,
+    pub needed: Vec<String>,
+    pub exported_symbols: u64,
+    /// Why it could not be parsed as ELF, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One signer certificate from one signature scheme.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Signer {
+    /// `v1`, `v2`, `v3`, `v3.1`, ...
+    pub scheme: String,
+    pub cert_sha256: String,
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: String,
+    pub not_after: String,
+}
+
+/// A tamper indicator or structural defect the parsers recovered from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Anomaly {
+    /// Which layer saw it: `zip`, `manifest`, `resources`, `dex`, `signature`.
+    pub source: String,
+    /// Short machine-readable kind.
+    pub kind: String,
+    /// Human-readable detail.
+    pub detail: String,
+    /// `low`, `medium` or `high`.
+    pub severity: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ResourceSummary {
+    pub string_count: u64,
+    /// Locales that have string resources (`default`, `zh-rCN`, `en`, ...), sorted.
+    pub locales: Vec<String>,
+}
+
+/// A string resource in one configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct StringResource {
+    /// `app_name` (the key, without `string/`).
+    pub name: String,
+    /// `default`, `zh-rCN`, `en`, ...
+    pub locale: String,
+    pub value: String,
+}
+
+/// Something that could not be decoded. The rest of the facts are still good.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Problem {
+    /// `container`, `manifest`, `resources`, `dex`, `native`, `signature`, `policy`, ...
+    pub stage: String,
+    pub message: String,
+}
+
+impl AppFacts {
+    /// Records a problem at a stage.
+    pub fn problem(&mut self, stage: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            stage: stage.to_owned(),
+            message: message.into(),
+        });
+    }
+}
