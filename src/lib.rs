@@ -1,10 +1,18 @@
 //! piaudit: audits Android apps for personal-information compliance under Chinese law.
 //!
 //! The library is split by job, and data flows one way:
-//! `apk` (container) → decoders (`manifest`, `resources`, `piaudit_dex`, `native`) →
-//! [`facts::AppFacts`] → `rules` → findings → `report`.
+//! [`apk`] (container: zip entries with caps, split bundles, signers, tamper anomalies) →
+//! decoders ([`manifest`], [`resources`], [`code`] over `piaudit-dex`, [`native`]) →
+//! [`facts::AppFacts`] → rules → findings → reports.
 //! Decoders know nothing about law; rules know nothing about byte formats.
+//! [`analyze`] wires the extraction stages for one input.
+
+pub mod analyze;
+pub mod apk;
+pub mod code;
+pub mod manifest;
+pub mod native;
+pub mod resources;
 
 pub use piaudit_facts as facts;
-
 pub use piaudit_facts::AppFacts;

@@ -1,0 +1,483 @@
+//! The extraction pipeline for one input: bytes → [`AppFacts`].
+//!
+//! Owns the order of the stages and the rule that a failing stage records a problem and the
+//! others go on. Each stage's knowledge lives in its own module (`apk`, `manifest`,
+//! `resources`, `code`, `native`, `discovery`); this module only wires them. It must not
+//! judge anything (that is the rules' job).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::apk::{self, Budget, Layout, Limits, SharedBytes, ZipIndex};
+use crate::facts::{Anomaly, AppFacts, InputFile};
+use crate::resources::Resources;
+use crate::{code, manifest, native};
+
+/// What the caller decides about one extraction.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Caps on inflating entries.
+    pub limits: Limits,
+    /// Largest input file read, in bytes.
+    pub max_input: u64,
+    /// Keep every string resource in `AppFacts.strings` (large; `inspect --strings`).
+    pub keep_strings: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: Limits::default(),
+            max_input: 4 << 30,
+            keep_strings: false,
+        }
+    }
+}
+
+/// What extraction needs that is built once and shared by every app of a scan: the
+/// sensitive-API index and the SDK catalogue's class matcher.
+pub struct Context {
+    pub apis: code::ApiIndex,
+    pub owners: Box<dyn code::ClassOwner + Send + Sync>,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            apis: code::ApiIndex::default(),
+            owners: Box::new(code::NoOwners),
+        }
+    }
+}
+
+/// An input piaudit cannot read as an app at all. Anything less is a `problem` in the facts.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("file is {size} bytes, over the limit of {limit}")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("empty file")]
+    Empty,
+    #[error("not an APK: {0}")]
+    NotApk(String),
+    #[error("not an APK: {0}")]
+    Container(apk::ContainerError),
+}
+
+impl From<apk::ContainerError> for InputError {
+    fn from(e: apk::ContainerError) -> Self {
+        InputError::Container(e)
+    }
+}
+
+/// Everything decoded from one app, beyond the facts: the manifest tree for `inspect --xml`,
+/// the bundled files that may hold a policy, for evidence.
+pub struct Extraction {
+    pub facts: AppFacts,
+    /// The decoded manifest as XML text, when it decoded.
+    pub manifest_xml: Option<String>,
+    /// What the code scan found, for the SDK and API stages.
+    pub code: code::CodeFacts,
+}
+
+/// Reads and analyses one input path: an APK, a split bundle, a directory of splits, or a
+/// bare DEX / JAR.
+pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extraction, InputError> {
+    let shown = path.display().to_string();
+    if path.is_dir() {
+        return analyze_split_dir(path, ctx, opts);
+    }
+    let bytes = read_capped(path, opts.max_input)?;
+    analyze_bytes(&shown, bytes, ctx, opts)
+}
+
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let size = std::fs::metadata(path)?.len();
+    if size > limit {
+        return Err(InputError::TooLarge { size, limit });
+    }
+    let bytes = std::fs::read(path)?;
+    if bytes.is_empty() {
+        return Err(InputError::Empty);
+    }
+    Ok(bytes)
+}
+
+fn input_file(path: &str, bytes: &[u8]) -> InputFile {
+    InputFile {
+        path: path.to_owned(),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        size: bytes.len() as u64,
+    }
+}
+
+/// Analyses in-memory bytes named `path` (for reports only).
+pub fn analyze_bytes(
+    path: &str,
+    bytes: Vec<u8>,
+    ctx: &Context,
+    opts: &Options,
+) -> Result<Extraction, InputError> {
+    let mut facts = AppFacts {
+        input: input_file(path, &bytes),
+        ..AppFacts::default()
+    };
+    if piaudit_dex::is_dex(&bytes) {
+        facts.container = "dex".to_owned();
+        let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
+        let file = Path::new(path)
+            .file_name()
+            .map_or(path.into(), |f| f.to_string_lossy());
+        code.add_dex(&file, &bytes, &mut facts);
+        code.finish(&mut facts);
+        return Ok(Extraction {
+            facts,
+            manifest_xml: None,
+            code: code.facts,
+        });
+    }
+    if !apk::zip::looks_like_zip(&bytes) && bytes.len() < 22 {
+        return Err(InputError::NotApk(
+            "too short to be a zip archive".to_owned(),
+        ));
+    }
+    let shared = SharedBytes(Arc::new(bytes));
+    let index = ZipIndex::parse(&shared.0, &opts.limits).map_err(apk::ContainerError::from)?;
+    let mut budget = Budget::new(opts.limits);
+
+    let mut split_probe = |name: &str| -> Option<bool> {
+        let entry = index.entry(name)?;
+        let mut b = Budget::new(opts.limits);
+        let (inner, _) = index.read(entry, &mut b).ok()?;
+        let inner_index = ZipIndex::parse(&inner, &opts.limits).ok()?;
+        let m = inner_index.entry(apk::MANIFEST)?;
+        let (mbytes, _) = inner_index.read(m, &mut b).ok()?;
+        let axml = manifest::parse_axml(&mbytes, None).ok()?;
+        Some(axml.root.attr("split").is_some())
+    };
+    let layout = apk::layout(&index, &mut split_probe)?;
+    match layout {
+        Layout::Apk => {
+            let has_manifest = index.entry(apk::MANIFEST).is_some();
+            facts.container = if has_manifest { "apk" } else { "jar" }.to_owned();
+            let forensics = apk::forensics::examine(shared.clone(), None);
+            absorb_forensics(&mut facts, forensics);
+            let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
+            let xml = analyze_apk(&index, &mut budget, opts, &mut facts, &mut code, None);
+            code.finish(&mut facts);
+            finish(&mut facts);
+            Ok(Extraction {
+                facts,
+                manifest_xml: xml,
+                code: code.facts,
+            })
+        }
+        Layout::Bundle { kind, base, splits } => {
+            facts.container = kind.to_owned();
+            let mut inner = Vec::new();
+            for name in std::iter::once(&base).chain(splits.iter()) {
+                let Some(entry) = index.entry(name) else {
+                    continue;
+                };
+                match index.read(entry, &mut budget) {
+                    Ok((bytes, _)) => inner.push((name.clone(), bytes)),
+                    Err(e) => facts.problem("container", format!("{name}: {e}")),
+                }
+            }
+            let (xml, code) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
+            finish(&mut facts);
+            Ok(Extraction {
+                facts,
+                manifest_xml: xml,
+                code,
+            })
+        }
+    }
+}
+
+/// A directory of split APKs (`base.apk`, `split_*.apk`, `config.*.apk`) is one app.
+fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extraction, InputError> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("apk")))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(InputError::NotApk(
+            "directory holds no .apk files".to_owned(),
+        ));
+    }
+    let mut inner = Vec::new();
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    for p in &names {
+        let bytes = read_capped(p, opts.max_input)?;
+        hasher.update(&bytes);
+        size += bytes.len() as u64;
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        inner.push((name, bytes));
+    }
+    // Base first: the one whose manifest has no `split` attribute (base.apk by convention).
+    inner.sort_by_key(|(name, bytes)| (!is_base_apk(bytes, opts), name != "base.apk"));
+    let mut facts = AppFacts {
+        input: InputFile {
+            path: dir.display().to_string(),
+            // The hash of a directory is over its APKs' bytes in file-name order.
+            sha256: hex::encode(hasher.finalize()),
+            size,
+        },
+        container: "split-dir".to_owned(),
+        ..AppFacts::default()
+    };
+    let mut budget = Budget::new(opts.limits);
+    let (xml, code) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
+    finish(&mut facts);
+    Ok(Extraction {
+        facts,
+        manifest_xml: xml,
+        code,
+    })
+}
+
+fn is_base_apk(bytes: &[u8], opts: &Options) -> bool {
+    let Ok(index) = ZipIndex::parse(bytes, &opts.limits) else {
+        return false;
+    };
+    let mut b = Budget::new(opts.limits);
+    index
+        .entry(apk::MANIFEST)
+        .and_then(|m| index.read(m, &mut b).ok())
+        .and_then(|(m, _)| manifest::parse_axml(&m, None).ok())
+        .is_some_and(|axml| axml.root.attr("split").is_none())
+}
+
+/// The base APK first, then its splits: the base gives the manifest, every APK gives code,
+/// native libraries, strings and files.
+fn analyze_splits(
+    inner: Vec<(String, Vec<u8>)>,
+    budget: &mut Budget,
+    ctx: &Context,
+    opts: &Options,
+    facts: &mut AppFacts,
+) -> (Option<String>, code::CodeFacts) {
+    let mut xml = None;
+    let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
+    for (i, (name, bytes)) in inner.into_iter().enumerate() {
+        let shared = SharedBytes(Arc::new(bytes));
+        let index = match ZipIndex::parse(&shared.0, &opts.limits) {
+            Ok(ix) => ix,
+            Err(e) => {
+                facts.problem("container", format!("{name}: {e}"));
+                continue;
+            }
+        };
+        if i == 0 {
+            absorb_forensics(facts, apk::forensics::examine(shared.clone(), Some(&name)));
+            xml = analyze_apk(&index, budget, opts, facts, &mut code, None);
+        } else {
+            analyze_apk(&index, budget, opts, facts, &mut code, Some(&name));
+        }
+    }
+    code.finish(facts);
+    (xml, code.facts)
+}
+
+fn absorb_forensics(facts: &mut AppFacts, f: apk::forensics::Forensics) {
+    facts.signers.extend(f.signers);
+    facts.anomalies.extend(f.anomalies);
+    for p in f.problems {
+        facts.problem("signature", p);
+    }
+}
+
+/// One APK's entries. `split` is None for the base (which owns the manifest), or the split's
+/// name. Returns the decoded manifest XML of the base.
+fn analyze_apk(
+    index: &ZipIndex<'_>,
+    budget: &mut Budget,
+    opts: &Options,
+    facts: &mut AppFacts,
+    code: &mut code::CodeScan<'_>,
+    split: Option<&str>,
+) -> Option<String> {
+    let at = |entry: &str| match split {
+        Some(s) => format!("{s}!{entry}"),
+        None => entry.to_owned(),
+    };
+    let read =
+        |name: &str, budget: &mut Budget, facts: &mut AppFacts, stage: &str| -> Option<Vec<u8>> {
+            let entry = index.entry(name)?;
+            match index.read(entry, budget) {
+                Ok((bytes, _)) => Some(bytes),
+                Err(e) => {
+                    facts.problem(stage, e.to_string());
+                    None
+                }
+            }
+        };
+
+    // Resources first: the manifest's references resolve through them.
+    let resources = read(apk::RESOURCE_TABLE, budget, facts, "resources").and_then(|bytes| {
+        match Resources::parse(&bytes) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                facts.problem("resources", e);
+                facts.anomalies.push(Anomaly {
+                    source: "resources".to_owned(),
+                    kind: "resources-unreadable".to_owned(),
+                    detail: at(apk::RESOURCE_TABLE),
+                    severity: "high".to_owned(),
+                });
+                None
+            }
+        }
+    });
+    if let Some(res) = &resources {
+        for (kind, detail) in res.anomalies() {
+            facts.anomalies.push(Anomaly {
+                source: "resources".to_owned(),
+                kind,
+                detail: format!("{}: {detail}", at(apk::RESOURCE_TABLE)),
+                severity: "medium".to_owned(),
+            });
+        }
+        let strings = res.strings();
+        facts.resources.string_count += strings.len() as u64;
+        for s in &strings {
+            if !facts.resources.locales.contains(&s.locale) {
+                facts.resources.locales.push(s.locale.clone());
+            }
+        }
+        facts.resources.locales.sort();
+        facts.strings.extend(strings);
+    }
+
+    let mut xml = None;
+    if split.is_none() {
+        if let Some(bytes) = read(apk::MANIFEST, budget, facts, "manifest") {
+            match manifest::parse_axml(&bytes, resources.as_ref()) {
+                Ok(axml) => {
+                    for a in axml.anomalies() {
+                        facts.anomalies.push(Anomaly {
+                            source: "manifest".to_owned(),
+                            kind: crate::resources::anomaly_kind(&format!("{a:?}")),
+                            detail: a.to_string(),
+                            severity: "medium".to_owned(),
+                        });
+                    }
+                    manifest::fill_facts(&axml.root, resources.as_ref(), facts);
+                    xml = Some(manifest::to_xml(&axml.root));
+                }
+                Err(e) => facts.problem("manifest", format!("AndroidManifest.xml: {e}")),
+            }
+        } else if index.entry(apk::MANIFEST).is_none() {
+            facts.problem("manifest", "no AndroidManifest.xml");
+        }
+        if let Some(path) = facts.flags.network_security_config.clone() {
+            if index.entry(&path).is_some() {
+                let nsc = read(&path, budget, facts, "manifest")
+                    .and_then(|b| manifest::parse_axml(&b, resources.as_ref()).ok());
+                facts.flags.nsc_cleartext_permitted =
+                    nsc.and_then(|x| manifest::nsc_cleartext_permitted(&x.root));
+            }
+        }
+    }
+
+    // Code: classes*.dex in load order, then code nested in assets.
+    let mut dex_names: Vec<&str> = index
+        .entries()
+        .iter()
+        .map(|e| e.name.as_str())
+        .filter(|n| apk::is_primary_dex(n))
+        .collect();
+    dex_names.sort_by_key(|n| apk::dex_order(n));
+    if split.is_none() {
+        code.set_startup(startup_classes(facts));
+    }
+    for name in dex_names {
+        if let Some(bytes) = read(name, budget, facts, "dex") {
+            code.add_dex(&at(name), &bytes, facts);
+        }
+    }
+    let nested: Vec<&str> = index
+        .entries()
+        .iter()
+        .map(|e| e.name.as_str())
+        .filter(|n| apk::is_nested_code(n))
+        .collect();
+    for name in nested {
+        let Some(bytes) = read(name, budget, facts, "dex") else {
+            continue;
+        };
+        if piaudit_dex::is_dex(&bytes) {
+            code.add_dex(&at(name), &bytes, facts);
+        } else if apk::zip::looks_like_zip(&bytes) {
+            match ZipIndex::parse(&bytes, &opts.limits) {
+                Ok(inner) => {
+                    for e in inner
+                        .entries()
+                        .iter()
+                        .filter(|e| apk::is_primary_dex(&e.name))
+                    {
+                        match inner.read(e, budget) {
+                            Ok((dex, _)) => {
+                                code.add_dex(&format!("{}!{}", at(name), e.name), &dex, facts)
+                            }
+                            Err(err) => {
+                                facts.problem("dex", format!("{}!{}: {err}", at(name), e.name))
+                            }
+                        }
+                    }
+                }
+                Err(e) => facts.problem("dex", format!("{}: {e}", at(name))),
+            }
+        }
+    }
+
+    // Native libraries.
+    for entry in index.entries() {
+        let Some((abi, file)) = native::lib_path(&entry.name) else {
+            continue;
+        };
+        let lib = match index.stored_slice(entry) {
+            Ok(Some(slice)) => native::describe(abi, file, entry.uncompressed_size, Ok(slice)),
+            _ => match index.read(entry, budget) {
+                Ok((bytes, _)) => native::describe(abi, file, entry.uncompressed_size, Ok(&bytes)),
+                Err(e) => native::describe(abi, file, entry.uncompressed_size, Err(e.to_string())),
+            },
+        };
+        facts.native_libs.push(lib);
+    }
+    xml
+}
+
+/// The classes whose start-up code runs before the user does anything.
+fn startup_classes(facts: &AppFacts) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    if let Some(app) = &facts.application_class {
+        out.push((app.clone(), "application"));
+    }
+    if let Some(launcher) = facts.components.iter().find(|c| c.launcher) {
+        // An activity-alias launches its target activity.
+        let class = launcher
+            .target
+            .clone()
+            .unwrap_or_else(|| launcher.name.clone());
+        out.push((class, "launcher-activity"));
+    }
+    out
+}
+
+/// Final tidying once every APK of the app is in.
+fn finish(facts: &mut AppFacts) {
+    if facts.target_sdk_effective == 0 {
+        facts.target_sdk_effective = facts.target_sdk.or(facts.min_sdk).unwrap_or(1);
+    }
+}

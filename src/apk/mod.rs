@@ -1,0 +1,187 @@
+//! The container layer: APK files and split bundles, read the way Android reads them.
+//!
+//! Owns: reading entries with caps ([`zip`]), telling a plain APK from a split bundle
+//! (`.apks`, `.xapk`, `.apkm`) and finding its base, and the forensic view of the archive
+//! (tamper anomalies and signer certificates, through `apk-info`: [`forensics`]).
+//! It must not decode what is inside the entries (manifest, resources, DEX): the decoders do.
+
+pub mod forensics;
+pub mod zip;
+
+use std::sync::Arc;
+
+pub use zip::{Budget, Entry, Limits, ZipError, ZipIndex};
+
+/// The manifest's path inside an APK.
+pub const MANIFEST: &str = "AndroidManifest.xml";
+/// The resource table's path inside an APK.
+pub const RESOURCE_TABLE: &str = "resources.arsc";
+
+/// Input bytes shared between our reader and `apk-info`'s (which wants an owned `Read + Seek`).
+#[derive(Clone, Debug)]
+pub struct SharedBytes(pub Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// How the APKs of one app are laid out in a zip archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// A plain APK: the archive itself has `AndroidManifest.xml`.
+    Apk,
+    /// A bundle of split APKs: `base` and `splits` are entry names inside the archive.
+    Bundle {
+        /// `xapk`, `apkm` or `apks`.
+        kind: &'static str,
+        base: String,
+        splits: Vec<String>,
+    },
+}
+
+/// Why an input is not an app piaudit can read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ContainerError {
+    #[error(transparent)]
+    Zip(#[from] ZipError),
+    #[error("no AndroidManifest.xml and no base APK in the archive")]
+    NoManifest,
+    #[error("an app bundle (.aab) is not an installable APK: build APKs from it with bundletool")]
+    AppBundle,
+}
+
+/// Decides whether an archive is an APK or a bundle of splits, and which entry is the base.
+///
+/// `is_split(name)` tells whether the APK entry `name` is a split (its manifest has `split=`);
+/// the caller decodes manifests, this module does not.
+pub fn layout(
+    index: &ZipIndex<'_>,
+    is_split: &mut dyn FnMut(&str) -> Option<bool>,
+) -> Result<Layout, ContainerError> {
+    // An archive with its own manifest is an APK; one with code but no manifest (a JAR, a
+    // stripped APK) is read for its code alone.
+    if index.entry(MANIFEST).is_some() || index.entries().iter().any(|e| is_primary_dex(&e.name)) {
+        return Ok(Layout::Apk);
+    }
+    if index.entry("BundleConfig.pb").is_some()
+        && index.entry("base/manifest/AndroidManifest.xml").is_some()
+    {
+        return Err(ContainerError::AppBundle);
+    }
+    let apks: Vec<&str> = index
+        .entries()
+        .iter()
+        .map(|e| e.name.as_str())
+        .filter(|n| n.len() > 4 && n[n.len() - 4..].eq_ignore_ascii_case(".apk"))
+        // bundletool's standalone and universal APKs are alternatives, not splits
+        .filter(|n| !n.starts_with("standalones/") && !n.starts_with("universal"))
+        .collect();
+    if apks.is_empty() {
+        return Err(ContainerError::NoManifest);
+    }
+    let kind = if index.entry("manifest.json").is_some() {
+        "xapk"
+    } else if index.entry("toc.pb").is_some() {
+        "apks"
+    } else {
+        "apkm"
+    };
+    let named = xapk_base_name(index)
+        .into_iter()
+        .chain(["base.apk".to_owned(), "splits/base-master.apk".to_owned()])
+        .find(|n| apks.contains(&n.as_str()));
+    let base = match named {
+        Some(n) => n,
+        None => apks
+            .iter()
+            .find(|n| is_split(n) == Some(false))
+            .map(|n| (*n).to_owned())
+            .ok_or(ContainerError::NoManifest)?,
+    };
+    let splits = apks
+        .iter()
+        .filter(|n| **n != base)
+        .map(|n| (*n).to_owned())
+        .collect();
+    Ok(Layout::Bundle { kind, base, splits })
+}
+
+/// The base APK named by an XAPK's `manifest.json` (`split_apks[id=base].file`, else
+/// `<package_name>.apk`).
+fn xapk_base_name(index: &ZipIndex<'_>) -> Option<String> {
+    let entry = index.entry("manifest.json")?;
+    if entry.uncompressed_size > 1 << 20 {
+        return None;
+    }
+    let mut budget = Budget::new(Limits::default());
+    let (bytes, _) = index.read(entry, &mut budget).ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let from_splits = json
+        .get("split_apks")
+        .and_then(|s| s.as_array())
+        .and_then(|splits| {
+            splits
+                .iter()
+                .find(|s| s.get("id").and_then(|i| i.as_str()) == Some("base"))
+        })
+        .and_then(|s| s.get("file"))
+        .and_then(|f| f.as_str())
+        .map(str::to_owned);
+    from_splits.or_else(|| {
+        json.get("package_name")
+            .and_then(|p| p.as_str())
+            .map(|p| format!("{p}.apk"))
+    })
+}
+
+/// Whether an entry name is a top-level DEX file Android loads (`classes.dex`, `classesN.dex`).
+pub fn is_primary_dex(name: &str) -> bool {
+    name.strip_prefix("classes")
+        .and_then(|rest| rest.strip_suffix(".dex"))
+        .is_some_and(|mid| {
+            mid.is_empty() || (mid.bytes().all(|b| b.is_ascii_digit()) && mid != "1")
+        })
+}
+
+/// The load order of `classesN.dex` (classes.dex = 1).
+pub fn dex_order(name: &str) -> u32 {
+    name.strip_prefix("classes")
+        .and_then(|rest| rest.strip_suffix(".dex"))
+        .map(|mid| {
+            if mid.is_empty() {
+                1
+            } else {
+                mid.parse().unwrap_or(u32::MAX)
+            }
+        })
+        .unwrap_or(u32::MAX)
+}
+
+/// Whether an entry may carry code loaded at run time (plugin frameworks, packers):
+/// DEX, JAR or APK files under `assets/` or `res/raw/`.
+pub fn is_nested_code(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.starts_with("assets/") || lower.starts_with("res/raw/"))
+        && [".dex", ".jar", ".apk", ".zip"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dex_names_follow_android_rules() {
+        assert!(is_primary_dex("classes.dex"));
+        assert!(is_primary_dex("classes2.dex"));
+        assert!(is_primary_dex("classes17.dex"));
+        assert!(!is_primary_dex("classes1.dex"));
+        assert!(!is_primary_dex("assets/classes.dex"));
+        assert!(!is_primary_dex("classesX.dex"));
+        assert_eq!(dex_order("classes.dex"), 1);
+        assert_eq!(dex_order("classes10.dex"), 10);
+    }
+}
