@@ -32,8 +32,36 @@ pub fn parse_axml(bytes: &[u8], resources: Option<&Resources>) -> Result<AXML, S
     if bytes.is_empty() {
         return Err("empty file".to_owned());
     }
-    let mut input = bytes;
+    let patched = with_resource_map(bytes);
+    let mut input = patched.as_deref().unwrap_or(bytes);
     AXML::new(&mut input, resources.map(Resources::arsc)).map_err(|e| e.to_string())
+}
+
+/// Chunk type of the XML resource map (`RES_XML_RESOURCE_MAP_TYPE`).
+const RESOURCE_MAP_TYPE: u16 = 0x0180;
+
+/// `apk-info-axml` 1.1.0 takes whatever chunk follows the string pool as the resource map.
+/// Binary XML without `android:` attributes (many `res/xml` files, such as network security
+/// configs) has none, so its first element would be swallowed. Our patch: insert an empty
+/// resource map where one is missing (aapt's own layout), and fix the document size. Returns
+/// None when the bytes need no patch or are too broken to patch (the parser then reports).
+fn with_resource_map(bytes: &[u8]) -> Option<Vec<u8>> {
+    let u16_at = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let pool_size = usize::try_from(u32_at(12)?).ok()?;
+    let next = 8usize.checked_add(pool_size)?;
+    let next_type = u16_at(next)?;
+    if next_type == RESOURCE_MAP_TYPE {
+        return None;
+    }
+    let total = u32_at(4)?.checked_add(8)?;
+    let mut out = Vec::with_capacity(bytes.len() + 8);
+    out.extend_from_slice(&bytes[..4]);
+    out.extend_from_slice(&total.to_le_bytes());
+    out.extend_from_slice(&bytes[8..next]);
+    out.extend_from_slice(&[0x80, 0x01, 0x08, 0x00, 0x08, 0x00, 0x00, 0x00]);
+    out.extend_from_slice(&bytes[next..]);
+    Some(out)
 }
 
 /// A manifest attribute value, with references resolved.
@@ -53,11 +81,7 @@ impl Values<'_> {
     }
 
     fn bool(&self, raw: Option<&str>) -> Option<bool> {
-        match self.text(raw?).as_str() {
-            "true" | "1" | "-1" | "0xffffffff" => Some(true),
-            "false" | "0" | "0x0" | "0x00000000" => Some(false),
-            _ => None,
-        }
+        parse_bool(&self.text(raw?))
     }
 
     fn int(&self, raw: Option<&str>) -> Option<i64> {
@@ -67,6 +91,15 @@ impl Values<'_> {
             Some(hex) => i64::from_str_radix(hex, 16).ok(),
             None => t.parse().ok(),
         }
+    }
+}
+
+/// A boolean as the decoder prints it (`true`, or the raw data of a boolean typed value).
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "true" | "1" | "-1" | "0xffffffff" => Some(true),
+        "false" | "0" | "0x0" | "0x00000000" => Some(false),
+        _ => None,
     }
 }
 
@@ -250,11 +283,7 @@ pub fn nsc_cleartext_permitted(root: &Element) -> Option<bool> {
     root.childrens()
         .find(|c| c.name() == "base-config")
         .and_then(|base| base.attr("cleartextTrafficPermitted"))
-        .and_then(|v| match v {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        })
+        .and_then(parse_bool)
 }
 
 /// Writes the decoded tree as indented XML text (with quick-xml).
