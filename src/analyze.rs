@@ -81,6 +81,8 @@ pub struct Extraction {
     pub manifest_xml: Option<String>,
     /// What the code scan found, for the SDK and API stages.
     pub code: code::CodeFacts,
+    /// Paths of every file in the app's APKs (SDK and packer signatures match asset paths).
+    pub files: Vec<String>,
 }
 
 /// Reads and analyses one input path: an APK, a split bundle, a directory of splits, or a
@@ -137,6 +139,7 @@ pub fn analyze_bytes(
             facts,
             manifest_xml: None,
             code: code.facts,
+            files: Vec::new(),
         });
     }
     if !apk::zip::looks_like_zip(&bytes) && bytes.len() < 22 {
@@ -173,6 +176,7 @@ pub fn analyze_bytes(
                 facts,
                 manifest_xml: xml,
                 code: code.facts,
+                files: index.entries().iter().map(|e| e.name.clone()).collect(),
             })
         }
         Layout::Bundle { kind, base, splits } => {
@@ -187,12 +191,13 @@ pub fn analyze_bytes(
                     Err(e) => facts.problem("container", format!("{name}: {e}")),
                 }
             }
-            let (xml, code) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
+            let (xml, code, files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
             finish(&mut facts);
             Ok(Extraction {
                 facts,
                 manifest_xml: xml,
                 code,
+                files,
             })
         }
     }
@@ -237,12 +242,13 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         ..AppFacts::default()
     };
     let mut budget = Budget::new(opts.limits);
-    let (xml, code) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
+    let (xml, code, files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
     finish(&mut facts);
     Ok(Extraction {
         facts,
         manifest_xml: xml,
         code,
+        files,
     })
 }
 
@@ -266,8 +272,9 @@ fn analyze_splits(
     ctx: &Context,
     opts: &Options,
     facts: &mut AppFacts,
-) -> (Option<String>, code::CodeFacts) {
+) -> (Option<String>, code::CodeFacts, Vec<String>) {
     let mut xml = None;
+    let mut files = Vec::new();
     let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
     for (i, (name, bytes)) in inner.into_iter().enumerate() {
         let shared = SharedBytes(Arc::new(bytes));
@@ -278,6 +285,7 @@ fn analyze_splits(
                 continue;
             }
         };
+        files.extend(index.entries().iter().map(|e| e.name.clone()));
         if i == 0 {
             absorb_forensics(facts, apk::forensics::examine(shared.clone(), Some(&name)));
             xml = analyze_apk(&index, budget, opts, facts, &mut code, None);
@@ -286,7 +294,7 @@ fn analyze_splits(
         }
     }
     code.finish(facts);
-    (xml, code.facts)
+    (xml, code.facts, files)
 }
 
 fn absorb_forensics(facts: &mut AppFacts, f: apk::forensics::Forensics) {

@@ -14,7 +14,6 @@ use crate::facts::{Anomaly, AppFacts};
 /// Caps on what one app's code contributes to the facts.
 const MAX_URLS: usize = 2_000;
 const MAX_CLASS_NAMES: usize = 2_000_000;
-const MAX_CALLERS_PER_API: usize = 10;
 
 /// The sensitive APIs to look for, indexed by declaring class for a cheap first test.
 #[derive(Debug, Default)]
@@ -114,8 +113,8 @@ pub struct CodeFacts {
     pub urls: BTreeSet<String>,
     /// (api id, caller class) → call-site count.
     pub api_uses: BTreeMap<(usize, String), u64>,
-    /// SDK indices whose code is invoked from code outside that SDK.
-    pub sdks_used: BTreeSet<usize>,
+    /// SDK index → (call sites from code outside that SDK, up to 5 example calling classes).
+    pub sdk_calls: BTreeMap<usize, (u64, BTreeSet<String>)>,
     pub startup_requests: Vec<StartupRequest>,
 }
 
@@ -262,12 +261,15 @@ impl<'c> CodeScan<'c> {
                     // SDK use: a call into an SDK's class from a class outside that SDK.
                     if let Ok(callee) = dex.method_ref(method_idx) {
                         if let Some(sdk) = owner_of_type(callee.class_idx, &mut type_owner) {
-                            if !self.facts.sdks_used.contains(&sdk) {
-                                let caller_owner = class_type
-                                    .get(method.class_def_idx as usize)
-                                    .and_then(|&t| owner_of_type(t, &mut type_owner));
-                                if caller_owner != Some(sdk) {
-                                    self.facts.sdks_used.insert(sdk);
+                            let caller_type = class_type.get(method.class_def_idx as usize).copied();
+                            let caller_owner = caller_type.and_then(|t| owner_of_type(t, &mut type_owner));
+                            if caller_owner != Some(sdk) {
+                                let (count, examples) = self.facts.sdk_calls.entry(sdk).or_default();
+                                *count += 1;
+                                if examples.len() < 5 {
+                                    if let Some(d) = caller_type.and_then(|t| dex.type_descriptor(t).ok()) {
+                                        examples.insert(descriptor_to_java(&d));
+                                    }
                                 }
                             }
                         }

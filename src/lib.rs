@@ -9,9 +9,12 @@
 
 pub mod analyze;
 pub mod apk;
+pub mod auditor;
+pub mod batch;
 pub mod code;
 pub mod manifest;
 pub mod native;
+pub mod report;
 pub mod resources;
 
 pub use piaudit_facts as facts;

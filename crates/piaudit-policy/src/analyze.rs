@@ -1,0 +1,685 @@
+//! Disclosure extraction: which PI types, SDKs, contact details and PIPL-17/MIIT elements a
+//! policy text states, each with short verbatim evidence.
+//!
+//! Owns the compiled matchers (one Aho-Corasick automaton over every phrase of the tables, the
+//! regexes of `[patterns]`) and the rules that turn raw matches into facts: ASCII word
+//! boundaries, parent PI types, "purpose near a PI mention", negated mentions, evidence caps.
+//! Built once per table set and shared across threads (`Analyzer` is `Send + Sync`). Must not
+//! decode bytes, classify documents or judge compliance: a missing element is a fact, not a
+//! verdict.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::tables::{
+    AnalysisConfig, ClassifyConfig, Extractor, Hints, NEAR_PI_TYPE, PolicyTables, SpannedStr, TablesError,
+    compile_regex,
+};
+use crate::text::{IndexedText, fold_phrase, normalise};
+
+/// Longest hit quoted in an excerpt, in characters.
+const MAX_EXCERPT_HIT_CHARS: usize = 80;
+/// Contact details kept per kind.
+const MAX_CONTACTS: usize = 20;
+
+/// Names under which one SDK may appear in a policy (supplied by the SDK catalogue).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SdkName {
+    /// Stable SDK identifier from the catalogue (e.g. `umeng`).
+    pub id: String,
+    /// Names and aliases (e.g. `友盟`, `Umeng`, `友盟+`).
+    pub names: Vec<String>,
+}
+
+/// A stretch of the normalised text ([`crate::normalise`]), in character offsets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// First character of the match.
+    pub start: usize,
+    /// One past the last character of the match.
+    pub end: usize,
+    /// The match with about 20 characters of context either side, verbatim; `…` marks cuts.
+    pub excerpt: String,
+}
+
+/// A PI type or SDK the text mentions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disclosed {
+    /// PI type slug or SDK id.
+    pub id: String,
+    /// Number of mentions found.
+    pub mentions: usize,
+    /// The first few mentions.
+    pub evidence: Vec<Span>,
+    /// A purpose phrase occurs near at least one mention (same sentence, within the window of
+    /// the purpose element).
+    pub purpose_stated: bool,
+    /// Every mention sits in a negated clause ("我们不会收集您的通讯录"). The policy still
+    /// addresses the type; rules may compare this with what the app does.
+    pub negated_only: bool,
+}
+
+/// Whether one element is present, with evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElementFact {
+    /// The element's conditions are met.
+    pub present: bool,
+    /// The first few qualifying matches (possibly some even when `present` is false, e.g. one
+    /// rights phrase where two distinct ones are required).
+    pub evidence: Vec<Span>,
+}
+
+/// Contact details found in the text (verbatim, deduplicated, first 20 each).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contacts {
+    /// E-mail addresses.
+    pub emails: Vec<String>,
+    /// Telephone numbers.
+    pub phones: Vec<String>,
+}
+
+/// What a policy text discloses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disclosures {
+    /// Characters in the normalised text that spans refer to.
+    pub chars: usize,
+    /// PI types mentioned, by slug.
+    pub pi_types: Vec<Disclosed>,
+    /// SDKs named, by catalogue id.
+    pub named_sdks: Vec<Disclosed>,
+    /// Every element of the tables, present or not.
+    pub elements: BTreeMap<String, ElementFact>,
+    /// Elements not present, sorted.
+    pub missing_elements: Vec<String>,
+    /// Contact details.
+    pub contacts: Contacts,
+    /// The text had more matches than the analysis limit; later parts were not examined.
+    pub hit_cap_reached: bool,
+}
+
+impl Disclosures {
+    /// Whether a PI type is mentioned.
+    pub fn mentions_pi_type(&self, id: &str) -> bool {
+        self.pi_types.iter().any(|d| d.id == id)
+    }
+
+    /// Whether an element is present.
+    pub fn has_element(&self, id: &str) -> bool {
+        self.elements.get(id).is_some_and(|e| e.present)
+    }
+
+    /// Number of elements present.
+    pub fn elements_present(&self) -> usize {
+        self.elements.values().filter(|e| e.present).count()
+    }
+}
+
+/// Who a phrase in the automaton belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Pi(usize),
+    ElementPhrase { element: usize, phrase: usize },
+    NearPhrase(usize),
+    Sdk(usize),
+    PrivacyTitle,
+    AgreementTitle,
+    Dialog,
+    Negation,
+    CoreTerm,
+}
+
+#[derive(Debug)]
+enum NearTarget {
+    PiType,
+    Pattern(String),
+    Phrases,
+}
+
+#[derive(Debug)]
+struct Near {
+    target: NearTarget,
+    within: usize,
+    same_sentence: bool,
+}
+
+#[derive(Debug)]
+struct ElementMatcher {
+    id: String,
+    regexes: Vec<Regex>,
+    extractors: Vec<Extractor>,
+    min_distinct: usize,
+    near: Option<Near>,
+}
+
+/// Compiled matchers for one table set; build once, analyse many texts.
+#[derive(Debug)]
+pub struct Analyzer {
+    automaton: AhoCorasick,
+    owners: Vec<Owner>,
+    pi_ids: Vec<String>,
+    pi_parents: Vec<Option<usize>>,
+    elements: Vec<ElementMatcher>,
+    purpose_element: usize,
+    sdk_ids: Vec<String>,
+    pattern_sets: BTreeMap<String, Vec<Regex>>,
+    pub(crate) config: AnalysisConfig,
+    pub(crate) classify: ClassifyConfig,
+    pub(crate) hints: Hints,
+}
+
+/// A match in character offsets of the normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Hit {
+    start: usize,
+    end: usize,
+}
+
+/// What distinguishes anchors for `min_distinct`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum AnchorKey {
+    Phrase(usize),
+    Regex(usize),
+    Email,
+    Phone,
+}
+
+/// Classification signals gathered in the same pass as the disclosures.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Signals {
+    pub chars: usize,
+    pub first_privacy_title: Option<usize>,
+    pub first_agreement_title: Option<usize>,
+    pub dialog_words: usize,
+    pub core_terms: usize,
+}
+
+/// Matches of one text, grouped by owner.
+#[derive(Default)]
+struct Matches {
+    pi: BTreeMap<usize, Vec<Hit>>,
+    element_phrases: BTreeMap<usize, Vec<(Hit, AnchorKey)>>,
+    near_phrases: BTreeMap<usize, Vec<Hit>>,
+    sdk: BTreeMap<usize, Vec<Hit>>,
+    negations: Vec<Hit>,
+    signals: Signals,
+    cap_reached: bool,
+}
+
+impl Analyzer {
+    /// Compiles the tables and the SDK names into matchers.
+    pub fn new(tables: &PolicyTables, sdk_names: Vec<SdkName>) -> Result<Analyzer, TablesError> {
+        let mut phrases: Vec<String> = Vec::new();
+        let mut owners: Vec<Owner> = Vec::new();
+        let mut add = |list: &mut dyn Iterator<Item = &str>, owner: Owner| {
+            for p in list {
+                let folded = fold_phrase(p);
+                if !folded.is_empty() {
+                    phrases.push(folded);
+                    owners.push(owner);
+                }
+            }
+        };
+
+        let pi_ids: Vec<String> = tables.pi_types.keys().cloned().collect();
+        let mut pi_parents = Vec::with_capacity(pi_ids.len());
+        for (i, def) in tables.pi_types.values().enumerate() {
+            add(&mut spanned(&def.synonyms).into_iter(), Owner::Pi(i));
+            pi_parents.push(def.parent.as_ref().and_then(|p| pi_ids.iter().position(|id| id == p)));
+        }
+
+        let mut elements = Vec::with_capacity(tables.elements.len());
+        let mut pattern_sets = BTreeMap::new();
+        for name in ["email", "phone", "url"] {
+            pattern_sets.insert(name.to_owned(), compile_set(tables, name)?);
+        }
+        for (e, (id, def)) in tables.elements.iter().enumerate() {
+            for (p, phrase) in def.phrases.iter().enumerate() {
+                add(&mut std::iter::once(phrase.get_ref().as_str()), Owner::ElementPhrase { element: e, phrase: p });
+            }
+            let regexes = def
+                .regexes
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    compile_regex(r.get_ref()).map_err(|err| TablesError::Invalid {
+                        key: format!("elements.{id}.regexes[{i}]"),
+                        line: None,
+                        message: err.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let near = match &def.near {
+                None => None,
+                Some(n) => {
+                    let n = n.get_ref();
+                    let target = match n.patterns.as_deref() {
+                        Some(NEAR_PI_TYPE) => NearTarget::PiType,
+                        Some(name) => {
+                            if !pattern_sets.contains_key(name) {
+                                let set = compile_set(tables, name)?;
+                                pattern_sets.insert(name.to_owned(), set);
+                            }
+                            NearTarget::Pattern(name.to_owned())
+                        }
+                        None => {
+                            add(&mut spanned(&n.phrases).into_iter(), Owner::NearPhrase(e));
+                            NearTarget::Phrases
+                        }
+                    };
+                    Some(Near {
+                        target,
+                        within: n.within,
+                        same_sentence: n.same_sentence,
+                    })
+                }
+            };
+            elements.push(ElementMatcher {
+                id: id.clone(),
+                regexes,
+                extractors: def.extractors.iter().map(|x| *x.get_ref()).collect(),
+                min_distinct: def.min_distinct,
+                near,
+            });
+        }
+        let purpose_element = elements
+            .iter()
+            .position(|e| e.id == tables.analysis.purpose_element)
+            .ok_or_else(|| TablesError::Invalid {
+                key: "analysis.purpose_element".to_owned(),
+                line: None,
+                message: "unknown element".to_owned(),
+            })?;
+
+        let mut sdk_ids = Vec::with_capacity(sdk_names.len());
+        for (i, sdk) in sdk_names.iter().enumerate() {
+            sdk_ids.push(sdk.id.clone());
+            add(&mut sdk.names.iter().map(String::as_str), Owner::Sdk(i));
+        }
+        add(&mut spanned(&tables.titles.privacy).into_iter(), Owner::PrivacyTitle);
+        add(&mut spanned(&tables.titles.agreement).into_iter(), Owner::AgreementTitle);
+        add(&mut spanned(&tables.dialog_words.words).into_iter(), Owner::Dialog);
+        add(&mut spanned(&tables.negation_cues.words).into_iter(), Owner::Negation);
+        add(&mut spanned(&tables.classify.core_terms).into_iter(), Owner::CoreTerm);
+
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&phrases)
+            .map_err(|e| TablesError::Invalid {
+                key: "phrases".to_owned(),
+                line: None,
+                message: format!("cannot build matcher: {e}"),
+            })?;
+        Ok(Analyzer {
+            automaton,
+            owners,
+            pi_ids,
+            pi_parents,
+            elements,
+            purpose_element,
+            sdk_ids,
+            pattern_sets,
+            config: tables.analysis.clone(),
+            classify: tables.classify.clone(),
+            hints: tables.hints.clone(),
+        })
+    }
+
+    /// Extracts what `text` discloses. Spans refer to `normalise(text)`.
+    pub fn analyze(&self, text: &str) -> Disclosures {
+        self.scan(text).0
+    }
+
+    /// The URL regexes of the tables.
+    pub(crate) fn url_regexes(&self) -> &[Regex] {
+        self.pattern_sets.get("url").map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Analysis plus classification signals, in one pass.
+    pub(crate) fn scan(&self, text: &str) -> (Disclosures, Signals) {
+        let normalised = normalise(text);
+        let idx = IndexedText::new(&normalised);
+        let mut m = self.collect_phrases(&idx);
+        let mut regex_hits: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
+        for (name, set) in &self.pattern_sets {
+            let check_digits = name == "phone";
+            regex_hits.insert(name.as_str(), self.regex_hits(&idx, set, check_digits, &mut m.cap_reached));
+        }
+
+        let purpose_anchors = self.element_anchor_hits(&m, self.purpose_element);
+        let purpose_near = self.elements.get(self.purpose_element).and_then(|e| e.near.as_ref());
+        let purpose_window = purpose_near.map_or(0, |n| n.within);
+        let purpose_same_sentence = purpose_near.is_none_or(|n| n.same_sentence);
+
+        let mut pi_hits: BTreeMap<usize, Vec<Hit>> = BTreeMap::new();
+        for (&pi, hits) in &m.pi {
+            pi_hits.entry(pi).or_default().extend(hits);
+            if let Some(parent) = self.pi_parents.get(pi).copied().flatten() {
+                pi_hits.entry(parent).or_default().extend(hits);
+            }
+        }
+        let disclosed = |hits: &mut Vec<Hit>, id: &str, negatable: bool| -> Disclosed {
+            hits.sort_unstable();
+            hits.dedup();
+            let purpose_stated = hits.iter().any(|h| {
+                near_any(&idx, *h, &purpose_anchors, purpose_window, purpose_same_sentence)
+            });
+            let negated_only = negatable
+                && hits
+                    .iter()
+                    .all(|h| is_negated(&idx, *h, &m.negations, self.config.negation_window_chars));
+            Disclosed {
+                id: id.to_owned(),
+                mentions: hits.len(),
+                evidence: self.spans(&idx, hits.iter().copied()),
+                purpose_stated,
+                negated_only,
+            }
+        };
+        let mut pi_types = Vec::with_capacity(pi_hits.len());
+        for (pi, mut hits) in pi_hits {
+            if let Some(id) = self.pi_ids.get(pi) {
+                pi_types.push(disclosed(&mut hits, id, true));
+            }
+        }
+        let mut named_sdks = Vec::with_capacity(m.sdk.len());
+        for (sdk, hits) in &m.sdk {
+            if let Some(id) = self.sdk_ids.get(*sdk) {
+                let mut hits = hits.clone();
+                named_sdks.push(disclosed(&mut hits, id, false));
+            }
+        }
+        // Several catalogue entries may share an id (aliases split across rows).
+        named_sdks.sort_by(|a, b| a.id.cmp(&b.id));
+        named_sdks.dedup_by(|b, a| {
+            if a.id == b.id {
+                a.mentions += b.mentions;
+                a.purpose_stated |= b.purpose_stated;
+                true
+            } else {
+                false
+            }
+        });
+
+        let all_pi: Vec<Hit> = {
+            let mut v: Vec<Hit> = m.pi.values().flatten().copied().collect();
+            v.sort_unstable();
+            v
+        };
+        let mut elements = BTreeMap::new();
+        let mut missing = Vec::new();
+        for (e, matcher) in self.elements.iter().enumerate() {
+            let fact = self.element_fact(&idx, &m, e, matcher, &regex_hits, &all_pi);
+            if !fact.present {
+                missing.push(matcher.id.clone());
+            }
+            elements.insert(matcher.id.clone(), fact);
+        }
+
+        let contacts = Contacts {
+            emails: distinct_texts(&idx, regex_hits.get("email")),
+            phones: distinct_texts(&idx, regex_hits.get("phone")),
+        };
+        m.signals.chars = idx.len();
+        let disclosures = Disclosures {
+            chars: idx.len(),
+            pi_types,
+            named_sdks,
+            elements,
+            missing_elements: missing,
+            contacts,
+            hit_cap_reached: m.cap_reached,
+        };
+        (disclosures, m.signals)
+    }
+
+    fn collect_phrases(&self, idx: &IndexedText) -> Matches {
+        let mut m = Matches::default();
+        let mut count = 0usize;
+        for found in self.automaton.find_overlapping_iter(idx.folded.as_str()) {
+            let hit = Hit {
+                start: idx.char_at(found.start()),
+                end: idx.char_at(found.end()),
+            };
+            if !idx.at_word_boundaries(hit.start, hit.end) {
+                continue;
+            }
+            count += 1;
+            if count > self.config.max_hits {
+                m.cap_reached = true;
+                break;
+            }
+            let Some(owner) = self.owners.get(found.pattern().as_usize()) else {
+                continue;
+            };
+            match *owner {
+                Owner::Pi(i) => m.pi.entry(i).or_default().push(hit),
+                Owner::ElementPhrase { element, phrase } => m
+                    .element_phrases
+                    .entry(element)
+                    .or_default()
+                    .push((hit, AnchorKey::Phrase(phrase))),
+                Owner::NearPhrase(e) => m.near_phrases.entry(e).or_default().push(hit),
+                Owner::Sdk(i) => m.sdk.entry(i).or_default().push(hit),
+                Owner::PrivacyTitle => keep_earliest(&mut m.signals.first_privacy_title, hit.start),
+                Owner::AgreementTitle => keep_earliest(&mut m.signals.first_agreement_title, hit.start),
+                Owner::Dialog => m.signals.dialog_words += 1,
+                Owner::Negation => m.negations.push(hit),
+                Owner::CoreTerm => m.signals.core_terms += 1,
+            }
+        }
+        for hits in m.near_phrases.values_mut() {
+            hits.sort_unstable();
+        }
+        m.negations.sort_unstable();
+        m
+    }
+
+    fn regex_hits(&self, idx: &IndexedText, set: &[Regex], whole_numbers: bool, cap: &mut bool) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for re in set {
+            for found in re.find_iter(&idx.folded) {
+                if hits.len() >= self.config.max_hits {
+                    *cap = true;
+                    break;
+                }
+                let hit = Hit {
+                    start: idx.char_at(found.start()),
+                    end: idx.char_at(found.end()),
+                };
+                if whole_numbers && !idx.at_word_boundaries(hit.start, hit.end) {
+                    continue;
+                }
+                hits.push(hit);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+
+    /// Phrase anchors of one element, sorted, without those inside a longer anchor.
+    fn element_anchors(&self, m: &Matches, element: usize) -> Vec<(Hit, AnchorKey)> {
+        let mut anchors = m.element_phrases.get(&element).cloned().unwrap_or_default();
+        anchors.sort_unstable_by(|(a, _), (b, _)| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut kept: Vec<(Hit, AnchorKey)> = Vec::with_capacity(anchors.len());
+        let mut reach = 0usize;
+        for (hit, key) in anchors {
+            if hit.end <= reach && !kept.is_empty() {
+                continue; // contained in an earlier, longer anchor
+            }
+            reach = reach.max(hit.end);
+            kept.push((hit, key));
+        }
+        kept
+    }
+
+    fn element_anchor_hits(&self, m: &Matches, element: usize) -> Vec<Hit> {
+        self.element_anchors(m, element).into_iter().map(|(h, _)| h).collect()
+    }
+
+    fn element_fact(
+        &self,
+        idx: &IndexedText,
+        m: &Matches,
+        e: usize,
+        matcher: &ElementMatcher,
+        regex_hits: &BTreeMap<&str, Vec<Hit>>,
+        all_pi: &[Hit],
+    ) -> ElementFact {
+        let mut anchors = self.element_anchors(m, e);
+        let mut cap = false;
+        for (i, re) in matcher.regexes.iter().enumerate() {
+            let hits = self.regex_hits(idx, std::slice::from_ref(re), false, &mut cap);
+            anchors.extend(hits.into_iter().map(|h| (h, AnchorKey::Regex(i))));
+        }
+        for x in &matcher.extractors {
+            let (name, key) = match x {
+                Extractor::Email => ("email", AnchorKey::Email),
+                Extractor::Phone => ("phone", AnchorKey::Phone),
+            };
+            if let Some(hits) = regex_hits.get(name) {
+                anchors.extend(hits.iter().map(|h| (*h, key)));
+            }
+        }
+        anchors.sort_unstable();
+
+        let qualifying: Vec<(Hit, AnchorKey)> = match &matcher.near {
+            None => anchors,
+            Some(near) => {
+                let targets: &[Hit] = match &near.target {
+                    NearTarget::PiType => all_pi,
+                    NearTarget::Pattern(name) => regex_hits.get(name.as_str()).map(Vec::as_slice).unwrap_or_default(),
+                    NearTarget::Phrases => m.near_phrases.get(&e).map(Vec::as_slice).unwrap_or_default(),
+                };
+                anchors
+                    .into_iter()
+                    .filter(|(h, _)| near_any(idx, *h, targets, near.within, near.same_sentence))
+                    .collect()
+            }
+        };
+        let distinct: BTreeSet<AnchorKey> = qualifying.iter().map(|(_, k)| *k).collect();
+        ElementFact {
+            present: !qualifying.is_empty() && distinct.len() >= matcher.min_distinct,
+            evidence: self.spans(idx, qualifying.iter().map(|(h, _)| *h)),
+        }
+    }
+
+    fn spans(&self, idx: &IndexedText, hits: impl Iterator<Item = Hit>) -> Vec<Span> {
+        hits.take(self.config.evidence_per_fact)
+            .map(|h| Span {
+                start: h.start,
+                end: h.end,
+                excerpt: idx.excerpt(h.start, h.end, self.config.excerpt_context_chars, MAX_EXCERPT_HIT_CHARS),
+            })
+            .collect()
+    }
+}
+
+/// Overlapping iteration reports matches by end position, so the earliest start is kept
+/// explicitly.
+fn keep_earliest(slot: &mut Option<usize>, start: usize) {
+    *slot = Some(slot.map_or(start, |s| s.min(start)));
+}
+
+fn spanned(list: &[SpannedStr]) -> Vec<&str> {
+    list.iter().map(|s| s.get_ref().as_str()).collect()
+}
+
+fn compile_set(tables: &PolicyTables, name: &str) -> Result<Vec<Regex>, TablesError> {
+    tables
+        .patterns
+        .get(name)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            compile_regex(r.get_ref()).map_err(|err| TablesError::Invalid {
+                key: format!("patterns.{name}[{i}]"),
+                line: None,
+                message: err.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Characters that end a sentence. A `.` only ends one when followed by a space (so dates,
+/// decimals, domains and "Co., Ltd." do not).
+fn is_sentence_break(idx: &IndexedText, i: usize) -> bool {
+    match idx.folded_char(i) {
+        Some('。' | '！' | '？' | '!' | '?' | ';' | '；') => true,
+        Some('.') => idx.folded_char(i + 1) == Some(' '),
+        _ => false,
+    }
+}
+
+fn sentence_break_in(idx: &IndexedText, from: usize, to: usize) -> bool {
+    (from..to).any(|i| is_sentence_break(idx, i))
+}
+
+/// Longest match a target list may hold; bounds the backwards search window.
+const MAX_TARGET_CHARS: usize = 200;
+
+/// Whether some target lies within `within` characters of `anchor` (and, if asked, in the same
+/// sentence). `targets` must be sorted by start.
+fn near_any(idx: &IndexedText, anchor: Hit, targets: &[Hit], within: usize, same_sentence: bool) -> bool {
+    let lowest_start = anchor.start.saturating_sub(within.saturating_add(MAX_TARGET_CHARS));
+    let highest_start = anchor.end.saturating_add(within);
+    let first = targets.partition_point(|t| t.start < lowest_start);
+    targets
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|t| t.start <= highest_start)
+        .any(|t| {
+            let (gap_from, gap_to) = if t.end <= anchor.start {
+                (t.end, anchor.start)
+            } else if t.start >= anchor.end {
+                (anchor.end, t.start)
+            } else {
+                return true;
+            };
+            gap_to - gap_from <= within && !(same_sentence && sentence_break_in(idx, gap_from, gap_to))
+        })
+}
+
+/// Clause delimiters for negation scope.
+fn is_clause_break(c: char) -> bool {
+    matches!(c, '，' | ',' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':')
+}
+
+/// Whether a negation cue precedes `hit` in the same clause, within `window` characters.
+fn is_negated(idx: &IndexedText, hit: Hit, negations: &[Hit], window: usize) -> bool {
+    let mut clause_start = hit.start.saturating_sub(window);
+    for i in (clause_start..hit.start).rev() {
+        if idx.chars.get(i).copied().is_some_and(is_clause_break) {
+            clause_start = i + 1;
+            break;
+        }
+    }
+    let first = negations.partition_point(|n| n.start < clause_start);
+    negations
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|n| n.start < hit.start)
+        .any(|n| n.end <= hit.start)
+}
+
+fn distinct_texts(idx: &IndexedText, hits: Option<&Vec<Hit>>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for h in hits.map(Vec::as_slice).unwrap_or_default() {
+        let text = idx.slice(h.start, h.end);
+        if seen.insert(text.clone()) {
+            out.push(text);
+            if out.len() >= MAX_CONTACTS {
+                break;
+            }
+        }
+    }
+    out
+}

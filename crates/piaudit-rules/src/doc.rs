@@ -1,0 +1,111 @@
+//! `rules show ID`: a rule's documentation as plain text in one language.
+//!
+//! Owns the layout only (what it checks, severity, legal basis with criterion titles and
+//! sources, why, example, fix, the conditions); it must not evaluate anything.
+
+use std::fmt::Write;
+
+use crate::rule::Rule;
+use crate::tables::Tables;
+use crate::{Lang, Localized};
+
+/// The documentation of `rule` in `lang`, criteria resolved through `tables`.
+pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
+    let heading = |zh: &'static str, en: &'static str| match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    };
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(out, "{} — {}", rule.id, rule.title.get(lang));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        heading("严重程度", "Severity"),
+        rule.severity.label(lang)
+    );
+    if rule.needs_category() {
+        let scope = if rule.applies_to.is_empty() {
+            heading(
+                "需要指定应用类型（--category）",
+                "needs the app type (--category)",
+            )
+            .to_owned()
+        } else {
+            format!(
+                "{}: {}",
+                heading("仅适用于应用类型", "only for app types"),
+                rule.applies_to.join(", ")
+            )
+        };
+        let _ = writeln!(out, "{}: {scope}", heading("适用范围", "Scope"));
+    }
+    let _ = writeln!(out, "\n{}", heading("检查内容", "What it checks"));
+    let _ = writeln!(out, "  {}", rule.message.get(lang));
+    let _ = writeln!(out, "\n{}", heading("依据", "Legal basis"));
+    for id in &rule.criteria {
+        match tables.criteria(id) {
+            Some(c) => {
+                let document = tables
+                    .document(&c.document)
+                    .map_or(c.document.as_str(), |d| d.title.get(lang));
+                let article = c
+                    .article
+                    .as_deref()
+                    .map_or(String::new(), |a| format!(" {a}"));
+                let _ = writeln!(out, "  {id}: {} — {document}{article}", c.title.get(lang));
+                if c.verification != "verified" {
+                    let _ = writeln!(
+                        out,
+                        "    ({})",
+                        verification_note(&c.verification).get(lang)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(out, "  {id}");
+            }
+        }
+    }
+    for (zh, en, text) in [
+        ("理由", "Why", &rule.why),
+        ("示例", "Example", &rule.example),
+        ("整改建议", "How to fix", &rule.fix),
+    ] {
+        let _ = writeln!(out, "\n{}", heading(zh, en));
+        let _ = writeln!(out, "  {}", text.get(lang));
+    }
+    let _ = writeln!(out, "\n{}", heading("判断条件（CEL）", "Condition (CEL)"));
+    if let Some(when) = &rule.when {
+        let _ = writeln!(out, "  when: {}", when.trim());
+    }
+    if let Some(evidence) = &rule.evidence {
+        let _ = writeln!(out, "  evidence: {}", evidence.trim());
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        heading(
+            "注：静态发现仅表明应用具备相应能力或存在遗漏，并不证明已实际收集数据。",
+            "Note: a static finding is evidence of capability or omission, not proof that data was collected."
+        )
+    );
+    let _ = write!(
+        out,
+        "{}: {}:{}",
+        heading("定义于", "Defined in"),
+        rule.file,
+        rule.line
+    );
+    out
+}
+
+fn verification_note(verification: &str) -> Localized {
+    match verification {
+        "project" => Localized::new("本项目的映射", "the project's own mapping"),
+        _ => Localized::new(
+            "条文内容未经核对，引用前请对照官方文本",
+            "wording not verified; check the official text before quoting",
+        ),
+    }
+}

@@ -1,0 +1,481 @@
+//! One rule file: parsing `[[rule]]` tables into compiled rules, with file:line diagnostics.
+//!
+//! Owns the rule-file schema (unknown fields are errors), the per-rule validation (severity,
+//! criteria and app-type ids against the tables, CEL that compiles and names only `app` and known
+//! functions, message templates) and the compilation of each CEL program, once. It reports every
+//! problem it finds in a file, not just the first; it must not evaluate rules.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use cel::Program;
+use cel::common::ast::{EntryExpr, Expr, IdedEntryExpr, IdedExpr};
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::check::Diagnostic;
+use crate::helpers;
+use crate::tables::{Tables, line_of};
+use crate::template::Template;
+use crate::{Localized, Severity};
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub criteria: Vec<String>,
+    pub severity: Severity,
+    pub title: Localized,
+    pub message: Localized,
+    pub fix: Localized,
+    pub why: Localized,
+    pub example: Localized,
+    /// App-type ids the rule judges; empty: every app.
+    pub applies_to: Vec<String>,
+    /// Skipped when the app type is unknown.
+    pub requires_category: bool,
+    /// The `when` CEL source.
+    pub when: Option<String>,
+    /// The `evidence` CEL source.
+    pub evidence: Option<String>,
+    /// The file the rule came from and the line of its table.
+    pub file: String,
+    pub line: usize,
+    pub(crate) compiled: Compiled,
+}
+
+impl Rule {
+    /// Whether the rule can only be judged with a known app type.
+    pub fn needs_category(&self) -> bool {
+        self.requires_category || !self.applies_to.is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub(crate) when: Option<Arc<Program>>,
+    pub(crate) evidence: Option<Arc<Program>>,
+    pub(crate) message_zh: Template,
+    pub(crate) message_en: Template,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    criteria: Spanned<Vec<Spanned<String>>>,
+    severity: Spanned<String>,
+    title: Localized,
+    message: Spanned<Localized>,
+    fix: Localized,
+    why: Localized,
+    example: Localized,
+    #[serde(default)]
+    applies_to: Vec<Spanned<String>>,
+    #[serde(default)]
+    requires_category: bool,
+    #[serde(default)]
+    when: Option<Spanned<String>>,
+    #[serde(default)]
+    evidence: Option<Spanned<String>>,
+}
+
+/// CEL functions a rule may call: the standard library's and piaudit's helpers.
+const CEL_FUNCTIONS: [&str; 57] = [
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "has",
+    "all",
+    "exists",
+    "exists_one",
+    "map",
+    "filter",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "bytes",
+    "type",
+    "dyn",
+    "duration",
+    "timestamp",
+    "max",
+    "min",
+    "getFullYear",
+    "getMonth",
+    "getDayOfMonth",
+    "getDayOfYear",
+    "getDayOfWeek",
+    "getDate",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
+    "getMilliseconds",
+    "hasValue",
+    "value",
+    "orValue",
+    "or",
+    "optional.of",
+    // extensions::strings
+    "charAt",
+    "indexOf",
+    "lastIndexOf",
+    "join",
+    "lowerAscii",
+    "upperAscii",
+    "trim",
+    "replace",
+    "split",
+    "substring",
+    "format",
+    "strings.quote",
+    "reverse",
+    // extensions::lists
+    "slice",
+    "flatten",
+    "distinct",
+    "sort",
+    "sortBy",
+    "lists.range",
+];
+
+/// The file's rules that are valid, and a diagnostic for every problem.
+pub(crate) fn parse_file(file: &str, text: &str, tables: &Tables) -> (Vec<Rule>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let diag = |line: usize, message: String| Diagnostic {
+        file: file.to_owned(),
+        line,
+        message,
+    };
+    let (document, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            let line = e.span().map_or(0, |s| line_of(text, s.start));
+            diagnostics.push(diag(line, format!("invalid TOML: {}", e.message())));
+        }
+        return (Vec::new(), diagnostics);
+    }
+    let mut rule_values: Vec<&Spanned<DeValue<'_>>> = Vec::new();
+    for (key, value) in document.get_ref().iter() {
+        let line = line_of(text, key.span().start);
+        match (key.get_ref().as_ref(), value.get_ref()) {
+            ("rule", DeValue::Array(items)) => rule_values.extend(items.iter()),
+            ("rule", _) => diagnostics.push(diag(
+                line,
+                "`rule` must be an array of tables ([[rule]])".to_owned(),
+            )),
+            (other, _) => diagnostics.push(diag(
+                line,
+                format!("unknown top-level key `{other}` (only [[rule]] tables)"),
+            )),
+        }
+    }
+    let mut rules = Vec::new();
+    for value in rule_values {
+        let rule_line = line_of(text, value.span().start);
+        match RawRule::deserialize(toml::de::ValueDeserializer::from(value.clone())) {
+            Ok(raw) => {
+                if let Some(rule) = validate(raw, file, text, rule_line, tables, &mut diagnostics) {
+                    rules.push(rule);
+                }
+            }
+            Err(e) => {
+                let line = e.span().map_or(rule_line, |s| line_of(text, s.start));
+                diagnostics.push(diag(line, e.message().to_owned()));
+            }
+        }
+    }
+    (rules, diagnostics)
+}
+
+fn validate(
+    raw: RawRule,
+    file: &str,
+    text: &str,
+    rule_line: usize,
+    tables: &Tables,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Rule> {
+    let before = diagnostics.len();
+    let mut report = |span_start: usize, message: String| {
+        diagnostics.push(Diagnostic {
+            file: file.to_owned(),
+            line: line_of(text, span_start),
+            message,
+        })
+    };
+    let id = raw.id.get_ref().clone();
+    if !valid_id(&id) {
+        report(
+            raw.id.span().start,
+            format!("rule id `{id}`: use upper-case letters, digits and '-'"),
+        );
+    }
+    let severity = Severity::parse(raw.severity.get_ref());
+    if severity.is_none() {
+        report(
+            raw.severity.span().start,
+            format!(
+                "rule {id}: unknown severity `{}` (info, low, medium, high, critical)",
+                raw.severity.get_ref()
+            ),
+        );
+    }
+    if raw.criteria.get_ref().is_empty() {
+        report(
+            raw.criteria.span().start,
+            format!("rule {id}: cites no criteria"),
+        );
+    }
+    for c in raw.criteria.get_ref() {
+        if tables.criteria(c.get_ref()).is_none() {
+            report(
+                c.span().start,
+                format!(
+                    "rule {id}: unknown criterion `{}` (see rules/data/criteria.toml)",
+                    c.get_ref()
+                ),
+            );
+        }
+    }
+    for t in &raw.applies_to {
+        if tables.app_type(t.get_ref()).is_none() {
+            report(
+                t.span().start,
+                format!(
+                    "rule {id}: unknown app type `{}` in applies_to",
+                    t.get_ref()
+                ),
+            );
+        }
+    }
+    let texts = [
+        ("title", &raw.title),
+        ("message", raw.message.get_ref()),
+        ("fix", &raw.fix),
+        ("why", &raw.why),
+        ("example", &raw.example),
+    ];
+    for (field, localized) in texts {
+        if localized.zh.trim().is_empty() || localized.en.trim().is_empty() {
+            report(
+                raw.id.span().start,
+                format!("rule {id}: `{field}` needs non-empty zh and en texts"),
+            );
+        }
+    }
+    let message_zh = Template::parse(&raw.message.get_ref().zh);
+    let message_en = Template::parse(&raw.message.get_ref().en);
+    for result in [&message_zh, &message_en] {
+        if let Err(e) = result {
+            report(raw.message.span().start, format!("rule {id}: {e}"));
+        }
+    }
+    if raw.when.is_none() && raw.evidence.is_none() {
+        report(
+            raw.id.span().start,
+            format!("rule {id}: needs `when`, `evidence` or both"),
+        );
+    }
+    let when = raw
+        .when
+        .as_ref()
+        .and_then(|w| compile(&id, "when", w, text, &mut report));
+    let evidence = raw
+        .evidence
+        .as_ref()
+        .and_then(|e| compile(&id, "evidence", e, text, &mut report));
+    if diagnostics.len() > before {
+        return None;
+    }
+    Some(Rule {
+        id,
+        criteria: raw
+            .criteria
+            .into_inner()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        severity: severity?,
+        title: raw.title,
+        message: raw.message.into_inner(),
+        fix: raw.fix,
+        why: raw.why,
+        example: raw.example,
+        applies_to: raw
+            .applies_to
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        requires_category: raw.requires_category,
+        when: raw.when.map(Spanned::into_inner),
+        evidence: raw.evidence.map(Spanned::into_inner),
+        file: file.to_owned(),
+        line: rule_line,
+        compiled: Compiled {
+            when,
+            evidence,
+            message_zh: message_zh.ok()?,
+            message_en: message_en.ok()?,
+        },
+    })
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && id.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+}
+
+/// Compiles one CEL field; on failure reports at the line of the CEL error inside the file.
+fn compile(
+    id: &str,
+    field: &str,
+    source: &Spanned<String>,
+    text: &str,
+    report: &mut impl FnMut(usize, String),
+) -> Option<Arc<Program>> {
+    let start = source.span().start;
+    let program = match cel_env().compile(source.get_ref()) {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in &errors.errors {
+                // The CEL position is (line, column), 1-based, within the string's content;
+                // a multi-line string's content starts on the line after its opening quotes.
+                let token = text.get(start..).unwrap_or_default();
+                let opening_newline = (token.starts_with("'''") || token.starts_with("\"\"\""))
+                    && token.get(3..).is_some_and(|t| t.starts_with('\n'));
+                let cel_line = usize::try_from(e.pos.0).unwrap_or(1).max(1);
+                let skip = cel_line - 1 + usize::from(opening_newline);
+                let offset = nth_line_start(text, start, skip);
+                report(
+                    offset,
+                    format!("rule {id}: `{field}` is not valid CEL: {}", e.msg),
+                );
+            }
+            return None;
+        }
+    };
+    let references = program.references();
+    let mut bound = HashSet::new();
+    comprehension_variables(program.expression(), &mut bound);
+    let mut unknown: Vec<&str> = references
+        .variables()
+        .into_iter()
+        .filter(|v| *v != "app" && !bound.contains(*v))
+        .collect();
+    unknown.sort_unstable();
+    for v in unknown {
+        report(
+            start,
+            format!("rule {id}: `{field}` uses unknown variable `{v}` (only `app`)"),
+        );
+    }
+    let known: HashSet<&str> = CEL_FUNCTIONS
+        .iter()
+        .chain(helpers::NAMES.iter())
+        .copied()
+        .collect();
+    let mut unknown: Vec<&str> = references
+        .functions()
+        .into_iter()
+        .filter(|f| !is_operator(f) && !known.contains(f))
+        .collect();
+    unknown.sort_unstable();
+    for f in unknown {
+        report(
+            start,
+            format!("rule {id}: `{field}` calls unknown function `{f}`"),
+        );
+    }
+    Some(Arc::new(program))
+}
+
+/// The variables macros bind (`p` in `app.permissions.exists(p, ...)`), anywhere in `expr`.
+fn comprehension_variables<'a>(expr: &'a IdedExpr, names: &mut HashSet<&'a str>) {
+    match &expr.expr {
+        Expr::Comprehension(c) => {
+            names.insert(c.iter_var.as_str());
+            if let Some(v) = &c.iter_var2 {
+                names.insert(v.as_str());
+            }
+            names.insert(c.accu_var.as_str());
+            for e in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                comprehension_variables(e, names);
+            }
+        }
+        Expr::Call(call) => {
+            if let Some(target) = &call.target {
+                comprehension_variables(target, names);
+            }
+            for a in &call.args {
+                comprehension_variables(a, names);
+            }
+        }
+        Expr::List(list) => {
+            for e in &list.elements {
+                comprehension_variables(e, names);
+            }
+        }
+        Expr::Select(select) => comprehension_variables(&select.operand, names),
+        Expr::Map(map) => entries_variables(&map.entries, names),
+        Expr::Struct(st) => entries_variables(&st.entries, names),
+        Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => {}
+    }
+}
+
+fn entries_variables<'a>(entries: &'a [IdedEntryExpr], names: &mut HashSet<&'a str>) {
+    for entry in entries {
+        match &entry.expr {
+            EntryExpr::MapEntry(m) => {
+                comprehension_variables(&m.key, names);
+                comprehension_variables(&m.value, names);
+            }
+            EntryExpr::StructField(f) => comprehension_variables(&f.value, names),
+        }
+    }
+}
+
+fn is_operator(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('@') || name.starts_with('!') || name.starts_with('-')
+}
+
+/// The byte offset of the line `lines` after the one holding `offset`.
+fn nth_line_start(text: &str, offset: usize, lines: usize) -> usize {
+    let mut position = offset;
+    for _ in 0..lines {
+        match text.get(position..).and_then(|rest| rest.find('\n')) {
+            Some(i) => position = position.saturating_add(i + 1),
+            None => break,
+        }
+    }
+    position
+}
+
+/// The CEL environment every rule is compiled and run with: the standard library and macros,
+/// and the `strings` and `lists` extensions (`join`, `distinct`, `sort`, `flatten`, ...).
+pub(crate) fn cel_env() -> &'static Arc<cel::Env> {
+    static ENV: std::sync::OnceLock<Arc<cel::Env>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = cel::Env::stdlib();
+        // These only fail on a name declared twice, which the fixed stdlib does not do; were it
+        // to happen, calls to the missing functions would surface as rule errors, not a panic.
+        let _ = env.add_extension(cel::extensions::strings);
+        let _ = env.add_extension(cel::extensions::lists);
+        Arc::new(env)
+    })
+}

@@ -1,0 +1,243 @@
+//! The auditor: everything built once per run (tables, SDK and packer catalogues, the rule
+//! set) and the per-app sequence extraction → SDK detection → API attribution → enrichment →
+//! rules.
+//!
+//! Owns turning the code scan's raw results into the AppFacts fields `sdks`, `packers`,
+//! `api_refs` and `startup_permission_requests`. It must not decode bytes (the decoders do) or
+//! hold rule logic (the rule files do).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use piaudit_rules::{Evaluation, RuleSet, Tables};
+use piaudit_sdk::{Attribution, Catalog, Evidence, PackerCatalog, SdkIdx};
+use serde_json::json;
+
+use crate::analyze::{self, Context, Extraction, InputError, Options};
+use crate::code::{ApiIndex, ClassOwner, CodeFacts};
+use crate::facts::AppFacts;
+
+/// The default data files, compiled in.
+const SDKS_TOML: &str = include_str!("../rules/data/sdks.toml");
+const PACKERS_TOML: &str = include_str!("../rules/data/packers.toml");
+
+/// Why the rule set or the data tables could not be loaded (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("rules: {0}")]
+    Rules(#[from] piaudit_rules::RulesError),
+    #[error("{file}: {error}")]
+    Catalog {
+        file: String,
+        error: piaudit_sdk::CatalogError,
+    },
+    #[error("{0}")]
+    Io(String),
+}
+
+/// How to build an auditor.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// A rules directory (`--rules DIR`): its `*.toml` rules are added to the embedded ones
+    /// (same id replaces), and its `data/sdks.toml` / `data/packers.toml`, when present,
+    /// replace the embedded catalogues.
+    pub rules_dir: Option<std::path::PathBuf>,
+    pub options: Options,
+}
+
+/// The SDK catalogue as the code scan's [`ClassOwner`].
+struct CatalogOwners(std::sync::Arc<Catalog>);
+
+impl ClassOwner for CatalogOwners {
+    fn owner_of(&self, dotted_class: &str) -> Option<usize> {
+        self.0.owner_of(dotted_class).map(SdkIdx::get)
+    }
+}
+
+/// One audited app: its facts, and the rules' verdict.
+pub struct Audit {
+    pub extraction: Extraction,
+    pub evaluation: Evaluation,
+}
+
+/// Built once, shared by every app of a run (it is `Send + Sync`).
+pub struct Auditor {
+    ctx: Context,
+    catalog: std::sync::Arc<Catalog>,
+    packers: PackerCatalog,
+    rules: RuleSet,
+    options: Options,
+}
+
+fn catalog_from(dir: Option<&Path>, file: &str, embedded: &'static str) -> Result<(String, String), ConfigError> {
+    if let Some(dir) = dir {
+        let path = dir.join("data").join(file);
+        if path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io(format!("{}: {e}", path.display())))?;
+            return Ok((path.display().to_string(), text));
+        }
+    }
+    Ok((format!("rules/data/{file} (embedded)"), embedded.to_owned()))
+}
+
+impl Auditor {
+    /// Loads the embedded rules and data, extended by `config.rules_dir`.
+    pub fn new(config: &Config) -> Result<Auditor, ConfigError> {
+        let dir = config.rules_dir.as_deref();
+        let mut rules = RuleSet::embedded()?;
+        if let Some(dir) = dir {
+            rules.load_dir(dir, false)?;
+        }
+        let (sdk_file, sdk_text) = catalog_from(dir, "sdks.toml", SDKS_TOML)?;
+        let catalog = Catalog::from_toml(&sdk_text).map_err(|error| ConfigError::Catalog { file: sdk_file, error })?;
+        let (packer_file, packer_text) = catalog_from(dir, "packers.toml", PACKERS_TOML)?;
+        let packers =
+            PackerCatalog::from_toml(&packer_text).map_err(|error| ConfigError::Catalog { file: packer_file, error })?;
+        let catalog = std::sync::Arc::new(catalog);
+        let apis = ApiIndex::new(
+            rules
+                .tables()
+                .sensitive_apis()
+                .iter()
+                .filter(|a| a.kind == "method")
+                .map(|a| a.reference.as_str()),
+        );
+        Ok(Auditor {
+            ctx: Context {
+                apis,
+                owners: Box::new(CatalogOwners(catalog.clone())),
+            },
+            catalog,
+            packers,
+            rules,
+            options: config.options.clone(),
+        })
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub fn tables(&self) -> &Tables {
+        self.rules.tables()
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Extracts and enriches the facts of one input (no rules).
+    pub fn facts(&self, path: &Path, category: Option<&str>) -> Result<Extraction, InputError> {
+        let mut x = analyze::analyze_path(path, &self.ctx, &self.options)?;
+        self.complete(&mut x, category);
+        Ok(x)
+    }
+
+    /// Extracts, enriches and judges one input.
+    pub fn audit(&self, path: &Path, category: Option<&str>) -> Result<Audit, InputError> {
+        let extraction = self.facts(path, category)?;
+        let evaluation = self.rules.evaluate(&extraction.facts);
+        Ok(Audit { extraction, evaluation })
+    }
+
+    /// The stages after decoding: SDKs, packers, API attribution, start-up requests, tables.
+    fn complete(&self, x: &mut Extraction, category: Option<&str>) {
+        let facts = &mut x.facts;
+        self.detect_sdks(facts, &x.code, &x.files);
+        self.attribute_apis(facts, &x.code);
+        facts.startup_permission_requests = x
+            .code
+            .startup_requests
+            .iter()
+            .map(|r| {
+                json!({
+                    "component": r.component, "kind": r.kind, "method": r.method,
+                    "api": r.api, "permissions": r.permissions,
+                })
+            })
+            .collect();
+        facts.category = category.map(str::to_owned);
+        if let Err(e) = self.rules.tables().enrich(facts) {
+            facts.problem("rules", e.to_string());
+        }
+        if !self.options.keep_strings {
+            facts.strings.clear();
+        }
+    }
+
+    fn detect_sdks(&self, facts: &mut AppFacts, code: &CodeFacts, files: &[String]) {
+        let classes: Vec<&str> = code.classes.iter().map(String::as_str).collect();
+        let libs: Vec<&str> = facts.native_libs.iter().map(|l| l.name.as_str()).collect();
+        let components: Vec<&str> = facts.components.iter().map(|c| c.name.as_str()).collect();
+        let meta: Vec<&str> = facts.meta_data.iter().map(|m| m.name.as_str()).collect();
+        let urls: Vec<&str> = facts.urls.iter().map(String::as_str).collect();
+        let assets: Vec<&str> = files
+            .iter()
+            .map(String::as_str)
+            .filter(|f| f.starts_with("assets/") || f.starts_with("res/raw/"))
+            .collect();
+        let evidence = Evidence {
+            classes: &classes,
+            native_libs: &libs,
+            components: &components,
+            meta_data_keys: &meta,
+            urls: &urls,
+            assets: &assets,
+            calls: None,
+        };
+        let mut hits = self.catalog.detect(&evidence);
+        for hit in &mut hits {
+            // Usage comes from our own single pass over the code (see `code::CodeScan`).
+            hit.usage.analyzed = !classes.is_empty();
+            if let Some((count, examples)) = code.sdk_calls.get(&hit.index.get()) {
+                hit.usage.external_call_sites = *count;
+                hit.usage.example_callers = examples.iter().cloned().collect();
+            }
+            hit.used = hit.usage.external_call_sites > 0;
+        }
+        facts.sdks = hits
+            .iter()
+            .filter_map(|h| serde_json::to_value(h).ok())
+            .collect();
+        facts.packers = self
+            .packers
+            .detect(&libs, &classes, &assets)
+            .iter()
+            .map(|p| json!({"id": p.id, "name": p.name, "vendor": p.vendor, "evidence": p.evidence}))
+            .collect();
+    }
+
+    /// One `api_refs` entry per (sensitive API, attribution), with the calling classes.
+    fn attribute_apis(&self, facts: &mut AppFacts, code: &CodeFacts) {
+        let first_party = self
+            .catalog
+            .first_party(facts.package.as_deref(), facts.application_class.as_deref());
+        let tables = self.rules.tables();
+        // (api ref, attribution label) → (sdk id, callers, call sites)
+        let mut grouped: BTreeMap<(String, String), (Option<String>, Vec<String>, u64)> = BTreeMap::new();
+        for ((api, caller), n) in &code.api_uses {
+            let reference = self.ctx.apis.reference(*api).to_owned();
+            let attribution = self.catalog.attribute(caller, &first_party);
+            let (label, sdk) = match attribution {
+                Attribution::Sdk(idx) => ("sdk".to_owned(), self.catalog.sdk(idx).map(|s| s.id.clone())),
+                other => (other.label(&self.catalog).to_owned(), None),
+            };
+            let entry = grouped.entry((reference, label)).or_insert((sdk, Vec::new(), 0));
+            if entry.1.len() < 10 {
+                entry.1.push(caller.clone());
+            }
+            entry.2 += n;
+        }
+        facts.api_refs = grouped
+            .into_iter()
+            .filter_map(|((reference, label), (sdk, callers, sites))| {
+                let api = tables.sensitive_api(&reference)?;
+                api.pi_type.as_ref()?;
+                Some(json!({
+                    "api": reference, "pi_type": api.pi_type, "permission": api.permission,
+                    "attributed_to": label, "sdk": sdk, "callers": callers, "call_sites": sites,
+                }))
+            })
+            .collect();
+    }
+}
