@@ -83,6 +83,8 @@ pub struct Extraction {
     pub code: code::CodeFacts,
     /// Paths of every file in the app's APKs (SDK and packer signatures match asset paths).
     pub files: Vec<String>,
+    /// Bundled files that may hold a privacy policy (`discovery::is_candidate`), with bytes.
+    pub policy_files: Vec<(String, Vec<u8>)>,
 }
 
 /// Reads and analyses one input path: an APK, a split bundle, a directory of splits, or a
@@ -140,6 +142,7 @@ pub fn analyze_bytes(
             manifest_xml: None,
             code: code.facts,
             files: Vec::new(),
+            policy_files: Vec::new(),
         });
     }
     if !apk::zip::looks_like_zip(&bytes) && bytes.len() < 22 {
@@ -171,12 +174,14 @@ pub fn analyze_bytes(
             let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
             let xml = analyze_apk(&index, &mut budget, opts, &mut facts, &mut code, None);
             code.finish(&mut facts);
+            let policy_files = read_policy_candidates(&[(None, &index)], &mut budget, &mut facts);
             finish(&mut facts);
             Ok(Extraction {
                 facts,
                 manifest_xml: xml,
                 code: code.facts,
                 files: index.entries().iter().map(|e| e.name.clone()).collect(),
+                policy_files,
             })
         }
         Layout::Bundle { kind, base, splits } => {
@@ -191,13 +196,14 @@ pub fn analyze_bytes(
                     Err(e) => facts.problem("container", format!("{name}: {e}")),
                 }
             }
-            let (xml, code, files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
+            let (xml, code, files, policy_files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
             finish(&mut facts);
             Ok(Extraction {
                 facts,
                 manifest_xml: xml,
                 code,
                 files,
+                policy_files,
             })
         }
     }
@@ -242,13 +248,14 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         ..AppFacts::default()
     };
     let mut budget = Budget::new(opts.limits);
-    let (xml, code, files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
+    let (xml, code, files, policy_files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
     finish(&mut facts);
     Ok(Extraction {
         facts,
         manifest_xml: xml,
         code,
         files,
+        policy_files,
     })
 }
 
@@ -272,9 +279,10 @@ fn analyze_splits(
     ctx: &Context,
     opts: &Options,
     facts: &mut AppFacts,
-) -> (Option<String>, code::CodeFacts, Vec<String>) {
+) -> (Option<String>, code::CodeFacts, Vec<String>, Vec<(String, Vec<u8>)>) {
     let mut xml = None;
     let mut files = Vec::new();
+    let mut policy_files = Vec::new();
     let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
     for (i, (name, bytes)) in inner.into_iter().enumerate() {
         let shared = SharedBytes(Arc::new(bytes));
@@ -292,9 +300,46 @@ fn analyze_splits(
         } else {
             analyze_apk(&index, budget, opts, facts, &mut code, Some(&name));
         }
+        let split = if i == 0 { None } else { Some(name.as_str()) };
+        policy_files.extend(read_policy_candidates(&[(split, &index)], budget, facts));
     }
     code.finish(facts);
-    (xml, code.facts, files)
+    (xml, code.facts, files, policy_files)
+}
+
+/// Reads the bundled files that may hold a privacy policy, within the discovery caps.
+fn read_policy_candidates(
+    apks: &[(Option<&str>, &ZipIndex<'_>)],
+    budget: &mut Budget,
+    facts: &mut AppFacts,
+) -> Vec<(String, Vec<u8>)> {
+    use crate::discovery::{MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, candidate_priority, is_candidate};
+    let mut candidates: Vec<(Option<&str>, &ZipIndex<'_>, &apk::Entry)> = apks
+        .iter()
+        .flat_map(|(split, index)| index.entries().iter().map(move |e| (*split, *index, e)))
+        .filter(|(_, _, e)| is_candidate(&e.name) && e.uncompressed_size <= MAX_FILE_BYTES)
+        .collect();
+    candidates.sort_by_key(|(_, _, e)| (candidate_priority(&e.name), e.name.clone()));
+    let mut out = Vec::new();
+    let mut total = 0u64;
+    for (split, index, entry) in candidates.into_iter().take(MAX_FILES) {
+        if total + entry.uncompressed_size > MAX_TOTAL_BYTES {
+            break;
+        }
+        let name = match split {
+            Some(s) => format!("{s}!{}", entry.name),
+            None => entry.name.clone(),
+        };
+        match index.read(entry, budget) {
+            Ok((bytes, _)) if bytes.len() as u64 <= MAX_FILE_BYTES => {
+                total += bytes.len() as u64;
+                out.push((name, bytes));
+            }
+            Ok(_) => facts.problem("policy", format!("{name}: larger than declared; skipped")),
+            Err(e) => facts.problem("policy", format!("{name}: {e}")),
+        }
+    }
+    out
 }
 
 fn absorb_forensics(facts: &mut AppFacts, f: apk::forensics::Forensics) {

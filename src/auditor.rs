@@ -20,6 +20,7 @@ use crate::facts::AppFacts;
 /// The default data files, compiled in.
 const SDKS_TOML: &str = include_str!("../rules/data/sdks.toml");
 const PACKERS_TOML: &str = include_str!("../rules/data/packers.toml");
+const POLICY_TOML: &str = include_str!("../rules/data/policy.toml");
 
 /// Why the rule set or the data tables could not be loaded (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,11 @@ pub enum ConfigError {
     Catalog {
         file: String,
         error: piaudit_sdk::CatalogError,
+    },
+    #[error("{file}: {error}")]
+    Policy {
+        file: String,
+        error: piaudit_policy::TablesError,
     },
     #[error("{0}")]
     Io(String),
@@ -43,6 +49,8 @@ pub struct Config {
     /// replace the embedded catalogues.
     pub rules_dir: Option<std::path::PathBuf>,
     pub options: Options,
+    /// Fetch policy URLs (`--online`); off by default so scans are deterministic.
+    pub online: Option<piaudit_policy::FetchOptions>,
 }
 
 /// The SDK catalogue as the code scan's [`ClassOwner`].
@@ -65,6 +73,8 @@ pub struct Auditor {
     ctx: Context,
     catalog: std::sync::Arc<Catalog>,
     packers: PackerCatalog,
+    policy: piaudit_policy::Analyzer,
+    fetcher: Option<piaudit_policy::Fetcher>,
     rules: RuleSet,
     options: Options,
 }
@@ -93,6 +103,25 @@ impl Auditor {
         let (packer_file, packer_text) = catalog_from(dir, "packers.toml", PACKERS_TOML)?;
         let packers =
             PackerCatalog::from_toml(&packer_text).map_err(|error| ConfigError::Catalog { file: packer_file, error })?;
+        let (policy_file, policy_text) = catalog_from(dir, "policy.toml", POLICY_TOML)?;
+        let policy_err = |error| ConfigError::Policy { file: policy_file.clone(), error };
+        let policy_tables = piaudit_policy::PolicyTables::from_toml(&policy_text).map_err(policy_err)?;
+        // The names a policy would use for each SDK, so disclosures can name SDKs.
+        let sdk_names = catalog
+            .sdks()
+            .iter()
+            .map(|sdk| piaudit_policy::SdkName {
+                id: sdk.id.clone(),
+                names: sdk.policy_names.iter().map(str::to_owned).collect(),
+            })
+            .collect();
+        let policy = piaudit_policy::Analyzer::new(&policy_tables, sdk_names).map_err(policy_err)?;
+        let fetcher = match &config.online {
+            Some(opts) => Some(
+                piaudit_policy::Fetcher::new(opts).map_err(|e| ConfigError::Io(format!("--online: {e}")))?,
+            ),
+            None => None,
+        };
         let catalog = std::sync::Arc::new(catalog);
         let apis = ApiIndex::new(
             rules
@@ -109,6 +138,8 @@ impl Auditor {
             },
             catalog,
             packers,
+            policy,
+            fetcher,
             rules,
             options: config.options.clone(),
         })
@@ -145,6 +176,7 @@ impl Auditor {
         let facts = &mut x.facts;
         self.detect_sdks(facts, &x.code, &x.files);
         self.attribute_apis(facts, &x.code);
+        self.find_policies(facts, &x.policy_files);
         facts.startup_permission_requests = x
             .code
             .startup_requests
@@ -204,6 +236,33 @@ impl Auditor {
             .detect(&libs, &classes, &assets)
             .iter()
             .map(|p| json!({"id": p.id, "name": p.name, "vendor": p.vendor, "evidence": p.evidence}))
+            .collect();
+    }
+
+    /// Policy discovery, then (with `--online`) the fetch of every policy URL.
+    fn find_policies(&self, facts: &mut AppFacts, files: &[(String, Vec<u8>)]) {
+        let docs = crate::discovery::discover(facts, files, &self.policy);
+        facts.policies = docs
+            .iter()
+            .map(|doc| {
+                let url = doc.url.as_deref().filter(|_| doc.kind == piaudit_policy::DocKind::Url);
+                match (&self.fetcher, url) {
+                    (Some(fetcher), Some(url)) => {
+                        let record = fetcher.fetch(url);
+                        let fetched = piaudit_policy::PolicyDoc::fetched(&doc.source, &record, &self.policy);
+                        let mut value = serde_json::to_value(&fetched).unwrap_or_default();
+                        // The fetch record is evidence (status, final URL, time, hash); its
+                        // text is already analysed into `disclosures`.
+                        let mut fetch = serde_json::to_value(&record).unwrap_or_default();
+                        if let Some(obj) = fetch.as_object_mut() {
+                            obj.remove("text");
+                        }
+                        value["fetch"] = fetch;
+                        value
+                    }
+                    _ => serde_json::to_value(doc).unwrap_or_default(),
+                }
+            })
             .collect();
     }
 

@@ -1,18 +1,30 @@
-//! The batch driver: turns command-line paths into the list of apps to scan, and scans them in
-//! parallel (one app per task) handing each result to the caller as soon as it is ready.
+//! The batch driver: turns command-line paths and lists into the inputs to scan, and scans them
+//! in parallel (one app per task) handing each outcome to the caller as soon as it is ready.
 //!
 //! Owns input discovery (walking directories for `*.apk`, `*.apks`, `*.xapk`, `*.apkm`; a
-//! directory with a `base.apk` is one app of splits) and the worker pool. It must not format
-//! output (the reporters do) nor decide exit codes (the CLI does).
+//! directory with a `base.apk` is one app of splits; `--from` lists), the input key (SHA-256 of
+//! the content, computed before scanning), the selection by `--shard` and `--resume`, and the
+//! worker pool. Memory is bounded by the pool: each worker holds one app, and at most two
+//! finished outcomes per worker wait for the caller. It must not format output (the reporters
+//! do) nor decide exit codes (the CLI does).
+//!
+//! Shards split by the input's SHA-256, not by its path: the same corpus mounted at different
+//! paths or listed in a different order on each machine still splits the same way, a copy of
+//! one APK under two names lands in one shard, and the key is the one `--resume` matches
+//! records by. The price is that every shard reads (hashes) every input once; inputs that
+//! cannot be read at all are split by a hash of their path instead.
 
-use std::io::Read;
+use std::collections::HashSet;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
 use crate::auditor::Auditor;
-use crate::report::AppRecord;
+use crate::facts::InputFile;
+use crate::report::{AppRecord, Baseline};
 
 /// File extensions scanned when walking directories.
 pub const APP_EXTENSIONS: [&str; 4] = ["apk", "apks", "xapk", "apkm"];
@@ -50,78 +62,258 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
         let is_link = e.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
         if e.is_dir() && !is_link {
             walk(&e, out, depth + 1);
-        } else if e.is_file()
-            && e.extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| APP_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(x)))
-        {
+        } else if e.is_file() && has_app_extension(&e) {
             out.push(e);
         }
     }
 }
 
-/// SHA-256 of a file, streamed.
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
+fn has_app_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| APP_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(x)))
+}
+
+/// Longest line accepted in a `--from` list.
+const MAX_LIST_LINE: u64 = 64 << 10;
+
+/// The paths of a `--from` list: one per line, as given (directories are walked like
+/// command-line paths); blank lines are skipped, a trailing `\r` is dropped.
+pub fn read_list<R: BufRead>(mut reader: R) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    let mut line = Vec::new();
     loop {
-        let n = f.read(&mut buf)?;
+        line.clear();
+        let n = (&mut reader).take(MAX_LIST_LINE).read_until(b'\n', &mut line)?;
         if n == 0 {
             break;
         }
-        h.update(&buf[..n]);
+        if line.last() != Some(&b'\n') && n as u64 == MAX_LIST_LINE {
+            return Err(std::io::Error::other(format!("a line of the list is longer than {MAX_LIST_LINE} bytes")));
+        }
+        let text = String::from_utf8_lossy(&line);
+        let path = text.trim_end_matches(['\n', '\r']);
+        if !path.trim().is_empty() {
+            paths.push(PathBuf::from(path));
+        }
     }
-    Ok(hex::encode(h.finalize()))
+    Ok(discover(&paths))
+}
+
+/// `--shard I/N`: this process scans the inputs whose key falls in bucket `I` of `N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (i, n) = s.split_once('/').ok_or_else(|| format!("'{s}': expected I/N, e.g. 0/4"))?;
+        let index: u64 = i.trim().parse().map_err(|_| format!("'{s}': I is not a number"))?;
+        let count: u64 = n.trim().parse().map_err(|_| format!("'{s}': N is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!("'{s}': need 0 <= I < N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether this shard owns `input` (by its content hash; by its path when unreadable).
+    pub fn owns(&self, input: &InputFile) -> bool {
+        let digest = if input.sha256.len() >= 16 {
+            u64::from_str_radix(input.sha256.get(..16).unwrap_or(""), 16).ok()
+        } else {
+            None
+        };
+        let bucket = digest.unwrap_or_else(|| {
+            let h = Sha256::digest(input.path.as_bytes());
+            h.iter().take(8).fold(0u64, |acc, b| acc << 8 | u64::from(*b))
+        });
+        bucket % self.count == self.index
+    }
+}
+
+/// The input's path, SHA-256 and size, read before scanning. For a directory of splits, the
+/// hash is over its `*.apk` files' bytes in file-name order, as the analysis defines it.
+/// An input that cannot be read gets an empty hash (its scan then yields an error record).
+pub fn input_file(path: &Path) -> InputFile {
+    let shown = path.display().to_string();
+    let hashed = if path.is_dir() { hash_split_dir(path) } else { hash_files(&[path.to_path_buf()]) };
+    match hashed {
+        Ok((sha256, size)) => InputFile {
+            path: shown,
+            sha256,
+            size,
+        },
+        Err(_) => InputFile {
+            path: shown,
+            sha256: String::new(),
+            size: std::fs::metadata(path).map_or(0, |m| m.len()),
+        },
+    }
+}
+
+fn hash_split_dir(dir: &Path) -> std::io::Result<(String, u64)> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("apk")))
+        .collect();
+    names.sort();
+    hash_files(&names)
+}
+
+/// SHA-256 and total size of the files' bytes, concatenated, streamed.
+fn hash_files(paths: &[PathBuf]) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut buf = vec![0u8; 1 << 16];
+    for path in paths {
+        let mut f = std::fs::File::open(path)?;
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(buf.get(..n).unwrap_or_default());
+            size += n as u64;
+        }
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+/// SHA-256 of a file, streamed.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    hash_files(&[path.to_path_buf()]).map(|(sha, _)| sha)
+}
+
+/// One scanned app: its record, and the decoded manifest when asked for (evidence folders).
+pub struct Scanned {
+    pub record: AppRecord,
+    pub manifest_xml: Option<String>,
 }
 
 /// Scans one input into its record. Never fails: an unreadable input is an error record.
-pub fn scan_one(auditor: &Auditor, path: &Path, category: Option<&str>) -> AppRecord {
-    let shown = path.display().to_string();
+pub fn scan_one(auditor: &Auditor, input: InputFile, category: Option<&str>, baseline: &Baseline, keep_xml: bool) -> Scanned {
+    let path = PathBuf::from(&input.path);
     // A panic in a decoder is a bug, but it must cost one record, not the batch.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| auditor.audit(path, category)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let extraction = auditor.facts(&path, category)?;
+        let evaluation = auditor.rules().evaluate(&extraction.facts);
+        Ok::<_, crate::analyze::InputError>((extraction.facts, extraction.manifest_xml, evaluation))
+    }));
     match result {
-        Ok(Ok(audit)) => {
-            let facts = audit.extraction.facts;
-            AppRecord {
-                input: facts.input.clone(),
-                app: Some(facts),
-                findings: audit.evaluation.findings,
-                skipped: audit.evaluation.skipped,
-                rule_errors: audit.evaluation.errors,
-                error: None,
+        Ok(Ok((facts, xml, evaluation))) => {
+            // The analysis hashed what it actually read; prefer it to the hash taken before.
+            let input = if facts.input.sha256.is_empty() { input } else { facts.input.clone() };
+            Scanned {
+                record: AppRecord::judged(input, facts, evaluation, baseline),
+                manifest_xml: if keep_xml { xml } else { None },
             }
         }
-        Ok(Err(e)) => AppRecord::failed(&shown, e.to_string()),
-        Err(_) => AppRecord::failed(&shown, "internal error while decoding (please report this input)".to_owned()),
+        Ok(Err(e)) => Scanned {
+            record: AppRecord::failed(input, e.to_string()),
+            manifest_xml: None,
+        },
+        Err(_) => Scanned {
+            record: AppRecord::failed(input, "internal error while decoding (please report this input)".to_owned()),
+            manifest_xml: None,
+        },
     }
 }
 
-/// Scans `inputs` on `jobs` threads, calling `on_record` on the calling thread for each record
-/// as it finishes (in completion order). `category_of` gives each input's app type.
+/// How a batch runs.
+pub struct Plan<'a> {
+    /// Worker threads.
+    pub jobs: usize,
+    pub shard: Option<Shard>,
+    /// SHA-256 of inputs that already have a record (`--resume`): skipped.
+    pub done: &'a HashSet<String>,
+    pub baseline: &'a Baseline,
+    /// Keep each app's decoded manifest XML (for evidence folders).
+    pub keep_manifest_xml: bool,
+}
+
+/// What became of one input.
+pub enum Outcome {
+    Scanned { index: usize, scanned: Box<Scanned> },
+    /// `--resume`: the output already has a record for this content.
+    AlreadyDone { index: usize, input: InputFile },
+    /// `--shard`: another shard scans it.
+    OtherShard { index: usize },
+}
+
+/// Scans `inputs` by `plan`, calling `on_outcome` on the calling thread for each input as it
+/// finishes (in completion order). `category_of` gives each input's app type.
 pub fn run(
     auditor: &Auditor,
     inputs: &[PathBuf],
-    jobs: usize,
+    plan: &Plan<'_>,
     category_of: &(dyn Fn(&Path) -> Option<String> + Sync),
-    mut on_record: impl FnMut(usize, AppRecord),
+    mut on_outcome: impl FnMut(Outcome),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build()?;
-    let (tx, rx) = mpsc::sync_channel::<(usize, AppRecord)>(jobs.max(1) * 2);
+    let jobs = plan.jobs.max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
+    let (tx, rx) = mpsc::sync_channel::<Outcome>(jobs * 2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
                 use rayon::prelude::*;
-                inputs.par_iter().enumerate().for_each_with(tx, |tx, (i, path)| {
-                    let category = category_of(path);
-                    let record = scan_one(auditor, path, category.as_deref());
-                    let _ = tx.send((i, record));
+                inputs.par_iter().enumerate().for_each_with(tx, |tx, (index, path)| {
+                    let input = input_file(path);
+                    let outcome = if plan.shard.is_some_and(|s| !s.owns(&input)) {
+                        Outcome::OtherShard { index }
+                    } else if !input.sha256.is_empty() && plan.done.contains(&input.sha256) {
+                        Outcome::AlreadyDone { index, input }
+                    } else {
+                        let category = category_of(path);
+                        let scanned = scan_one(auditor, input, category.as_deref(), plan.baseline, plan.keep_manifest_xml);
+                        Outcome::Scanned {
+                            index,
+                            scanned: Box::new(scanned),
+                        }
+                    };
+                    // The receiver only goes away when the caller stops; then there is no one to tell.
+                    let _ = tx.send(outcome);
                 });
             });
         });
-        for (i, record) in rx {
-            on_record(i, record);
+        for outcome in rx {
+            on_outcome(outcome);
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse_and_partition() {
+        assert_eq!("1/4".parse::<Shard>(), Ok(Shard { index: 1, count: 4 }));
+        for bad in ["4/4", "1", "a/2", "0/0", "-1/2"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        let shards: Vec<Shard> = (0..3).map(|i| Shard { index: i, count: 3 }).collect();
+        for n in 0..200u32 {
+            let input = InputFile {
+                path: format!("p{n}"),
+                sha256: if n % 5 == 0 { String::new() } else { hex::encode(Sha256::digest(n.to_le_bytes())) },
+                size: 0,
+            };
+            assert_eq!(shards.iter().filter(|s| s.owns(&input)).count(), 1);
+        }
+    }
+
+    #[test]
+    fn lists_skip_blank_lines_and_keep_spaces() -> std::io::Result<()> {
+        let mut list = std::io::Cursor::new("a b.apk\r\n\n  \nc.apk".as_bytes());
+        assert_eq!(read_list(&mut list)?, vec![PathBuf::from("a b.apk"), PathBuf::from("c.apk")]);
+        Ok(())
+    }
 }

@@ -12,6 +12,7 @@ pub mod apk;
 pub mod auditor;
 pub mod batch;
 pub mod code;
+pub mod discovery;
 pub mod manifest;
 pub mod native;
 pub mod report;

@@ -3,8 +3,8 @@
 //! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage or rule-file error (and
 //! `inspect` on an unreadable input), 3 some inputs could not be read.
 
-use std::collections::HashMap;
-use std::io::Write;
+use std::collections::{HashMap, HashSet};
+use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -13,8 +13,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use piaudit::analyze::Options;
 use piaudit::auditor::{Auditor, Config};
-use piaudit::batch;
-use piaudit::report::{self, AppRecord, RunInfo};
+use piaudit::batch::{self, Outcome, Plan, Shard};
+use piaudit::report::fingerprint::{BaselineEntry, write_baseline};
+use piaudit::report::{self, AppRecord, Baseline, Format, Invocation, ReportContext, RunInfo, Summary};
 use piaudit_rules::{Lang, RuleSet, Severity};
 
 #[derive(Parser)]
@@ -25,10 +26,32 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+enum FormatArg {
+    /// Human-readable, zh or en (--lang).
     Text,
+    /// One JSON document for the run.
     Json,
+    /// One JSON line per app, streamed as each finishes (for batches; --resume).
     Jsonl,
+    /// Markdown.
+    Md,
+    /// SARIF 2.1.0 for code-scanning services.
+    Sarif,
+    /// One self-contained HTML file, zh and en.
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Md => Format::Md,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Html => Format::Html,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,35 +84,7 @@ impl From<SeverityArg> for Severity {
 #[derive(Subcommand)]
 enum Command {
     /// Scan apps and report findings with their legal basis.
-    Scan {
-        /// APKs, split bundles (.apks/.xapk/.apkm), or directories to walk.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Output format (default: text).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Write the report to this file instead of standard output.
-        #[arg(short = 'o', long)]
-        output: Option<PathBuf>,
-        /// The app type (one of the 39 of the 2021 provisions; `piaudit rules types`) of every input.
-        #[arg(long, conflicts_with = "categories")]
-        category: Option<String>,
-        /// A CSV file with header `package,category` giving each app's type.
-        #[arg(long)]
-        categories: Option<PathBuf>,
-        /// A rules directory: its rules are added to the built-in ones (same id replaces).
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        /// Exit 1 when a finding reaches this severity.
-        #[arg(long, value_enum)]
-        fail_on: Option<SeverityArg>,
-        /// Report language (default: from LANG/LC_ALL; zh when it starts with zh).
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
-        /// Parallel jobs (default: the number of cores).
-        #[arg(long)]
-        jobs: Option<usize>,
-    },
+    Scan(ScanArgs),
     /// Decode one app and print its AppFacts as JSON.
     Inspect {
         /// An APK, a split bundle (.apks/.xapk/.apkm), a directory of splits, or a DEX/JAR.
@@ -115,6 +110,55 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// APKs, split bundles (.apks/.xapk/.apkm), or directories to walk.
+    #[arg(required_unless_present = "from")]
+    paths: Vec<PathBuf>,
+    /// Also scan the paths listed in this file, one per line (`-`: standard input).
+    #[arg(long, value_name = "LIST")]
+    from: Option<PathBuf>,
+    /// Output format (default: from the extension of -o; else text on a terminal, jsonl otherwise).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    /// The app type (one of the 39 of the 2021 provisions; `piaudit rules types`) of every input.
+    #[arg(long, conflicts_with = "categories")]
+    category: Option<String>,
+    /// A CSV file with header `package,category` giving each app's type.
+    #[arg(long)]
+    categories: Option<PathBuf>,
+    /// A rules directory: its rules are added to the built-in ones (same id replaces).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Exit 1 when a finding not in the baseline reaches this severity.
+    #[arg(long, value_enum)]
+    fail_on: Option<SeverityArg>,
+    /// Findings whose fingerprint is in this baseline are reported as baselined and do not count for --fail-on.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every finding of this run to a baseline file.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report language (default: from LANG/LC_ALL; zh when it starts with zh).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Parallel jobs (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Scan only shard I of N (0-based), split by each input's SHA-256.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// With -o OUT.jsonl: skip inputs whose SHA-256 already has a record in OUT, append the rest.
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Write per app an evidence folder (manifest, policies, facts, report, SHA256SUMS) under DIR.
+    #[arg(long, value_name = "DIR")]
+    evidence_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -175,6 +219,7 @@ fn auditor(rules: Option<PathBuf>, keep_strings: bool) -> anyhow::Result<Auditor
             keep_strings,
             ..Options::default()
         },
+        ..Config::default()
     };
     Auditor::new(&config).context("loading rules")
 }
@@ -210,90 +255,251 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Scan {
-            paths,
-            format,
-            output,
-            category,
-            categories,
-            rules,
-            fail_on,
-            lang,
-            jobs,
-        } => {
-            let auditor = auditor(rules, false)?;
-            check_category(&auditor, category.as_deref())?;
-            let by_package = match &categories {
-                Some(csv) => read_categories(csv, &auditor)?,
-                None => HashMap::new(),
-            };
-            let lang = lang_of(lang);
-            let inputs = batch::discover(&paths);
-            if inputs.is_empty() {
-                bail!("no apps found under the given paths (looked for *.apk, *.apks, *.xapk, *.apkm)");
-            }
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let run = RunInfo::new(&auditor);
-            let mut out: Box<dyn Write> = match &output {
-                Some(p) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(p).with_context(|| format!("{}", p.display()))?,
-                )),
-                None => Box::new(std::io::stdout().lock()),
-            };
-            // The category of an input: --category for all, or by package from --categories.
-            // The package is only known after decoding, so the CSV lookup is by the package
-            // the input declares (read cheaply again by the auditor).
-            let category_of = |path: &Path| -> Option<String> {
-                if let Some(c) = &category {
-                    return Some(c.clone());
-                }
-                if by_package.is_empty() {
-                    return None;
-                }
-                let pkg = auditor.facts(path, None).ok()?.facts.package?;
-                by_package.get(&pkg).cloned()
-            };
-            let mut records: Vec<(usize, AppRecord)> = Vec::with_capacity(inputs.len());
-            let mut write_err = None;
-            batch::run(&auditor, &inputs, jobs, &category_of, |i, record| {
-                if format == Format::Jsonl {
-                    if let Err(e) = report::json::write_line(&mut out, &run, &record) {
-                        write_err.get_or_insert(e);
-                    }
-                }
-                records.push((i, record));
-            })?;
-            if let Some(e) = write_err {
-                return Err(e).context("writing the report");
-            }
-            records.sort_by_key(|(i, _)| *i);
-            let records: Vec<AppRecord> = records.into_iter().map(|(_, r)| r).collect();
-            match format {
-                Format::Jsonl => {}
-                Format::Json => report::json::write_document(&mut out, &run, &records)?,
-                Format::Text => {
-                    for r in &records {
-                        report::text::write_record(&mut out, r, lang)?;
-                    }
-                    report::text::write_summary(&mut out, &run, &records, lang)?;
-                }
-            }
-            out.flush()?;
-            let unreadable = records.iter().any(|r| r.error.is_some());
-            let failing = fail_on.is_some_and(|level| {
-                let level = Severity::from(level);
-                records.iter().flat_map(|r| &r.findings).any(|f| f.severity >= level)
-            });
-            Ok(if unreadable {
-                ExitCode::from(3)
-            } else if failing {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Scan(args) => scan(args),
         Command::Rules { command } => rules_command(command),
     }
+}
+
+/// Where records go while the batch runs.
+enum Sink {
+    /// jsonl: each record written as one line when it finishes; nothing kept.
+    Stream(Box<dyn Write>),
+    /// Document formats: records kept (with their input index) and written at the end.
+    Collect(Vec<(usize, AppRecord)>),
+}
+
+/// The format a scan writes: --format, else the output's extension, else text on a terminal
+/// and jsonl otherwise.
+fn choose_format(arg: Option<FormatArg>, output: Option<&Path>) -> Format {
+    if let Some(f) = arg {
+        return f.into();
+    }
+    match output {
+        Some(path) => Format::from_extension(path).unwrap_or(Format::Jsonl),
+        None if std::io::stdout().is_terminal() => Format::Text,
+        None => Format::Jsonl,
+    }
+}
+
+fn scan_inputs(args: &ScanArgs) -> anyhow::Result<Vec<PathBuf>> {
+    let mut inputs = batch::discover(&args.paths);
+    if let Some(list) = &args.from {
+        let listed = if list.as_os_str() == "-" {
+            batch::read_list(std::io::stdin().lock())
+        } else {
+            let file = std::fs::File::open(list).with_context(|| format!("--from {}", list.display()))?;
+            batch::read_list(std::io::BufReader::new(file))
+        };
+        inputs.extend(listed.with_context(|| format!("--from {}", list.display()))?);
+    }
+    if inputs.is_empty() {
+        bail!("no apps found under the given paths (looked for *.apk, *.apks, *.xapk, *.apkm)");
+    }
+    Ok(inputs)
+}
+
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total as u64), indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} apps · {per_sec} · ETA {eta} · {msg}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message("0 errors");
+    Some(bar)
+}
+
+fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let started_at = report::utc_now_rfc3339();
+    let auditor = auditor(args.rules.clone(), false)?;
+    check_category(&auditor, args.category.as_deref())?;
+    let by_package = match &args.categories {
+        Some(csv) => read_categories(csv, &auditor)?,
+        None => HashMap::new(),
+    };
+    let lang = lang_of(args.lang);
+    let format = choose_format(args.format, args.output.as_deref());
+    if args.resume && format != Format::Jsonl {
+        bail!("--resume needs the jsonl format (-o OUT.jsonl)");
+    }
+    let baseline = match &args.baseline {
+        Some(path) => Baseline::load(path)?,
+        None => Baseline::default(),
+    };
+    let inputs = scan_inputs(&args)?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let run = RunInfo::new(&auditor);
+    let mut done = HashSet::new();
+    if let (true, Some(out)) = (args.resume, &args.output) {
+        let state = report::jsonl::prepare_resume(out, &run.rules_digest)
+            .with_context(|| format!("--resume {}", out.display()))?;
+        if state.repaired_bytes > 0 {
+            eprintln!(
+                "piaudit: {}: removed a torn last line ({} bytes) left by an interrupted run",
+                out.display(),
+                state.repaired_bytes
+            );
+        }
+        if state.unreadable_lines > 0 {
+            eprintln!("piaudit: {}: {} lines are not records; ignored", out.display(), state.unreadable_lines);
+        }
+        if state.other_rules > 0 {
+            eprintln!(
+                "piaudit: {}: {} of {} records were made with a different rule set (see run.rules_digest)",
+                out.display(),
+                state.other_rules,
+                state.records
+            );
+        }
+        done = state.done;
+    }
+    let mut sink = if format == Format::Jsonl {
+        let out: Box<dyn Write> = match &args.output {
+            // No buffering: each record is one write_all of one whole line.
+            Some(p) => Box::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .write(true)
+                    .append(args.resume)
+                    .truncate(!args.resume)
+                    .open(p)
+                    .with_context(|| format!("{}", p.display()))?,
+            ),
+            None => Box::new(std::io::stdout()),
+        };
+        Sink::Stream(out)
+    } else {
+        Sink::Collect(Vec::new())
+    };
+    let invocation = Invocation {
+        arguments: std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect(),
+        working_dir: std::env::current_dir().unwrap_or_default(),
+        started_at,
+        ended_at: String::new(),
+    };
+    let ctx = ReportContext {
+        run: &run,
+        rules: auditor.rules(),
+        lang,
+        invocation: &invocation,
+    };
+    // The category of an input: --category for all, or by package from --categories.
+    // The package is only known after decoding, so the CSV lookup is by the package
+    // the input declares (read cheaply again by the auditor).
+    let category_of = |path: &Path| -> Option<String> {
+        if let Some(c) = &args.category {
+            return Some(c.clone());
+        }
+        if by_package.is_empty() {
+            return None;
+        }
+        let pkg = auditor.facts(path, None).ok()?.facts.package?;
+        by_package.get(&pkg).cloned()
+    };
+    let plan = Plan {
+        jobs,
+        shard: args.shard,
+        done: &done,
+        baseline: &baseline,
+        keep_manifest_xml: args.evidence_dir.is_some(),
+    };
+    let bar = progress_bar(inputs.len());
+    let mut summary = Summary::default();
+    let mut baseline_entries: Vec<BaselineEntry> = Vec::new();
+    let mut write_error: Option<std::io::Error> = None;
+    let mut evidence_failures = 0usize;
+    batch::run(&auditor, &inputs, &plan, &category_of, |outcome| {
+        match outcome {
+            Outcome::Scanned { index, scanned } => {
+                let batch::Scanned { record, manifest_xml } = *scanned;
+                summary.add(&record);
+                if args.write_baseline.is_some() {
+                    baseline_entries.extend(record.findings.iter().map(|f| BaselineEntry {
+                        fingerprint: f.fingerprint.clone(),
+                        rule_id: f.finding.rule_id.clone(),
+                        package: record.package().map(str::to_owned),
+                    }));
+                }
+                if let Some(dir) = &args.evidence_dir {
+                    if let Err(e) = report::evidence::write_bundle(dir, &ctx, &record, manifest_xml.as_deref()) {
+                        evidence_failures += 1;
+                        let line = format!("piaudit: {e}");
+                        match &bar {
+                            Some(bar) => bar.println(line),
+                            None => eprintln!("{line}"),
+                        }
+                    }
+                }
+                match &mut sink {
+                    Sink::Stream(out) => {
+                        if write_error.is_none() {
+                            if let Err(e) = report::jsonl::write_line(out.as_mut(), &run, &record) {
+                                write_error = Some(e);
+                            }
+                        }
+                    }
+                    Sink::Collect(records) => records.push((index, record)),
+                }
+            }
+            Outcome::AlreadyDone { .. } => summary.already_done += 1,
+            Outcome::OtherShard { .. } => summary.other_shards += 1,
+        }
+        if let Some(bar) = &bar {
+            bar.inc(1);
+            bar.set_message(format!("{} errors", summary.errors));
+        }
+    })?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = write_error {
+        return Err(e).context("writing the report");
+    }
+    let finished = Invocation {
+        ended_at: report::utc_now_rfc3339(),
+        ..invocation.clone()
+    };
+    let ctx = ReportContext {
+        invocation: &finished,
+        ..ctx
+    };
+    if let Sink::Collect(mut records) = sink {
+        records.sort_by_key(|(i, _)| *i);
+        let records: Vec<AppRecord> = records.into_iter().map(|(_, r)| r).collect();
+        let mut out: Box<dyn Write> = match &args.output {
+            Some(p) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(p).with_context(|| format!("{}", p.display()))?,
+            )),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        format.writer()(out.as_mut(), &ctx, &records, &summary).context("writing the report")?;
+        out.flush().context("writing the report")?;
+    }
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &mut baseline_entries, &run.scanned_at)
+            .with_context(|| format!("--write-baseline {}", path.display()))?;
+    }
+    // The text report ends with the summary already; elsewhere it goes to stderr.
+    if !(format == Format::Text && args.output.is_none()) {
+        let mut err = std::io::stderr().lock();
+        summary.write(&mut err, lang)?;
+    }
+    let failing = args.fail_on.is_some_and(|level| summary.failing(level.into()) > 0);
+    Ok(if evidence_failures > 0 {
+        eprintln!("piaudit: {evidence_failures} evidence folders were not written");
+        ExitCode::from(2)
+    } else if summary.errors > 0 {
+        ExitCode::from(3)
+    } else if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn check_category(auditor: &Auditor, category: Option<&str>) -> anyhow::Result<()> {

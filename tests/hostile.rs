@@ -282,3 +282,18 @@ fn every_prefix_truncation_and_byte_flips_never_panic() {
         let _ = analyze::analyze_bytes("f.apk", b, &ctx, &opts);
     }
 }
+
+/// Inputs the fuzzers found crashes with (kept as regression tests).
+#[test]
+fn fuzzer_findings_stay_fixed() {
+    let dir = common::repo().join("tests/data/fuzz");
+    let ctx = Context::default();
+    let opts = Options::default();
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("tests/data/fuzz") {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let _ = analyze::analyze_bytes("fuzz.apk", bytes, &ctx, &opts);
+        n += 1;
+    }
+    assert!(n > 0);
+}

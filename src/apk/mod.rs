@@ -74,7 +74,7 @@ pub fn layout(
         .entries()
         .iter()
         .map(|e| e.name.as_str())
-        .filter(|n| n.len() > 4 && n[n.len() - 4..].eq_ignore_ascii_case(".apk"))
+        .filter(|n| has_extension(n, ".apk"))
         // bundletool's standalone and universal APKs are alternatives, not splits
         .filter(|n| !n.starts_with("standalones/") && !n.starts_with("universal"))
         .collect();
@@ -136,6 +136,13 @@ fn xapk_base_name(index: &ZipIndex<'_>) -> Option<String> {
     })
 }
 
+/// Whether `name` ends with `ext` (ASCII, any case). Byte-wise: entry names are hostile and
+/// may hold any UTF-8, so slicing them at a byte offset could split a character.
+pub fn has_extension(name: &str, ext: &str) -> bool {
+    let (n, e) = (name.as_bytes(), ext.as_bytes());
+    n.len() > e.len() && n[n.len() - e.len()..].eq_ignore_ascii_case(e)
+}
+
 /// Whether an entry name is a top-level DEX file Android loads (`classes.dex`, `classesN.dex`).
 pub fn is_primary_dex(name: &str) -> bool {
     name.strip_prefix("classes")
@@ -181,6 +188,9 @@ mod tests {
         assert!(!is_primary_dex("classes1.dex"));
         assert!(!is_primary_dex("assets/classes.dex"));
         assert!(!is_primary_dex("classesX.dex"));
+        assert!(has_extension("base.APK", ".apk"));
+        assert!(!has_extension("��.apk\u{fffd}", ".apk"));
+        assert!(!has_extension("�", ".apk"));
         assert_eq!(dex_order("classes.dex"), 1);
         assert_eq!(dex_order("classes10.dex"), 10);
     }

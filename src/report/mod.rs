@@ -1,23 +1,39 @@
 //! Reports: one model shared by every output format, and one file per format.
 //!
-//! Owns [`AppRecord`] (one app's result: input, facts, findings, error) and [`RunInfo`] (what
-//! pins a report to the exact tool and rules: schema version, piaudit version, rule-set digest,
-//! scan time). Formats only print these; they must not compute findings or facts.
+//! Owns [`AppRecord`] (one app's result: input, facts, findings with their fingerprints, error),
+//! [`RunInfo`] (what pins a report to the exact tool and rules: schema version, piaudit version,
+//! rule-set digest, scan time) and [`ReportContext`] (what every document format is given).
+//! Formats only print these; they must not compute findings or facts. What several formats
+//! show alike (identity, legal basis, tables, policies, locations) is derived once in [`view`].
 
+pub mod evidence;
+pub mod fingerprint;
+pub mod html;
 pub mod json;
+pub mod jsonl;
+pub mod md;
+pub mod sarif;
+pub mod summary;
 pub mod text;
 mod time;
+pub mod view;
 
-use piaudit_rules::{Finding, RuleError, Skipped};
+use std::io::Write;
+use std::path::PathBuf;
+
+use piaudit_rules::{Evaluation, Finding, Lang, RuleError, RuleSet, Skipped};
 use serde::Serialize;
 
 use crate::auditor::Auditor;
 use crate::facts::{AppFacts, InputFile};
 
+pub use fingerprint::{Baseline, fingerprint};
+pub use summary::Summary;
 pub use time::utc_now_rfc3339;
 
-/// Version of the report schema (jsonl records, json documents). Bumped on any breaking change.
-pub const SCHEMA_VERSION: &str = "1.0";
+/// Version of the report schema (jsonl records, json documents). Bumped on any breaking change;
+/// the minor part on additions (1.1: `findings[].fingerprint` and `findings[].baselined`).
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// What pins a report: tool and rule versions, and when it ran.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -43,13 +59,24 @@ impl RunInfo {
     }
 }
 
+/// A finding as reported: the rule's finding, its fingerprint (the same one SARIF's
+/// `partialFingerprints` and baselines use) and whether a baseline accepted it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportedFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub fingerprint: String,
+    /// In the `--baseline` given: still reported, but does not count for `--fail-on`.
+    pub baselined: bool,
+}
+
 /// One app's result. `app` is None only when the input could not be read at all, and then
 /// `error` says why.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppRecord {
     pub input: InputFile,
     pub app: Option<AppFacts>,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<ReportedFinding>,
     /// Rules not judged for this app, and why (e.g. no app type given).
     pub skipped: Vec<Skipped>,
     /// Rules whose evaluation failed on this app.
@@ -58,20 +85,116 @@ pub struct AppRecord {
 }
 
 impl AppRecord {
-    /// The record of an input that could not be read.
-    pub fn failed(path: &str, error: String) -> AppRecord {
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    /// The record of a judged app; findings are fingerprinted and matched against `baseline`.
+    pub fn judged(input: InputFile, facts: AppFacts, evaluation: Evaluation, baseline: &Baseline) -> AppRecord {
+        let findings = evaluation
+            .findings
+            .into_iter()
+            .map(|finding| {
+                let fingerprint = fingerprint(&finding.rule_id, facts.package.as_deref(), &finding.evidence);
+                let baselined = baseline.contains(&fingerprint);
+                ReportedFinding {
+                    finding,
+                    fingerprint,
+                    baselined,
+                }
+            })
+            .collect();
         AppRecord {
-            input: InputFile {
-                path: path.to_owned(),
-                sha256: crate::batch::sha256_file(std::path::Path::new(path)).unwrap_or_default(),
-                size,
-            },
+            input,
+            app: Some(facts),
+            findings,
+            skipped: evaluation.skipped,
+            rule_errors: evaluation.errors,
+            error: None,
+        }
+    }
+
+    /// The record of an input that could not be read.
+    pub fn failed(input: InputFile, error: String) -> AppRecord {
+        AppRecord {
+            input,
             app: None,
             findings: Vec::new(),
             skipped: Vec::new(),
             rule_errors: Vec::new(),
             error: Some(error),
         }
+    }
+
+    /// The app's package, when known.
+    pub fn package(&self) -> Option<&str> {
+        self.app.as_ref().and_then(|a| a.package.as_deref())
+    }
+}
+
+/// The document formats (everything but `jsonl`, which streams).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Md,
+    Sarif,
+    Html,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension, if any.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => Format::Text,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "md" | "markdown" => Format::Md,
+            "sarif" => Format::Sarif,
+            "html" | "htm" => Format::Html,
+            _ => return None,
+        })
+    }
+}
+
+/// How piaudit was invoked, for the reports that record it (SARIF `invocations`).
+#[derive(Debug, Clone, Default)]
+pub struct Invocation {
+    /// The command-line arguments, program name first.
+    pub arguments: Vec<String>,
+    pub working_dir: PathBuf,
+    pub started_at: String,
+    pub ended_at: String,
+}
+
+/// What every document format is given besides the records.
+pub struct ReportContext<'a> {
+    pub run: &'a RunInfo,
+    pub rules: &'a RuleSet,
+    pub lang: Lang,
+    pub invocation: &'a Invocation,
+}
+
+/// A document format's writer: the records of a run, with its context and summary.
+pub type DocumentWriter =
+    fn(&mut dyn Write, &ReportContext<'_>, &[AppRecord], &Summary) -> std::io::Result<()>;
+
+impl Format {
+    /// The writer of this format (for `jsonl`, one line per record).
+    pub fn writer(self) -> DocumentWriter {
+        match self {
+            Format::Text => text::write,
+            Format::Json => json::write,
+            Format::Jsonl => jsonl::write,
+            Format::Md => md::write,
+            Format::Sarif => sarif::write,
+            Format::Html => html::write,
+        }
+    }
+}
+
+/// A text in one of two languages.
+pub(crate) fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
     }
 }

@@ -1,82 +1,62 @@
-//! The human report: per app, identity then findings, most serious first, in Chinese or
-//! English.
+//! `text`: the human report for a terminal. Per app its identity, then findings most serious
+//! first with legal basis, evidence and fix, in Chinese or English; then the run summary.
 
 use std::io::Write;
 
-use piaudit_rules::Lang;
 
-use super::{AppRecord, RunInfo};
+use super::{AppRecord, ReportContext, Summary, tr, view};
 
-fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
+/// Evidence items shown per finding.
+const EVIDENCE_SHOWN: usize = 5;
+
+pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord], summary: &Summary) -> std::io::Result<()> {
+    for r in records {
+        write_record(out, ctx, r)?;
     }
+    summary.write(out, ctx.lang)?;
+    let run = ctx.run;
+    writeln!(out, "piaudit {} · rules {} · {}", run.tool_version, run.rules_digest, run.scanned_at)
 }
 
-pub fn write_record(out: &mut dyn Write, record: &AppRecord, lang: Lang) -> std::io::Result<()> {
+pub fn write_record(out: &mut dyn Write, ctx: &ReportContext<'_>, record: &AppRecord) -> std::io::Result<()> {
+    let lang = ctx.lang;
     writeln!(out, "== {}", record.input.path)?;
     if let Some(err) = &record.error {
         writeln!(out, "   {}: {err}", tr(lang, "无法读取", "unreadable"))?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    if let Some(app) = &record.app {
-        writeln!(
-            out,
-            "   {} {}  {} {}  {} {}",
-            tr(lang, "包名", "package"),
-            app.package.as_deref().unwrap_or("?"),
-            tr(lang, "版本", "version"),
-            app.version_name.as_deref().unwrap_or("?"),
-            tr(lang, "名称", "label"),
-            app.label.as_deref().unwrap_or("?"),
-        )?;
         writeln!(out, "   sha256 {}", record.input.sha256)?;
-        if let Some(s) = app.signers.first() {
-            writeln!(out, "   {} {} ({})", tr(lang, "签名证书", "signer"), s.cert_sha256, s.subject)?;
-        }
+        return writeln!(out);
+    }
+    for (label, value) in view::identity(record, lang).into_iter().skip(1) {
+        writeln!(out, "   {label}: {value}")?;
     }
     if record.findings.is_empty() {
         writeln!(out, "   {}", tr(lang, "未发现问题", "no findings"))?;
     }
-    for f in &record.findings {
-        writeln!(out, "   [{}] {} {}", f.severity.label(lang), f.rule_id, f.title.get(lang))?;
+    for rf in &record.findings {
+        let f = &rf.finding;
+        let baselined = if rf.baselined { tr(lang, "（基线已接受）", " (baselined)") } else { "" };
+        writeln!(out, "   [{}] {} {}{baselined}", f.severity.label(lang), f.rule_id, f.title.get(lang))?;
         writeln!(out, "      {}", f.message.get(lang))?;
         if !f.criteria.is_empty() {
-            writeln!(out, "      {}: {}", tr(lang, "依据", "basis"), f.criteria.join(", "))?;
+            writeln!(out, "      {}:", tr(lang, "依据", "legal basis"))?;
+            for c in &f.criteria {
+                writeln!(out, "        {}", view::legal_basis(ctx.rules, c, lang))?;
+            }
         }
-        for e in f.evidence.iter().take(5) {
+        for e in f.evidence.iter().take(EVIDENCE_SHOWN) {
             writeln!(out, "      - {}", piaudit_rules::template::evidence_text(e))?;
         }
-        if f.evidence_count > 5 {
-            writeln!(out, "      … {} {}", f.evidence_count - 5, tr(lang, "项未列出", "more"))?;
+        if f.evidence_count > EVIDENCE_SHOWN {
+            writeln!(out, "      … {} {}", f.evidence_count - EVIDENCE_SHOWN, tr(lang, "项未列出", "more"))?;
         }
         writeln!(out, "      {}: {}", tr(lang, "整改建议", "fix"), f.fix.get(lang))?;
     }
     for s in &record.skipped {
         writeln!(out, "   ({} {}: {})", tr(lang, "未评估", "not judged"), s.rule_id, s.reason.get(lang))?;
     }
+    for e in &record.rule_errors {
+        writeln!(out, "   ({} {} [{}]: {})", tr(lang, "规则出错", "rule error"), e.rule_id, e.stage, e.message)?;
+    }
     writeln!(out)
 }
 
-pub fn write_summary(out: &mut dyn Write, run: &RunInfo, records: &[AppRecord], lang: Lang) -> std::io::Result<()> {
-    let apps = records.len();
-    let errors = records.iter().filter(|r| r.error.is_some()).count();
-    let mut by_rule: std::collections::BTreeMap<&str, usize> = Default::default();
-    for f in records.iter().flat_map(|r| &r.findings) {
-        *by_rule.entry(f.rule_id.as_str()).or_default() += 1;
-    }
-    writeln!(
-        out,
-        "{}: {apps}, {}: {}, {}: {errors}",
-        tr(lang, "应用", "apps"),
-        tr(lang, "发现", "findings"),
-        by_rule.values().sum::<usize>(),
-        tr(lang, "读取失败", "unreadable"),
-    )?;
-    for (rule, n) in by_rule {
-        writeln!(out, "   {rule}: {n}")?;
-    }
-    writeln!(out, "piaudit {} · rules {} · {}", run.tool_version, &run.rules_digest.get(..16).unwrap_or(""), run.scanned_at)
-}

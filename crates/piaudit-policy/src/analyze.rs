@@ -648,7 +648,8 @@ fn near_any(idx: &IndexedText, anchor: Hit, targets: &[Hit], within: usize, same
 
 /// Clause delimiters for negation scope.
 fn is_clause_break(c: char) -> bool {
-    matches!(c, '，' | ',' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':')
+    // ASCII ',' is not one: English lists use it ("your contacts, SMS or call logs").
+    matches!(c, '，' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':')
 }
 
 /// Whether a negation cue precedes `hit` in the same clause, within `window` characters.
@@ -660,13 +661,15 @@ fn is_negated(idx: &IndexedText, hit: Hit, negations: &[Hit], window: usize) -> 
             break;
         }
     }
-    let first = negations.partition_point(|n| n.start < clause_start);
+    // Cues are phrases (bounded length), so any cue ending inside the clause starts after this.
+    let earliest_start = clause_start.saturating_sub(MAX_TARGET_CHARS);
+    let first = negations.partition_point(|n| n.start < earliest_start);
     negations
         .get(first..)
         .unwrap_or_default()
         .iter()
         .take_while(|n| n.start < hit.start)
-        .any(|n| n.end <= hit.start)
+        .any(|n| n.end > clause_start && n.end <= hit.start)
 }
 
 fn distinct_texts(idx: &IndexedText, hits: Option<&Vec<Hit>>) -> Vec<String> {

@@ -264,12 +264,15 @@ fn trim_url(url: &str) -> &str {
 
 /// http(s) URLs in `text` that point at a privacy policy or user agreement: the URL itself
 /// (after percent-decoding, lower-cased) contains a `[hints] url` word, or a policy/agreement
-/// title stands just before it. Trailing punctuation is trimmed; results are deduplicated in
+/// title stands just before it (within 40 characters, after any previous URL). Trailing punctuation is trimmed; results are deduplicated in
 /// order of appearance; URLs over 2 KiB are skipped; at most 50 are returned.
 pub fn policy_urls(text: &str, analyzer: &Analyzer) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for re in analyzer.url_regexes() {
+        let mut previous_end = 0;
         for found in re.find_iter(text) {
+            let context_start = previous_end;
+            previous_end = found.end();
             let url = trim_url(found.as_str());
             if url.len() > MAX_URL_BYTES || out.iter().any(|u| u == url) {
                 continue;
@@ -277,7 +280,8 @@ pub fn policy_urls(text: &str, analyzer: &Analyzer) -> Vec<String> {
             let decoded = percent_decode(url).to_lowercase();
             let by_url = analyzer.hints.url.iter().any(|h| decoded.contains(&h.to_lowercase()));
             let by_context = !by_url && {
-                let before = text.get(..found.start()).unwrap_or_default();
+                // Only the text since the previous URL: a title labels the next link only.
+                let before = text.get(context_start..found.start()).unwrap_or_default();
                 let context: String = {
                     let mut tail: Vec<char> = before.chars().rev().take(URL_CONTEXT_CHARS).collect();
                     tail.reverse();

@@ -111,10 +111,17 @@ fn decode_body(encoding: &'static Encoding, body: &[u8]) -> String {
 
 /// Picks the encoding of BOM-less bytes.
 fn detect_without_bom(bytes: &[u8]) -> &'static Encoding {
-    if let Some(utf16) = sniff_utf16(bytes) {
+    let sample = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
+    // UTF-8/GB18030 text has no NUL bytes; NUL-free valid UTF-8 is UTF-8 (ASCII read as
+    // UTF-16 would look like CJK, so UTF-16 is only considered otherwise).
+    let nul_free = !sample.contains(&0);
+    if nul_free && utf8_valid_but_cut(bytes) {
+        return UTF_8;
+    }
+    if let Some(utf16) = sniff_utf16(sample) {
         return utf16;
     }
-    if std::str::from_utf8(bytes).is_ok() || utf8_valid_but_cut(bytes) {
+    if utf8_valid_but_cut(bytes) {
         return UTF_8;
     }
     GB18030
@@ -128,38 +135,50 @@ fn utf8_valid_but_cut(bytes: &[u8]) -> bool {
     }
 }
 
-/// UTF-16 without BOM: text in UTF-16 puts a NUL in the high byte of every ASCII character
-/// (spaces, newlines, digits, punctuation — present even in Chinese text), so NULs cluster on
-/// one parity of byte positions. UTF-8 and GB18030 text has no NULs at all.
-fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    let sample = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
+/// Share of code units (per thousand) a text must have in plausible ranges to be UTF-16.
+const UTF16_PLAUSIBLE_PER_MILLE: usize = 900;
+
+/// UTF-16 without BOM: reads the sample as UTF-16LE and as UTF-16BE and takes the reading in
+/// which at least 90% of code units are plausible policy text — printable ASCII and
+/// whitespace, CJK ideographs and punctuation, full-width forms, general punctuation, Latin-1
+/// letters — provided it decodes without errors. GBK or random bytes read as UTF-16 land in
+/// Hangul, private-use and other ranges; Chinese UTF-16 passes even without any ASCII.
+fn sniff_utf16(sample: &[u8]) -> Option<&'static Encoding> {
     let units = sample.len() / 2;
-    if units < 2 {
+    if units < 4 {
         return None;
     }
-    let (mut even, mut odd) = (0usize, 0usize);
-    for (i, &b) in sample.iter().enumerate() {
-        if b == 0 {
-            if i % 2 == 0 {
-                even += 1;
-            } else {
-                odd += 1;
-            }
-        }
-    }
-    // At least 1 in 20 code units must be ASCII, and the other parity nearly NUL-free.
-    let min = (units / 20).max(1);
-    let candidate = if odd >= min && even * 10 <= odd {
-        UTF_16LE
-    } else if even >= min && odd * 10 <= even {
-        UTF_16BE
-    } else {
-        return None;
+    let whole = sample.get(..units * 2).unwrap_or(sample);
+    let share = |big_endian: bool| -> usize {
+        let plausible = whole
+            .chunks_exact(2)
+            .filter_map(|pair| <[u8; 2]>::try_from(pair).ok())
+            .filter(|&pair| {
+                let unit = if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) };
+                is_plausible_unit(unit)
+            })
+            .count();
+        plausible * 1000 / units
     };
-    // Reject if the sample does not decode cleanly (e.g. binary data).
-    let whole_units = sample.get(..units * 2).unwrap_or(sample);
-    let (_, had_errors) = candidate.decode_without_bom_handling(whole_units);
-    (!had_errors).then_some(candidate)
+    let (le, be) = (share(false), share(true));
+    let candidate = if le >= be { (UTF_16LE, le) } else { (UTF_16BE, be) };
+    if candidate.1 < UTF16_PLAUSIBLE_PER_MILLE {
+        return None;
+    }
+    let (_, had_errors) = candidate.0.decode_without_bom_handling(whole);
+    (!had_errors).then_some(candidate.0)
+}
+
+fn is_plausible_unit(unit: u16) -> bool {
+    matches!(unit,
+        0x09 | 0x0A | 0x0D
+        | 0x20..=0x7E
+        | 0xA0..=0xFF
+        | 0x2000..=0x206F
+        | 0x3000..=0x303F
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xFF00..=0xFFEF)
 }
 
 /// Content sniffing for HTML: a document-level tag, or several block-level tags.
@@ -281,6 +300,17 @@ mod tests {
         assert_eq!((d.encoding, d.text.as_str()), ("utf-16le", ZH));
         let d = decode(&utf16be(ZH));
         assert_eq!((d.encoding, d.text.as_str()), ("utf-16be", ZH));
+    }
+
+    #[test]
+    fn utf16_without_any_ascii_is_detected() {
+        let d = decode(&utf16le("隐私政策我们收集您的位置信息用于提供服务"));
+        assert_eq!(d.encoding, "utf-16le");
+    }
+
+    #[test]
+    fn ascii_is_not_mistaken_for_utf16() {
+        assert_eq!(decode(b"hello world, we collect nothing").encoding, "utf-8");
     }
 
     #[test]

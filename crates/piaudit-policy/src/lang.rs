@@ -3,7 +3,7 @@
 //! Counts Han ideographs (`h`) and ASCII letters (`l`). An English text needs roughly three to
 //! four letters for what Chinese says in one character, and Chinese policies carry Latin
 //! letters of their own (IMEI, SDK names, URLs, e-mail addresses), so the thresholds are:
-//! fewer than [`MIN_LETTERS`] counted characters → `Unknown`; `h / (h + l) >= 0.45` → `Zh`;
+//! fewer than [`MIN_LETTERS`] counted characters → `Unknown`; `h / (h + l) >= 0.35` → `Zh`;
 //! `h / (h + l) <= 0.05` → `En`; otherwise `Mixed` (a bilingual text with equal content in both
 //! languages lands near 0.2). Must not look at anything but characters.
 
@@ -14,7 +14,7 @@ use crate::text::is_han;
 /// Fewer Han + Latin letters than this: `Unknown`.
 pub const MIN_LETTERS: usize = 16;
 /// Han share at or above which a text is `Zh` (in percent).
-pub const ZH_MIN_PERCENT: usize = 45;
+pub const ZH_MIN_PERCENT: usize = 35;
 /// Han share at or below which a text is `En` (in percent).
 pub const EN_MAX_PERCENT: usize = 5;
 
@@ -62,7 +62,10 @@ mod tests {
 
     #[test]
     fn chinese_with_identifiers_is_zh() {
-        assert_eq!(lang("我们会收集您的设备标识（IMEI、OAID、Android ID）用于安全风控，联系邮箱 privacy@example.com。"), Lang::Zh);
+        assert_eq!(
+            lang("为保障账号与交易安全，我们会收集您的设备标识（IMEI、OAID、Android ID）用于安全风控；如有疑问，请发送邮件至 privacy@example.com 与我们联系。"),
+            Lang::Zh
+        );
     }
 
     #[test]

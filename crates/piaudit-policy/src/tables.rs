@@ -79,7 +79,7 @@ impl Default for AnalysisConfig {
             evidence_per_fact: 3,
             excerpt_context_chars: 20,
             max_hits: 100_000,
-            negation_window_chars: 30,
+            negation_window_chars: 40,
         }
     }
 }
@@ -440,8 +440,8 @@ mod tests {
     #[test]
     fn bad_regex_names_key_and_line() {
         let src = bundled().replace(
-            r#"regexes = ['\b(?:Co"#,
-            r#"regexes = ['(unclosed', '\b(?:Co"#,
+            "regexes = [\n  '\\b(?:Co",
+            "regexes = [\n  '(unclosed', '\\b(?:Co",
         );
         let err = PolicyTables::from_toml(&src).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("elements.handler_identity.regexes[0]"), "{err}");

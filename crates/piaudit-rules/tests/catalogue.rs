@@ -160,7 +160,7 @@ fn policy_incomplete_lists_missing_elements_over_all_texts() {
     app.sdks = vec![sdk("umeng-analytics", "analytics", &["device_id"])];
     app.policies = vec![text_policy(
         &["location"],
-        &["umeng-analytics"],
+        &[],
         &["retention", "complaint", "third_party_sdk_list"],
     )];
     let evaluation = evaluate(app.clone());
@@ -171,6 +171,20 @@ fn policy_incomplete_lists_missing_elements_over_all_texts() {
         evidence_texts(f),
         vec!["retention", "complaint", "third_party_sdk_list"]
     );
+
+    // A policy that names every PI-collecting SDK present has, in substance, its SDK list
+    // (e.g. "3. Third parties: we use Umeng Analytics ..."): only the other elements miss.
+    let mut named = app.clone();
+    named.policies = vec![text_policy(
+        &["location"],
+        &["umeng-analytics"],
+        &["retention", "complaint", "third_party_sdk_list"],
+    )];
+    let evaluation = evaluate(named);
+    let Some(f) = finding(&evaluation, "POLICY-INCOMPLETE") else {
+        panic!("{:?}", ids(&evaluation))
+    };
+    assert_eq!(evidence_texts(f), vec!["retention", "complaint"]);
 
     // A second text (e.g. an SDK list page) supplying the missing elements silences it.
     app.policies
@@ -477,6 +491,11 @@ fn cleartext_follows_android_precedence() {
     old.target_sdk_effective = 27;
     assert!(fired(&evaluate(old.clone()), "MANIFEST-CLEARTEXT"));
     old.target_sdk_effective = 28;
+    assert!(!fired(&evaluate(old.clone()), "MANIFEST-CLEARTEXT"));
+
+    // Without INTERNET there is no network to send cleartext over.
+    old.target_sdk_effective = 22;
+    old.permissions.retain(|p| p.name != "android.permission.INTERNET");
     assert!(!fired(&evaluate(old), "MANIFEST-CLEARTEXT"));
 }
 

@@ -1,0 +1,102 @@
+//! Policy discovery: finds every privacy policy an app carries and where it came from —
+//! bundled files (assets/, res/raw/), string resources in every locale (policy texts, consent
+//! dialogs, policy links), and policy URLs in resources, files and DEX strings.
+//!
+//! Owns which candidates are looked at and how duplicates merge; the text questions (is this a
+//! policy, what does it disclose) belong to `piaudit-policy`. It must not judge adequacy.
+
+use std::collections::BTreeSet;
+
+use piaudit_policy::{Analyzer, PolicyDoc, StringClass, classify_document, classify_string, decode, policy_urls};
+
+use crate::facts::AppFacts;
+
+/// File extensions of bundled files that may hold policy text.
+pub const TEXT_EXTENSIONS: [&str; 6] = [".html", ".htm", ".txt", ".md", ".json", ".xhtml"];
+/// Caps on the bundled files read for discovery (per app).
+pub const MAX_FILES: usize = 200;
+pub const MAX_FILE_BYTES: u64 = 2 << 20;
+pub const MAX_TOTAL_BYTES: u64 = 32 << 20;
+/// Most URL-only policies recorded per app.
+const MAX_URL_DOCS: usize = 20;
+
+/// Whether a bundled file is a policy candidate by location and type.
+pub fn is_candidate(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    (lower.starts_with("assets/") || lower.starts_with("res/raw/"))
+        && TEXT_EXTENSIONS.iter().any(|e| lower.ends_with(e))
+}
+
+/// Order in which candidates are read when there are more than the caps allow: names that
+/// hint at a policy first (only the order depends on this list, never the verdict).
+pub fn candidate_priority(path: &str) -> u8 {
+    let lower = path.to_lowercase();
+    const HINTS: [&str; 9] = ["privacy", "yinsi", "隐私", "policy", "agreement", "protocol", "xieyi", "协议", "license"];
+    if HINTS.iter().any(|h| lower.contains(h)) { 0 } else { 1 }
+}
+
+/// Finds the policies of one app. `files` are the candidate files read from the APK.
+pub fn discover(facts: &AppFacts, files: &[(String, Vec<u8>)], analyzer: &Analyzer) -> Vec<PolicyDoc> {
+    let mut docs: Vec<PolicyDoc> = Vec::new();
+    let mut seen_text: BTreeSet<String> = BTreeSet::new();
+    let mut urls: Vec<(String, String)> = Vec::new(); // (source, url)
+
+    for (path, bytes) in files {
+        let decoded = decode(bytes);
+        if let Some(doc) = classify_document(path, &decoded, analyzer) {
+            if seen_text.insert(doc.sha256.clone()) {
+                docs.push(doc);
+            }
+        }
+        for url in policy_urls(&decoded.text, analyzer) {
+            urls.push((path.clone(), url));
+        }
+    }
+
+    for s in &facts.strings {
+        let source = if s.locale == "default" {
+            format!("string:{}", s.name)
+        } else {
+            format!("string:{} ({})", s.name, s.locale)
+        };
+        match classify_string(&s.name, &s.value, analyzer) {
+            Some(StringClass::Text) => {
+                let doc = PolicyDoc::string_text(&source, &s.value, analyzer);
+                if seen_text.insert(doc.sha256.clone()) {
+                    docs.push(doc);
+                }
+            }
+            Some(StringClass::Dialog) => {
+                let doc = PolicyDoc::dialog(&source, &s.value, analyzer);
+                if seen_text.insert(doc.sha256.clone()) {
+                    docs.push(doc);
+                }
+            }
+            Some(StringClass::Url) | Some(StringClass::Title) | None => {}
+        }
+        for url in policy_urls(&s.value, analyzer) {
+            urls.push((source.clone(), url));
+        }
+        // A bare link whose resource name marks it as the policy (privacy_policy_url = "https://…").
+        if matches!(classify_string(&s.name, &s.value, analyzer), Some(StringClass::Url)) {
+            urls.push((source.clone(), s.value.trim().to_owned()));
+        }
+    }
+
+    for url in &facts.urls {
+        for u in policy_urls(url, analyzer) {
+            urls.push(("dex".to_owned(), u));
+        }
+    }
+
+    let mut seen_url: BTreeSet<String> = BTreeSet::new();
+    for (source, url) in urls {
+        if docs.iter().filter(|d| d.url.is_some()).count() >= MAX_URL_DOCS {
+            break;
+        }
+        if seen_url.insert(url.clone()) {
+            docs.push(PolicyDoc::url(&source, &url));
+        }
+    }
+    docs
+}

@@ -1,0 +1,148 @@
+//! `--evidence-dir`: per app one folder a procuratorate attaches to a case file: the decoded
+//! manifest, the policy texts the facts carry, facts.json, the report (json and html) and a
+//! `SHA256SUMS` over them that `sha256sum -c SHA256SUMS` verifies.
+//!
+//! The folder is named `<package>-<versionCode>-<sha256 prefix>` (hostile characters replaced).
+//! An existing folder is never overwritten or added to: creating it is the check, so two runs
+//! cannot both write one. `SHA256SUMS` is written last: a folder without it is incomplete.
+//! Unreadable inputs get no folder (there is nothing to attach; their error record is in the
+//! report).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{AppRecord, ReportContext, Summary, html, json};
+
+/// Why an evidence folder was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error(
+        "evidence folder {0} already exists; piaudit never overwrites evidence: move it away or choose another --evidence-dir"
+    )]
+    Exists(PathBuf),
+    #[error("evidence folder {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// Characters of a package name kept in a folder name.
+const MAX_NAME: usize = 100;
+/// Hex digits of the input's SHA-256 in a folder name.
+const SHA_PREFIX: usize = 12;
+
+/// `<package>-<versionCode>-<sha256 prefix>`, safe as one path component on any system.
+pub fn folder_name(record: &AppRecord) -> String {
+    let package: String = record
+        .package()
+        .unwrap_or("unknown")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .take(MAX_NAME)
+        .collect();
+    let package = package.trim_start_matches('.');
+    let package = if package.is_empty() { "unknown" } else { package };
+    let version = record.app.as_ref().and_then(|a| a.version_code).map_or("0".to_owned(), |v| v.to_string());
+    let sha = record.input.sha256.get(..SHA_PREFIX).unwrap_or(&record.input.sha256);
+    format!("{package}-{version}-{sha}")
+}
+
+/// Writes the evidence folder of `record` under `root`; returns its path. `None` for an
+/// unreadable input.
+pub fn write_bundle(
+    root: &Path,
+    ctx: &ReportContext<'_>,
+    record: &AppRecord,
+    manifest_xml: Option<&str>,
+) -> Result<Option<PathBuf>, EvidenceError> {
+    let Some(app) = &record.app else {
+        return Ok(None);
+    };
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| EvidenceError::Io { path, source }
+    };
+    std::fs::create_dir_all(root).map_err(io(root))?;
+    let folder = root.join(folder_name(record));
+    if let Err(e) = std::fs::create_dir(&folder) {
+        return Err(if e.kind() == std::io::ErrorKind::AlreadyExists {
+            EvidenceError::Exists(folder)
+        } else {
+            EvidenceError::Io { path: folder, source: e }
+        });
+    }
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(xml) = manifest_xml {
+        files.push(("AndroidManifest.xml".to_owned(), xml.as_bytes().to_vec()));
+    }
+    for (i, policy) in app.policies.iter().enumerate() {
+        if let Some(text) = policy.get("text").and_then(|t| t.as_str()) {
+            let source = policy.get("source").and_then(|s| s.as_str()).unwrap_or("policy");
+            files.push((format!("policies/{:02}-{}.txt", i + 1, safe_file_name(source)), text.as_bytes().to_vec()));
+        }
+    }
+    let facts = serde_json::to_vec_pretty(app).map_err(|e| EvidenceError::Io {
+        path: folder.join("facts.json"),
+        source: std::io::Error::other(e),
+    })?;
+    files.push(("facts.json".to_owned(), facts));
+    let mut summary = Summary::default();
+    summary.add(record);
+    let records = std::slice::from_ref(record);
+    for (name, writer) in [
+        ("report.json", json::write as super::DocumentWriter),
+        ("report.html", html::write as super::DocumentWriter),
+    ] {
+        let mut bytes = Vec::new();
+        writer(&mut bytes, ctx, records, &summary).map_err(io(&folder.join(name)))?;
+        files.push((name.to_owned(), bytes));
+    }
+    let mut sums = String::new();
+    for (name, bytes) in &files {
+        let path = folder.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        let _ = writeln!(sums, "{}  {name}", hex::encode(Sha256::digest(bytes)));
+    }
+    let sums_path = folder.join("SHA256SUMS");
+    std::fs::write(&sums_path, sums).map_err(io(&sums_path))?;
+    Ok(Some(folder))
+}
+
+/// A policy source (`assets/privacy.html`, `string:privacy`) as a file name.
+fn safe_file_name(source: &str) -> String {
+    let name: String = source
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .take(80)
+        .collect();
+    name.trim_start_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{AppFacts, InputFile};
+
+    #[test]
+    fn hostile_package_names_make_safe_folder_names() {
+        let record = AppRecord::judged(
+            InputFile {
+                path: "x.apk".into(),
+                sha256: "0123456789abcdef".into(),
+                size: 1,
+            },
+            AppFacts {
+                package: Some("../../etc/<passwd>".into()),
+                version_code: Some(7),
+                ..AppFacts::default()
+            },
+            piaudit_rules::Evaluation::default(),
+            &super::super::Baseline::default(),
+        );
+        assert_eq!(folder_name(&record), "_.._etc__passwd_-7-0123456789ab");
+        assert_eq!(safe_file_name("../a b"), "_a_b");
+    }
+}

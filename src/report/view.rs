@@ -1,0 +1,444 @@
+//! What the human-facing formats (text, md, html, sarif) show alike, derived once from the
+//! shared model: an app's identity rows, the legal basis of a criterion, the permissions and
+//! SDK tables, the policies found with their disclosures, and the logical locations (manifest
+//! element, class, policy source) an evidence item points at.
+//!
+//! Owns only derivations; it must not escape or lay out (each format does that for itself) and
+//! must not judge anything.
+
+use piaudit_rules::{Lang, RuleSet};
+use serde_json::Value;
+
+use super::{AppRecord, tr};
+use crate::facts::AppFacts;
+
+/// Rows of a table, with its column headings.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// `PIPL-17 — title (document article)`, or the bare id when the tables do not know it.
+pub fn legal_basis(rules: &RuleSet, id: &str, lang: Lang) -> String {
+    let tables = rules.tables();
+    match tables.criteria(id) {
+        Some(c) => {
+            let document = tables.document(&c.document).map_or(c.document.as_str(), |d| d.title.get(lang));
+            let article = c.article.as_deref().map_or(String::new(), |a| format!(" {a}"));
+            format!("{id} — {} ({document}{article})", c.title.get(lang))
+        }
+        None => id.to_owned(),
+    }
+}
+
+/// Label/value rows identifying the app and pinning the input.
+pub fn identity(record: &AppRecord, lang: Lang) -> Vec<(&'static str, String)> {
+    let mut rows = vec![
+        (tr(lang, "文件", "file"), record.input.path.clone()),
+        (tr(lang, "大小（字节）", "size (bytes)"), record.input.size.to_string()),
+        ("SHA-256", record.input.sha256.clone()),
+    ];
+    let Some(app) = &record.app else {
+        return rows;
+    };
+    let or_unknown = |v: Option<&str>| v.unwrap_or("?").to_owned();
+    rows.push((tr(lang, "包名", "package"), or_unknown(app.package.as_deref())));
+    let version = format!(
+        "{} ({})",
+        or_unknown(app.version_name.as_deref()),
+        app.version_code.map_or("?".to_owned(), |c| c.to_string())
+    );
+    rows.push((tr(lang, "版本", "version"), version));
+    rows.push((tr(lang, "名称", "label"), or_unknown(app.label.as_deref())));
+    rows.push((
+        "minSdk / targetSdk",
+        format!(
+            "{} / {}",
+            app.min_sdk.map_or("?".to_owned(), |v| v.to_string()),
+            app.target_sdk.map_or("?".to_owned(), |v| v.to_string())
+        ),
+    ));
+    for signer in signers(app) {
+        rows.push((tr(lang, "签名证书", "signer"), signer));
+    }
+    if let Some(category) = &app.category {
+        rows.push((tr(lang, "应用类型", "app type"), category.clone()));
+    }
+    rows
+}
+
+/// One line per distinct signer certificate: `SHA-256 (subject; schemes)`.
+pub fn signers(app: &AppFacts) -> Vec<String> {
+    let mut certs: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for s in &app.signers {
+        match certs.iter_mut().find(|(sha, _, _)| *sha == s.cert_sha256) {
+            Some(entry) => entry.2.push(&s.scheme),
+            None => certs.push((&s.cert_sha256, &s.subject, vec![&s.scheme])),
+        }
+    }
+    certs
+        .into_iter()
+        .map(|(sha, subject, schemes)| format!("{sha} ({subject}; {})", schemes.join(", ")))
+        .collect()
+}
+
+/// The requested permissions.
+pub fn permissions(app: &AppFacts, lang: Lang) -> Table {
+    let yes = |b: bool| if b { tr(lang, "是", "yes") } else { "" }.to_owned();
+    Table {
+        headers: vec![
+            tr(lang, "权限", "permission"),
+            tr(lang, "保护级别", "protection"),
+            tr(lang, "个人信息类型", "PI type"),
+            tr(lang, "敏感", "sensitive"),
+            tr(lang, "高风险", "high risk"),
+            tr(lang, "必要性", "necessity"),
+        ],
+        rows: app
+            .permissions
+            .iter()
+            .map(|p| {
+                vec![
+                    p.name.clone(),
+                    p.protection.clone().unwrap_or_default(),
+                    p.pi_type.clone().unwrap_or_default(),
+                    yes(p.sensitive),
+                    yes(p.high_risk),
+                    p.necessity.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The third-party SDKs detected.
+pub fn sdks(app: &AppFacts, lang: Lang) -> Table {
+    Table {
+        headers: vec![
+            "SDK",
+            tr(lang, "名称", "name"),
+            tr(lang, "厂商", "vendor"),
+            tr(lang, "类别", "category"),
+            tr(lang, "个人信息类型", "PI types"),
+            tr(lang, "代码中调用", "called from the app"),
+        ],
+        rows: app
+            .sdks
+            .iter()
+            .map(|s| {
+                vec![
+                    text_field(s, "id"),
+                    localized(s.get("name"), lang),
+                    localized(s.get("vendor"), lang),
+                    text_field(s, "category"),
+                    string_list(s.get("pi_types")).join(", "),
+                    match s.get("used") {
+                        Some(Value::Bool(true)) => tr(lang, "是", "yes").to_owned(),
+                        Some(Value::Bool(false)) => tr(lang, "否", "no").to_owned(),
+                        _ => String::new(),
+                    },
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// What a policy discloses, one line per PI type, SDK or element, with excerpts.
+#[derive(Debug, Clone)]
+pub struct Disclosure {
+    /// `pi_type`, `sdk` or `element`.
+    pub kind: &'static str,
+    pub id: String,
+    pub present: bool,
+    pub excerpts: Vec<String>,
+}
+
+/// A policy (or pointer to one) found in the app.
+#[derive(Debug, Clone)]
+pub struct PolicyView {
+    pub source: String,
+    pub kind: String,
+    pub url: Option<String>,
+    pub lang: String,
+    pub chars: u64,
+    pub sha256: String,
+    /// The policy text, when the facts carry it.
+    pub text: Option<String>,
+    pub disclosures: Vec<Disclosure>,
+    pub missing: Vec<String>,
+}
+
+/// Excerpts shown per disclosure.
+const EXCERPTS_SHOWN: usize = 3;
+
+/// The policies of an app, as the facts describe them.
+pub fn policies(app: &AppFacts) -> Vec<PolicyView> {
+    app.policies.iter().map(policy_view).collect()
+}
+
+fn policy_view(p: &Value) -> PolicyView {
+    let mut disclosures = Vec::new();
+    let d = p.get("disclosures");
+    for (key, kind) in [("pi_types", "pi_type"), ("named_sdks", "sdk")] {
+        for item in d.and_then(|d| d.get(key)).and_then(Value::as_array).into_iter().flatten() {
+            disclosures.push(Disclosure {
+                kind,
+                id: text_field(item, "id"),
+                present: true,
+                excerpts: excerpts(item.get("evidence")),
+            });
+        }
+    }
+    if let Some(elements) = d.and_then(|d| d.get("elements")).and_then(Value::as_object) {
+        for (id, fact) in elements {
+            disclosures.push(Disclosure {
+                kind: "element",
+                id: id.clone(),
+                present: fact.get("present").and_then(Value::as_bool).unwrap_or(false),
+                excerpts: excerpts(fact.get("evidence")),
+            });
+        }
+    }
+    PolicyView {
+        source: text_field(p, "source"),
+        kind: text_field(p, "kind"),
+        url: p.get("url").and_then(Value::as_str).map(str::to_owned),
+        lang: text_field(p, "lang"),
+        chars: p.get("chars").and_then(Value::as_u64).unwrap_or(0),
+        sha256: text_field(p, "sha256"),
+        text: p.get("text").and_then(Value::as_str).map(str::to_owned),
+        disclosures,
+        missing: string_list(d.and_then(|d| d.get("missing_elements"))),
+    }
+}
+
+fn excerpts(evidence: Option<&Value>) -> Vec<String> {
+    evidence
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("excerpt").and_then(Value::as_str))
+        .take(EXCERPTS_SHOWN)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Where in the app an evidence item points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogicalLocation {
+    /// SARIF logical location kinds: `element` (manifest XML element), `type` (a class),
+    /// `resource` (a file in the APK or a policy source).
+    pub kind: &'static str,
+    /// Short name (the class name, the element's name attribute, the file).
+    pub name: String,
+    /// Fully qualified: `AndroidManifest.xml/manifest/uses-permission[@android:name='…']`,
+    /// `com.example.Foo`, `assets/privacy.html`.
+    pub fully_qualified: String,
+}
+
+/// Locations shown per finding at most.
+const MAX_LOCATIONS: usize = 25;
+
+/// The manifest elements, classes and policy sources that `evidence` names, found by matching
+/// the evidence (its explicit fields, or its text) against what the facts list.
+pub fn logical_locations(app: Option<&AppFacts>, evidence: &[Value]) -> Vec<LogicalLocation> {
+    let mut out: Vec<LogicalLocation> = Vec::new();
+    let Some(app) = app else {
+        return out;
+    };
+    let mut push = |loc: LogicalLocation| {
+        if out.len() < MAX_LOCATIONS && !out.contains(&loc) {
+            out.push(loc);
+        }
+    };
+    for item in evidence {
+        let text = piaudit_rules::template::evidence_text(item);
+        for field in ["class", "caller"] {
+            if let Some(class) = item.get(field).and_then(Value::as_str) {
+                push(class_location(class));
+            }
+        }
+        for p in &app.permissions {
+            if names_token(item, "permission", &text, &p.name) {
+                let element = if p.element.is_empty() { "uses-permission" } else { &p.element };
+                push(manifest_element(element, &p.name));
+            }
+        }
+        for c in &app.components {
+            if names_token(item, "component", &text, &c.name) {
+                push(manifest_element(&c.kind, &c.name));
+            }
+        }
+        for api in &app.api_refs {
+            for caller in string_list(api.get("callers")) {
+                if names_token(item, "class", &text, &caller) {
+                    push(class_location(&caller));
+                }
+            }
+        }
+        for policy in &app.policies {
+            let source = text_field(policy, "source");
+            if !source.is_empty() && names_token(item, "source", &text, &source) {
+                push(LogicalLocation {
+                    kind: "resource",
+                    name: source.clone(),
+                    fully_qualified: source,
+                });
+            }
+        }
+        if let Some(nsc) = &app.flags.network_security_config {
+            if contains_token(&text, nsc) {
+                push(LogicalLocation {
+                    kind: "resource",
+                    name: nsc.clone(),
+                    fully_qualified: nsc.clone(),
+                });
+            }
+        }
+        for attribute in ["debuggable", "allowBackup", "usesCleartextTraffic"] {
+            if text.contains(attribute) {
+                push(LogicalLocation {
+                    kind: "element",
+                    name: "application".to_owned(),
+                    fully_qualified: format!("AndroidManifest.xml/manifest/application[@android:{attribute}]"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether an evidence item names `name`: in its field `field`, or as a whole token of its text.
+fn names_token(item: &Value, field: &str, text: &str, name: &str) -> bool {
+    item.get(field).and_then(Value::as_str) == Some(name) || contains_token(text, name)
+}
+
+fn manifest_element(element: &str, name: &str) -> LogicalLocation {
+    LogicalLocation {
+        kind: "element",
+        name: name.to_owned(),
+        fully_qualified: format!("AndroidManifest.xml/manifest/{element}[@android:name='{name}']"),
+    }
+}
+
+fn class_location(class: &str) -> LogicalLocation {
+    LogicalLocation {
+        kind: "type",
+        name: class.rsplit('.').next().unwrap_or(class).to_owned(),
+        fully_qualified: class.to_owned(),
+    }
+}
+
+/// `needle` occurs in `hay` not as part of a longer identifier (Java names and paths).
+pub fn contains_token(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let ident = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '/');
+    hay.match_indices(needle).any(|(at, _)| {
+        let before = hay.get(..at).and_then(|s| s.chars().next_back());
+        let after = hay.get(at + needle.len()..).and_then(|s| s.chars().next());
+        // A trailing '.' ends a sentence, it does not continue the name.
+        let after_continues = match after {
+            Some('.') => hay
+                .get(at + needle.len() + 1..)
+                .and_then(|s| s.chars().next())
+                .is_some_and(|c| c.is_alphanumeric() || c == '_'),
+            Some(c) => ident(c),
+            None => false,
+        };
+        !before.is_some_and(ident) && !after_continues
+    })
+}
+
+/// A `{zh, en}` object in `lang`, or a plain string.
+pub fn localized(value: Option<&Value>, lang: Lang) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(map)) => {
+            let key = match lang {
+                Lang::Zh => "zh",
+                Lang::En => "en",
+            };
+            map.get(key)
+                .or_else(|| map.values().next())
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        }
+        _ => String::new(),
+    }
+}
+
+fn text_field(value: &Value, key: &str) -> String {
+    match value.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn string_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Component, Permission};
+    use serde_json::json;
+
+    #[test]
+    fn tokens_respect_identifier_boundaries() {
+        assert!(contains_token("x android.permission.CAMERA, y", "android.permission.CAMERA"));
+        assert!(contains_token("android.permission.CAMERA.", "android.permission.CAMERA"));
+        assert!(!contains_token("android.permission.CAMERA_X", "android.permission.CAMERA"));
+        assert!(!contains_token("com.a.Foo.Bar", "com.a.Foo"));
+        assert!(!contains_token("anything", ""));
+    }
+
+    #[test]
+    fn evidence_points_at_manifest_elements_and_classes() {
+        let app = AppFacts {
+            permissions: vec![Permission {
+                name: "android.permission.CAMERA".into(),
+                element: "uses-permission".into(),
+                ..Permission::default()
+            }],
+            components: vec![Component {
+                kind: "service".into(),
+                name: "a.b.Sync".into(),
+                ..Component::default()
+            }],
+            api_refs: vec![json!({"callers": ["a.b.Main"]})],
+            ..AppFacts::default()
+        };
+        let evidence = [
+            json!("camera ← android.permission.CAMERA"),
+            json!("service a.b.Sync"),
+            json!("Camera.open() @ app (a.b.Main, 1 call sites)"),
+        ];
+        let kinds: Vec<(&str, String)> = logical_locations(Some(&app), &evidence)
+            .into_iter()
+            .map(|l| (l.kind, l.fully_qualified))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (
+                    "element",
+                    "AndroidManifest.xml/manifest/uses-permission[@android:name='android.permission.CAMERA']".to_owned()
+                ),
+                ("element", "AndroidManifest.xml/manifest/service[@android:name='a.b.Sync']".to_owned()),
+                ("type", "a.b.Main".to_owned()),
+            ]
+        );
+    }
+}
