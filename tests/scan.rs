@@ -132,3 +132,24 @@ fn face_login_gets_biometric_processing_without_disclosure() {
     assert!(!has(&ids, "POLICY-MISSING"), "{ids:?}");
     assert!(facts.sdks.iter().any(|s| s["id"] == "megvii-faceid"), "{:?}", facts.sdks);
 }
+
+#[test]
+fn a_packed_app_is_said_to_be_packed() {
+    use common::{ZipItem, ZipTail, entries_of, write_zip};
+    let bytes = std::fs::read(sample("no-pi-calculator.apk")).unwrap();
+    let mut items = entries_of(&bytes);
+    // 360 Jiagu's native stub (content is irrelevant: detection is by name; ELF parse errors
+    // are recorded on the library, not fatal).
+    items.push(ZipItem::new("lib/armeabi-v7a/libjiagu.so", b"\x7fELF not really".to_vec(), true));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("packed.apk");
+    std::fs::write(&path, write_zip(&items, &ZipTail::default())).unwrap();
+    let auditor = Auditor::new(&Config::default()).unwrap();
+    let audit = auditor.audit(&path, None).unwrap();
+    let facts = &audit.extraction.facts;
+    assert!(facts.packers.iter().any(|p| p["id"].as_str().unwrap_or("").contains("360")), "{:?}", facts.packers);
+    assert!(audit.evaluation.findings.iter().any(|f| f.rule_id == "APP-PACKED"));
+    // The clean calculator is not packed.
+    let (ids, facts) = scan("no-pi-calculator.apk", None);
+    assert!(facts.packers.is_empty() && !ids.contains("APP-PACKED"));
+}

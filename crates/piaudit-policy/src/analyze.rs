@@ -15,8 +15,8 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::tables::{
-    AnalysisConfig, ClassifyConfig, Extractor, Hints, NEAR_PI_TYPE, PolicyTables, SpannedStr, TablesError,
-    compile_regex,
+    AnalysisConfig, ClassifyConfig, Extractor, Hints, NEAR_PI_TYPE, PolicyTables, SpannedStr,
+    TablesError, compile_regex,
 };
 use crate::text::{IndexedText, fold_phrase, normalise};
 
@@ -227,7 +227,11 @@ impl Analyzer {
         let mut pi_parents = Vec::with_capacity(pi_ids.len());
         for (i, def) in tables.pi_types.values().enumerate() {
             add(&mut spanned(&def.synonyms).into_iter(), Owner::Pi(i));
-            pi_parents.push(def.parent.as_ref().and_then(|p| pi_ids.iter().position(|id| id == p)));
+            pi_parents.push(
+                def.parent
+                    .as_ref()
+                    .and_then(|p| pi_ids.iter().position(|id| id == p)),
+            );
         }
 
         let mut elements = Vec::with_capacity(tables.elements.len());
@@ -237,7 +241,13 @@ impl Analyzer {
         }
         for (e, (id, def)) in tables.elements.iter().enumerate() {
             for (p, phrase) in def.phrases.iter().enumerate() {
-                add(&mut std::iter::once(phrase.get_ref().as_str()), Owner::ElementPhrase { element: e, phrase: p });
+                add(
+                    &mut std::iter::once(phrase.get_ref().as_str()),
+                    Owner::ElementPhrase {
+                        element: e,
+                        phrase: p,
+                    },
+                );
             }
             let regexes = def
                 .regexes
@@ -298,11 +308,26 @@ impl Analyzer {
             sdk_ids.push(sdk.id.clone());
             add(&mut sdk.names.iter().map(String::as_str), Owner::Sdk(i));
         }
-        add(&mut spanned(&tables.titles.privacy).into_iter(), Owner::PrivacyTitle);
-        add(&mut spanned(&tables.titles.agreement).into_iter(), Owner::AgreementTitle);
-        add(&mut spanned(&tables.dialog_words.words).into_iter(), Owner::Dialog);
-        add(&mut spanned(&tables.negation_cues.words).into_iter(), Owner::Negation);
-        add(&mut spanned(&tables.classify.core_terms).into_iter(), Owner::CoreTerm);
+        add(
+            &mut spanned(&tables.titles.privacy).into_iter(),
+            Owner::PrivacyTitle,
+        );
+        add(
+            &mut spanned(&tables.titles.agreement).into_iter(),
+            Owner::AgreementTitle,
+        );
+        add(
+            &mut spanned(&tables.dialog_words.words).into_iter(),
+            Owner::Dialog,
+        );
+        add(
+            &mut spanned(&tables.negation_cues.words).into_iter(),
+            Owner::Negation,
+        );
+        add(
+            &mut spanned(&tables.classify.core_terms).into_iter(),
+            Owner::CoreTerm,
+        );
 
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -335,7 +360,10 @@ impl Analyzer {
 
     /// The URL regexes of the tables.
     pub(crate) fn url_regexes(&self) -> &[Regex] {
-        self.pattern_sets.get("url").map(Vec::as_slice).unwrap_or_default()
+        self.pattern_sets
+            .get("url")
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// Analysis plus classification signals, in one pass.
@@ -346,11 +374,17 @@ impl Analyzer {
         let mut regex_hits: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
         for (name, set) in &self.pattern_sets {
             let check_digits = name == "phone";
-            regex_hits.insert(name.as_str(), self.regex_hits(&idx, set, check_digits, &mut m.cap_reached));
+            regex_hits.insert(
+                name.as_str(),
+                self.regex_hits(&idx, set, check_digits, &mut m.cap_reached),
+            );
         }
 
         let purpose_anchors = self.element_anchor_hits(&m, self.purpose_element);
-        let purpose_near = self.elements.get(self.purpose_element).and_then(|e| e.near.as_ref());
+        let purpose_near = self
+            .elements
+            .get(self.purpose_element)
+            .and_then(|e| e.near.as_ref());
         let purpose_window = purpose_near.map_or(0, |n| n.within);
         let purpose_same_sentence = purpose_near.is_none_or(|n| n.same_sentence);
 
@@ -365,7 +399,13 @@ impl Analyzer {
             hits.sort_unstable();
             hits.dedup();
             let purpose_stated = hits.iter().any(|h| {
-                near_any(&idx, *h, &purpose_anchors, purpose_window, purpose_same_sentence)
+                near_any(
+                    &idx,
+                    *h,
+                    &purpose_anchors,
+                    purpose_window,
+                    purpose_same_sentence,
+                )
             });
             let negated_only = negatable
                 && hits
@@ -465,7 +505,9 @@ impl Analyzer {
                 Owner::NearPhrase(e) => m.near_phrases.entry(e).or_default().push(hit),
                 Owner::Sdk(i) => m.sdk.entry(i).or_default().push(hit),
                 Owner::PrivacyTitle => keep_earliest(&mut m.signals.first_privacy_title, hit.start),
-                Owner::AgreementTitle => keep_earliest(&mut m.signals.first_agreement_title, hit.start),
+                Owner::AgreementTitle => {
+                    keep_earliest(&mut m.signals.first_agreement_title, hit.start)
+                }
                 Owner::Dialog => m.signals.dialog_words += 1,
                 Owner::Negation => m.negations.push(hit),
                 Owner::CoreTerm => m.signals.core_terms += 1,
@@ -478,7 +520,13 @@ impl Analyzer {
         m
     }
 
-    fn regex_hits(&self, idx: &IndexedText, set: &[Regex], whole_numbers: bool, cap: &mut bool) -> Vec<Hit> {
+    fn regex_hits(
+        &self,
+        idx: &IndexedText,
+        set: &[Regex],
+        whole_numbers: bool,
+        cap: &mut bool,
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         for re in set {
             for found in re.find_iter(&idx.folded) {
@@ -518,7 +566,10 @@ impl Analyzer {
     }
 
     fn element_anchor_hits(&self, m: &Matches, element: usize) -> Vec<Hit> {
-        self.element_anchors(m, element).into_iter().map(|(h, _)| h).collect()
+        self.element_anchors(m, element)
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect()
     }
 
     fn element_fact(
@@ -552,8 +603,15 @@ impl Analyzer {
             Some(near) => {
                 let targets: &[Hit] = match &near.target {
                     NearTarget::PiType => all_pi,
-                    NearTarget::Pattern(name) => regex_hits.get(name.as_str()).map(Vec::as_slice).unwrap_or_default(),
-                    NearTarget::Phrases => m.near_phrases.get(&e).map(Vec::as_slice).unwrap_or_default(),
+                    NearTarget::Pattern(name) => regex_hits
+                        .get(name.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
+                    NearTarget::Phrases => m
+                        .near_phrases
+                        .get(&e)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
                 };
                 anchors
                     .into_iter()
@@ -573,7 +631,12 @@ impl Analyzer {
             .map(|h| Span {
                 start: h.start,
                 end: h.end,
-                excerpt: idx.excerpt(h.start, h.end, self.config.excerpt_context_chars, MAX_EXCERPT_HIT_CHARS),
+                excerpt: idx.excerpt(
+                    h.start,
+                    h.end,
+                    self.config.excerpt_context_chars,
+                    MAX_EXCERPT_HIT_CHARS,
+                ),
             })
             .collect()
     }
@@ -625,8 +688,16 @@ const MAX_TARGET_CHARS: usize = 200;
 
 /// Whether some target lies within `within` characters of `anchor` (and, if asked, in the same
 /// sentence). `targets` must be sorted by start.
-fn near_any(idx: &IndexedText, anchor: Hit, targets: &[Hit], within: usize, same_sentence: bool) -> bool {
-    let lowest_start = anchor.start.saturating_sub(within.saturating_add(MAX_TARGET_CHARS));
+fn near_any(
+    idx: &IndexedText,
+    anchor: Hit,
+    targets: &[Hit],
+    within: usize,
+    same_sentence: bool,
+) -> bool {
+    let lowest_start = anchor
+        .start
+        .saturating_sub(within.saturating_add(MAX_TARGET_CHARS));
     let highest_start = anchor.end.saturating_add(within);
     let first = targets.partition_point(|t| t.start < lowest_start);
     targets
@@ -642,14 +713,18 @@ fn near_any(idx: &IndexedText, anchor: Hit, targets: &[Hit], within: usize, same
             } else {
                 return true;
             };
-            gap_to - gap_from <= within && !(same_sentence && sentence_break_in(idx, gap_from, gap_to))
+            gap_to - gap_from <= within
+                && !(same_sentence && sentence_break_in(idx, gap_from, gap_to))
         })
 }
 
 /// Clause delimiters for negation scope.
 fn is_clause_break(c: char) -> bool {
     // ASCII ',' is not one: English lists use it ("your contacts, SMS or call logs").
-    matches!(c, '，' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':')
+    matches!(
+        c,
+        '，' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':'
+    )
 }
 
 /// Whether a negation cue precedes `hit` in the same clause, within `window` characters.

@@ -62,17 +62,41 @@ impl PolicyDoc {
     /// A policy text decoded from a file.
     pub fn text(source: &str, decoded: &Decoded, analyzer: &Analyzer) -> PolicyDoc {
         let disclosures = analyzer.analyze(&decoded.text);
-        Self::from_parts(source, DocKind::Text, None, &decoded.text, Some(decoded.encoding), decoded.truncated, disclosures)
+        Self::from_parts(
+            source,
+            DocKind::Text,
+            None,
+            &decoded.text,
+            Some(decoded.encoding),
+            decoded.truncated,
+            disclosures,
+        )
     }
 
     /// A policy text held in a string resource (no bytes, no encoding).
     pub fn string_text(source: &str, text: &str, analyzer: &Analyzer) -> PolicyDoc {
-        Self::from_parts(source, DocKind::Text, None, text, None, false, analyzer.analyze(text))
+        Self::from_parts(
+            source,
+            DocKind::Text,
+            None,
+            text,
+            None,
+            false,
+            analyzer.analyze(text),
+        )
     }
 
     /// A consent-dialog text.
     pub fn dialog(source: &str, text: &str, analyzer: &Analyzer) -> PolicyDoc {
-        Self::from_parts(source, DocKind::Dialog, None, text, None, false, analyzer.analyze(text))
+        Self::from_parts(
+            source,
+            DocKind::Dialog,
+            None,
+            text,
+            None,
+            false,
+            analyzer.analyze(text),
+        )
     }
 
     /// A policy URL that has not been fetched.
@@ -92,7 +116,11 @@ impl PolicyDoc {
 
     /// A policy URL that was fetched; the text is analysed unless the fetch failed.
     #[cfg(feature = "online")]
-    pub fn fetched(source: &str, record: &crate::fetch::FetchRecord, analyzer: &Analyzer) -> PolicyDoc {
+    pub fn fetched(
+        source: &str,
+        record: &crate::fetch::FetchRecord,
+        analyzer: &Analyzer,
+    ) -> PolicyDoc {
         if record.error.is_some() {
             let mut doc = Self::url(source, &record.url);
             doc.truncated = record.truncated;
@@ -162,12 +190,22 @@ fn path_has_hint(path_lower: &str, hints: &[String]) -> bool {
 /// it also carries a privacy title in its body (a privacy section) with PI types and elements;
 /// or (c) without any title, its content is strong (PI types, elements and core privacy terms
 /// all above the `untitled_*` thresholds). License texts and help pages fail all three.
-pub fn classify_document(path_hint: &str, decoded: &Decoded, analyzer: &Analyzer) -> Option<PolicyDoc> {
+pub fn classify_document(
+    path_hint: &str,
+    decoded: &Decoded,
+    analyzer: &Analyzer,
+) -> Option<PolicyDoc> {
     let (disclosures, signals) = analyzer.scan(&decoded.text);
     let path_lower = path_hint.to_lowercase();
     let name_privacy = path_has_hint(&path_lower, &analyzer.hints.privacy_file_names);
     let name_agreement = path_has_hint(&path_lower, &analyzer.hints.agreement_file_names);
-    if !is_policy_content(analyzer, &disclosures, &signals, name_privacy, name_agreement) {
+    if !is_policy_content(
+        analyzer,
+        &disclosures,
+        &signals,
+        name_privacy,
+        name_agreement,
+    ) {
         return None;
     }
     Some(PolicyDoc::from_parts(
@@ -195,7 +233,8 @@ fn is_policy_content(
     let pi = d.pi_types.len();
     let elements = d.elements_present();
     let in_head = |pos: Option<usize>| pos.is_some_and(|p| p < c.head_chars);
-    let privacy_titled = in_head(s.first_privacy_title) || (name_privacy && s.first_privacy_title.is_some());
+    let privacy_titled =
+        in_head(s.first_privacy_title) || (name_privacy && s.first_privacy_title.is_some());
     let agreement_titled = in_head(s.first_agreement_title) || name_agreement;
     if privacy_titled && (pi >= c.titled_min_pi_types || elements >= c.titled_min_elements) {
         return true;
@@ -207,7 +246,9 @@ fn is_policy_content(
     {
         return true;
     }
-    pi >= c.untitled_min_pi_types && elements >= c.untitled_min_elements && s.core_terms >= c.untitled_min_core_terms
+    pi >= c.untitled_min_pi_types
+        && elements >= c.untitled_min_elements
+        && s.core_terms >= c.untitled_min_core_terms
 }
 
 /// Classifies one string resource (`name` is its resource name, used as a hint).
@@ -251,15 +292,17 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
 
 fn is_bare_url(value: &str, analyzer: &Analyzer) -> bool {
     !value.chars().any(char::is_whitespace)
-        && analyzer
-            .url_regexes()
-            .iter()
-            .any(|re| re.find(value).is_some_and(|m| m.start() == 0 && trim_url(m.as_str()).len() + 3 >= value.len()))
+        && analyzer.url_regexes().iter().any(|re| {
+            re.find(value)
+                .is_some_and(|m| m.start() == 0 && trim_url(m.as_str()).len() + 3 >= value.len())
+        })
 }
 
 /// Trailing characters that end a sentence rather than a URL.
 fn trim_url(url: &str) -> &str {
-    url.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '\'', '"', '*', '>', '。', '，'])
+    url.trim_end_matches([
+        '.', ',', ';', ':', '!', '?', ')', ']', '}', '\'', '"', '*', '>', '。', '，',
+    ])
 }
 
 /// http(s) URLs in `text` that point at a privacy policy or user agreement: the URL itself
@@ -278,12 +321,17 @@ pub fn policy_urls(text: &str, analyzer: &Analyzer) -> Vec<String> {
                 continue;
             }
             let decoded = percent_decode(url).to_lowercase();
-            let by_url = analyzer.hints.url.iter().any(|h| decoded.contains(&h.to_lowercase()));
+            let by_url = analyzer
+                .hints
+                .url
+                .iter()
+                .any(|h| decoded.contains(&h.to_lowercase()));
             let by_context = !by_url && {
                 // Only the text since the previous URL: a title labels the next link only.
                 let before = text.get(context_start..found.start()).unwrap_or_default();
                 let context: String = {
-                    let mut tail: Vec<char> = before.chars().rev().take(URL_CONTEXT_CHARS).collect();
+                    let mut tail: Vec<char> =
+                        before.chars().rev().take(URL_CONTEXT_CHARS).collect();
                     tail.reverse();
                     tail.into_iter().collect()
                 };
@@ -308,7 +356,9 @@ fn percent_decode(url: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
@@ -327,13 +377,19 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(percent_decode("https://a.cn/%E9%9A%90%E7%A7%81.html"), "https://a.cn/隐私.html");
+        assert_eq!(
+            percent_decode("https://a.cn/%E9%9A%90%E7%A7%81.html"),
+            "https://a.cn/隐私.html"
+        );
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
     }
 
     #[test]
     fn trailing_punctuation_is_trimmed() {
-        assert_eq!(trim_url("https://a.cn/privacy.html)."), "https://a.cn/privacy.html");
+        assert_eq!(
+            trim_url("https://a.cn/privacy.html)."),
+            "https://a.cn/privacy.html"
+        );
     }
 }

@@ -85,13 +85,16 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Decoded {
         HtmlHint::PlainText => false,
         HtmlHint::Sniff => looks_like_html(&text),
     };
-    if was_html && Encoding::for_bom(bytes).is_none() {
-        if let Some(declared) = meta_charset(bytes) {
-            let chosen = honour_declared(declared, encoding, body);
-            if chosen != encoding {
-                encoding = chosen;
-                text = decode_body(encoding, body);
-            }
+    let declared = if was_html && Encoding::for_bom(bytes).is_none() {
+        meta_charset(bytes)
+    } else {
+        None
+    };
+    if let Some(declared) = declared {
+        let chosen = honour_declared(declared, encoding, body);
+        if chosen != encoding {
+            encoding = chosen;
+            text = decode_body(encoding, body);
         }
     }
     if was_html {
@@ -154,14 +157,22 @@ fn sniff_utf16(sample: &[u8]) -> Option<&'static Encoding> {
             .chunks_exact(2)
             .filter_map(|pair| <[u8; 2]>::try_from(pair).ok())
             .filter(|&pair| {
-                let unit = if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) };
+                let unit = if big_endian {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                };
                 is_plausible_unit(unit)
             })
             .count();
         plausible * 1000 / units
     };
     let (le, be) = (share(false), share(true));
-    let candidate = if le >= be { (UTF_16LE, le) } else { (UTF_16BE, be) };
+    let candidate = if le >= be {
+        (UTF_16LE, le)
+    } else {
+        (UTF_16BE, be)
+    };
     if candidate.1 < UTF16_PLAUSIBLE_PER_MILLE {
         return None;
     }
@@ -183,19 +194,36 @@ fn is_plausible_unit(unit: u16) -> bool {
 
 /// Content sniffing for HTML: a document-level tag, or several block-level tags.
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(SNIFF_BYTES).collect::<String>().to_ascii_lowercase();
-    if ["<!doctype html", "<html", "<body", "<head"].iter().any(|t| head.contains(t)) {
+    let head: String = text
+        .chars()
+        .take(SNIFF_BYTES)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if ["<!doctype html", "<html", "<body", "<head"]
+        .iter()
+        .any(|t| head.contains(t))
+    {
         return true;
     }
-    let window: String = text.chars().take(64 * 1024).collect::<String>().to_ascii_lowercase();
-    let block_tags = ["<p>", "<p ", "<div", "<br", "<h1", "<h2", "<h3", "<h4", "<table", "<li>", "<li ", "<span", "<strong"];
+    let window: String = text
+        .chars()
+        .take(64 * 1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let block_tags = [
+        "<p>", "<p ", "<div", "<br", "<h1", "<h2", "<h3", "<h4", "<table", "<li>", "<li ", "<span",
+        "<strong",
+    ];
     let count: usize = block_tags.iter().map(|t| window.matches(t).count()).sum();
     count >= 3
 }
 
 /// The charset label of the first `<meta>` in the first 4 KiB that declares one.
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
-    let sample = bytes.get(..SNIFF_BYTES).unwrap_or(bytes).to_ascii_lowercase();
+    let sample = bytes
+        .get(..SNIFF_BYTES)
+        .unwrap_or(bytes)
+        .to_ascii_lowercase();
     let mut rest = sample.as_slice();
     while let Some(pos) = find(rest, b"<meta") {
         let after = rest.get(pos + 5..)?;
@@ -205,7 +233,9 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             let value = tag.get(cs + 7..)?;
             let value = skip(value, |b| b.is_ascii_whitespace());
             if let Some(value) = value.strip_prefix(b"=") {
-                let value = skip(value, |b| b.is_ascii_whitespace() || b == b'"' || b == b'\'');
+                let value = skip(value, |b| {
+                    b.is_ascii_whitespace() || b == b'"' || b == b'\''
+                });
                 let len = value
                     .iter()
                     .position(|&b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(&b)))
@@ -231,14 +261,22 @@ fn skip(bytes: &[u8], pred: impl Fn(u8) -> bool) -> &[u8] {
 
 /// Applies a declared charset. UTF-16 labels inside a byte-oriented document are impossible
 /// (the meta tag itself was readable as ASCII), so they mean UTF-8 as in browsers.
-fn honour_declared(declared: &'static Encoding, detected: &'static Encoding, body: &[u8]) -> &'static Encoding {
+fn honour_declared(
+    declared: &'static Encoding,
+    detected: &'static Encoding,
+    body: &[u8],
+) -> &'static Encoding {
     if detected == UTF_16LE || detected == UTF_16BE {
         return detected;
     }
     if declared == UTF_16LE || declared == UTF_16BE {
         return UTF_8;
     }
-    let declared = if declared == encoding_rs::GBK { GB18030 } else { declared };
+    let declared = if declared == encoding_rs::GBK {
+        GB18030
+    } else {
+        declared
+    };
     if declared != UTF_8 && !body.is_ascii() && utf8_valid_but_cut(body) {
         return UTF_8;
     }
@@ -280,7 +318,10 @@ mod tests {
     #[test]
     fn utf8_plain() {
         let d = decode(ZH.as_bytes());
-        assert_eq!((d.encoding, d.was_html, d.truncated), ("utf-8", false, false));
+        assert_eq!(
+            (d.encoding, d.was_html, d.truncated),
+            ("utf-8", false, false)
+        );
         assert_eq!(d.text, ZH);
     }
 
@@ -332,7 +373,8 @@ mod tests {
 
     #[test]
     fn mislabelled_utf8_html_stays_utf8() {
-        let html = "<html><head><meta charset=\"gb2312\"></head><body><p>隐私政策</p></body></html>";
+        let html =
+            "<html><head><meta charset=\"gb2312\"></head><body><p>隐私政策</p></body></html>";
         let d = decode(html.as_bytes());
         assert_eq!(d.encoding, "utf-8");
         assert!(d.text.contains("隐私政策"));
@@ -341,7 +383,13 @@ mod tests {
     #[test]
     fn cap_truncates_and_flags() {
         let bytes = "政".repeat(100).into_bytes();
-        let d = decode_with(&bytes, &DecodeOptions { max_input_bytes: 31, ..DecodeOptions::default() });
+        let d = decode_with(
+            &bytes,
+            &DecodeOptions {
+                max_input_bytes: 31,
+                ..DecodeOptions::default()
+            },
+        );
         assert!(d.truncated);
         assert_eq!(d.encoding, "utf-8");
         assert!(d.text.starts_with("政政政政政政政政政政"));
@@ -350,7 +398,9 @@ mod tests {
 
     #[test]
     fn binary_garbage_does_not_panic() {
-        let bytes: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let bytes: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
         let d = decode(&bytes);
         assert!(!d.text.is_empty());
     }

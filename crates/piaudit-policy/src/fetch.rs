@@ -50,7 +50,10 @@ impl Default for FetchOptions {
             max_bytes: DEFAULT_MAX_BYTES,
             max_redirects: DEFAULT_MAX_REDIRECTS,
             use_system_proxy: true,
-            user_agent: format!("piaudit/{} (+privacy-policy check)", env!("CARGO_PKG_VERSION")),
+            user_agent: format!(
+                "piaudit/{} (+privacy-policy check)",
+                env!("CARGO_PKG_VERSION")
+            ),
         }
     }
 }
@@ -151,7 +154,10 @@ impl Fetcher {
             let response = self
                 .client
                 .get(current.clone())
-                .header(ACCEPT, "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5")
+                .header(
+                    ACCEPT,
+                    "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+                )
                 .header(ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9,en;q=0.8")
                 .send()
                 .map_err(|e| describe(&e, self.options.timeout))?;
@@ -165,7 +171,10 @@ impl Fetcher {
                 record.redirects.push(next.to_string());
                 hops += 1;
                 if hops > self.options.max_redirects {
-                    return Err(format!("more than {} redirects", self.options.max_redirects));
+                    return Err(format!(
+                        "more than {} redirects",
+                        self.options.max_redirects
+                    ));
                 }
                 current = next;
                 continue;
@@ -174,11 +183,19 @@ impl Fetcher {
         }
     }
 
-    fn read_body(&self, response: reqwest::blocking::Response, status: StatusCode, record: &mut FetchRecord) -> Result<(), String> {
+    fn read_body(
+        &self,
+        response: reqwest::blocking::Response,
+        status: StatusCode,
+        record: &mut FetchRecord,
+    ) -> Result<(), String> {
         let cap = self.options.max_bytes;
-        let declared = header_str(&response, CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
+        let declared =
+            header_str(&response, CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
         if let Some(len) = declared.filter(|&len| len > cap as u64) {
-            return Err(format!("body of {len} bytes exceeds the cap of {cap} bytes"));
+            return Err(format!(
+                "body of {len} bytes exceeds the cap of {cap} bytes"
+            ));
         }
         let html_hint = match record.content_type.as_deref().map(str::to_ascii_lowercase) {
             Some(ct) if ct.contains("html") => HtmlHint::Html,
@@ -242,7 +259,11 @@ fn checked_url(raw: &str, base: Option<&Url>) -> Result<Url, String> {
     .map_err(|e| format!("invalid URL `{raw}`: {e}"))?;
     match parsed.scheme() {
         "http" | "https" => {}
-        other => return Err(format!("refused URL scheme `{other}` (only http and https are fetched)")),
+        other => {
+            return Err(format!(
+                "refused URL scheme `{other}` (only http and https are fetched)"
+            ));
+        }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err("refused URL with embedded credentials".to_owned());
@@ -253,7 +274,10 @@ fn checked_url(raw: &str, base: Option<&Url>) -> Result<Url, String> {
     Ok(parsed)
 }
 
-fn header_str(response: &reqwest::blocking::Response, name: reqwest::header::HeaderName) -> Option<String> {
+fn header_str(
+    response: &reqwest::blocking::Response,
+    name: reqwest::header::HeaderName,
+) -> Option<String> {
     response
         .headers()
         .get(name)
@@ -278,11 +302,19 @@ mod tests {
     #[test]
     fn schemes_and_credentials_are_checked() {
         assert!(checked_url("https://example.com/privacy", None).is_ok());
-        for bad in ["file:///etc/passwd", "ftp://example.com/p", "javascript:alert(1)", "https://u:p@example.com/"] {
+        for bad in [
+            "file:///etc/passwd",
+            "ftp://example.com/p",
+            "javascript:alert(1)",
+            "https://u:p@example.com/",
+        ] {
             assert!(checked_url(bad, None).is_err(), "{bad}");
         }
         let base = checked_url("https://example.com/a/b", None).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(checked_url("../c", Some(&base)).map(|u| u.to_string()), Ok("https://example.com/c".to_owned()));
+        assert_eq!(
+            checked_url("../c", Some(&base)).map(|u| u.to_string()),
+            Ok("https://example.com/c".to_owned())
+        );
         assert!(checked_url("ftp://x/y", Some(&base)).is_err());
     }
 }

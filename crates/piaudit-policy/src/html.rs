@@ -14,14 +14,52 @@ use scraper::{Html, Node};
 
 /// Elements whose start and end are line breaks.
 const BLOCK_ELEMENTS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "dialog", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-    "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "title",
-    "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "title",
+    "tr",
+    "ul",
 ];
 
 /// Elements whose content is not text a reader sees.
-const DROPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "object", "math"];
+const DROPPED_ELEMENTS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "math",
+];
 
 /// Table cells: separated by " | " so a row stays one readable line.
 const CELL_ELEMENTS: &[&str] = &["td", "th"];
@@ -31,8 +69,8 @@ pub const MAX_PARSE_DEPTH: usize = 512;
 
 /// Elements that never nest or whose end tag is usually implied; ignored by the depth estimate.
 const FLAT_ELEMENTS: &[&str] = &[
-    "area", "base", "br", "col", "dd", "dt", "embed", "hr", "img", "input", "li", "link", "meta", "option", "p",
-    "param", "source", "td", "th", "tr", "track", "wbr",
+    "area", "base", "br", "col", "dd", "dt", "embed", "hr", "img", "input", "li", "link", "meta",
+    "option", "p", "param", "source", "td", "th", "tr", "track", "wbr",
 ];
 
 /// Renders an HTML document as text: one line per block, whitespace inside blocks collapsed,
@@ -118,7 +156,11 @@ fn tag_at(lower: &[u8], start: usize) -> Option<Tag> {
         return None;
     }
     let name = String::from_utf8_lossy(lower.get(i..i + name_len)?).into_owned();
-    let close = lower.get(i..)?.iter().position(|&b| b == b'>').map_or(lower.len(), |p| i + p + 1);
+    let close = lower
+        .get(i..)?
+        .iter()
+        .position(|&b| b == b'>')
+        .map_or(lower.len(), |p| i + p + 1);
     let self_closing = close >= 2 && lower.get(close - 2) == Some(&b'/');
     Some(Tag {
         name,
@@ -133,7 +175,10 @@ fn estimated_depth(html: &str) -> usize {
     let lower = html.as_bytes().to_ascii_lowercase();
     let (mut depth, mut max) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(off) = lower.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'<')) {
+    while let Some(off) = lower
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
         let start = i + off;
         match tag_at(&lower, start) {
             Some(tag) => {
@@ -158,7 +203,10 @@ fn strip_tags(html: &str) -> String {
     let mut raw = String::with_capacity(html.len() / 2);
     let mut i = 0;
     while i < html.len() {
-        let next = lower.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'<')).map_or(html.len(), |p| i + p);
+        let next = lower
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+            .map_or(html.len(), |p| i + p);
         if let Some(text) = html.get(i..next) {
             push_collapsed(&mut raw, &decode_entities(text));
         }
@@ -176,8 +224,17 @@ fn strip_tags(html: &str) -> String {
             let end_tag = format!("</{name}");
             i = lower
                 .get(i..)
-                .and_then(|rest| rest.windows(end_tag.len()).position(|w| w == end_tag.as_bytes()))
-                .and_then(|p| lower.get(i + p..)?.iter().position(|&b| b == b'>').map(|q| i + p + q + 1))
+                .and_then(|rest| {
+                    rest.windows(end_tag.len())
+                        .position(|w| w == end_tag.as_bytes())
+                })
+                .and_then(|p| {
+                    lower
+                        .get(i + p..)?
+                        .iter()
+                        .position(|&b| b == b'>')
+                        .map(|q| i + p + q + 1)
+                })
                 .unwrap_or(html.len());
         } else if BLOCK_ELEMENTS.contains(&name) {
             raw.push('\n');
@@ -261,7 +318,11 @@ fn push_collapsed(out: &mut String, text: &str) {
 fn tidy_lines(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for line in raw.lines() {
-        let line = line.trim().trim_start_matches('|').trim_end_matches('|').trim();
+        let line = line
+            .trim()
+            .trim_start_matches('|')
+            .trim_end_matches('|')
+            .trim();
         if line.is_empty() {
             continue;
         }
@@ -284,12 +345,17 @@ mod tests {
              <h1>Privacy   Policy</h1><p>We collect\n  your <b>location</b>.</p><p>Contact: a&amp;b@example.com &lt;ok&gt;</p>\
              <script>alert('x')</script><noscript>enable js</noscript></body></html>",
         );
-        assert_eq!(text, "Privacy Policy\nPrivacy Policy\nWe collect your location.\nContact: a&b@example.com <ok>");
+        assert_eq!(
+            text,
+            "Privacy Policy\nPrivacy Policy\nWe collect your location.\nContact: a&b@example.com <ok>"
+        );
     }
 
     #[test]
     fn table_rows_stay_on_one_line() {
-        let text = to_text("<table><tr><th>SDK</th><th>用途</th></tr><tr><td>友盟</td><td>统计</td></tr></table>");
+        let text = to_text(
+            "<table><tr><th>SDK</th><th>用途</th></tr><tr><td>友盟</td><td>统计</td></tr></table>",
+        );
         assert_eq!(text, "SDK | 用途\n友盟 | 统计");
     }
 

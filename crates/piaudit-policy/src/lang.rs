@@ -63,20 +63,27 @@ mod tests {
     #[test]
     fn chinese_with_identifiers_is_zh() {
         assert_eq!(
-            lang("为保障账号与交易安全，我们会收集您的设备标识（IMEI、OAID、Android ID）用于安全风控；如有疑问，请发送邮件至 privacy@example.com 与我们联系。"),
+            lang(
+                "为保障账号与交易安全，我们会收集您的设备标识（IMEI、OAID、Android ID）用于安全风控；如有疑问，请发送邮件至 privacy@example.com 与我们联系。"
+            ),
             Lang::Zh
         );
     }
 
     #[test]
     fn english_is_en() {
-        assert_eq!(lang("We collect your precise location to show nearby stores."), Lang::En);
+        assert_eq!(
+            lang("We collect your precise location to show nearby stores."),
+            Lang::En
+        );
     }
 
     #[test]
     fn bilingual_is_mixed() {
         assert_eq!(
-            lang("我们会收集您的位置信息用于推荐附近门店。We collect your location information to recommend nearby stores."),
+            lang(
+                "我们会收集您的位置信息用于推荐附近门店。We collect your location information to recommend nearby stores."
+            ),
             Lang::Mixed
         );
     }

@@ -29,12 +29,14 @@ mod tables;
 mod text;
 
 pub use analyze::{Analyzer, Contacts, Disclosed, Disclosures, ElementFact, SdkName, Span};
-pub use classify::{DocKind, PolicyDoc, StringClass, classify_document, classify_string, policy_urls};
+pub use classify::{
+    DocKind, PolicyDoc, StringClass, classify_document, classify_string, policy_urls,
+};
 pub use decode::{DEFAULT_MAX_INPUT_BYTES, DecodeOptions, Decoded, HtmlHint, decode, decode_with};
 #[cfg(feature = "online")]
 pub use fetch::{
-    DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT, FetchError, FetchOptions, FetchRecord, Fetcher,
-    fetch_policy,
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT, FetchError, FetchOptions,
+    FetchRecord, Fetcher, fetch_policy,
 };
 pub use html::to_text as html_to_text;
 pub use lang::{Lang, lang};

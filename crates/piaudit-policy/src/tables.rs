@@ -250,7 +250,12 @@ impl Validator<'_> {
         Some(prefix.bytes().filter(|&b| b == b'\n').count() + 1)
     }
 
-    fn invalid(&self, key: String, span: Option<std::ops::Range<usize>>, message: impl Into<String>) -> TablesError {
+    fn invalid(
+        &self,
+        key: String,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> TablesError {
         TablesError::Invalid {
             key,
             line: span.and_then(|s| self.line(s)),
@@ -276,7 +281,11 @@ impl Validator<'_> {
         }
         for name in REQUIRED_PATTERNS {
             if t.patterns.get(name).is_none_or(<[SpannedStr]>::is_empty) {
-                return Err(self.invalid(format!("patterns.{name}"), None, "required pattern list is missing or empty"));
+                return Err(self.invalid(
+                    format!("patterns.{name}"),
+                    None,
+                    "required pattern list is missing or empty",
+                ));
             }
         }
         for (name, list) in t.patterns.all() {
@@ -337,7 +346,11 @@ impl Validator<'_> {
         self.phrases(&format!("{key}.phrases"), &def.phrases, false)?;
         self.regexes(&format!("{key}.regexes"), &def.regexes, false)?;
         if def.phrases.is_empty() && def.regexes.is_empty() && def.extractors.is_empty() {
-            return Err(self.invalid(key, None, "needs at least one of phrases, regexes, extractors"));
+            return Err(self.invalid(
+                key,
+                None,
+                "needs at least one of phrases, regexes, extractors",
+            ));
         }
         if def.min_distinct == 0 {
             return Err(self.invalid(format!("{key}.min_distinct"), None, "must be at least 1"));
@@ -364,7 +377,11 @@ impl Validator<'_> {
             }
             self.phrases(&format!("{key}.near.phrases"), &near.phrases, false)?;
             if near.within == 0 || near.within > 2000 {
-                return Err(self.invalid(format!("{key}.near.within"), span, "must be 1..=2000 characters"));
+                return Err(self.invalid(
+                    format!("{key}.near.within"),
+                    span,
+                    "must be 1..=2000 characters",
+                ));
             }
         }
         Ok(())
@@ -378,7 +395,11 @@ impl Validator<'_> {
         if ok {
             Ok(())
         } else {
-            Err(self.invalid(key.to_owned(), None, "identifiers are lower-case ASCII, digits and `_`"))
+            Err(self.invalid(
+                key.to_owned(),
+                None,
+                "identifiers are lower-case ASCII, digits and `_`",
+            ))
         }
     }
 
@@ -389,7 +410,11 @@ impl Validator<'_> {
         for (i, phrase) in list.iter().enumerate() {
             let text = phrase.get_ref().trim();
             if text.is_empty() {
-                return Err(self.invalid(format!("{key}[{i}]"), Some(phrase.span()), "empty phrase"));
+                return Err(self.invalid(
+                    format!("{key}[{i}]"),
+                    Some(phrase.span()),
+                    "empty phrase",
+                ));
             }
             if text.chars().count() > MAX_PHRASE_CHARS {
                 return Err(self.invalid(
@@ -408,7 +433,11 @@ impl Validator<'_> {
         }
         for (i, pattern) in list.iter().enumerate() {
             if let Err(e) = compile_regex(pattern.get_ref()) {
-                return Err(self.invalid(format!("{key}[{i}]"), Some(pattern.span()), format!("invalid regex: {e}")));
+                return Err(self.invalid(
+                    format!("{key}[{i}]"),
+                    Some(pattern.span()),
+                    format!("invalid regex: {e}"),
+                ));
             }
         }
         Ok(())
@@ -443,29 +472,53 @@ mod tests {
             "regexes = [\n  '\\b(?:Co",
             "regexes = [\n  '(unclosed', '\\b(?:Co",
         );
-        let err = PolicyTables::from_toml(&src).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("elements.handler_identity.regexes[0]"), "{err}");
+        let err = PolicyTables::from_toml(&src)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("elements.handler_identity.regexes[0]"),
+            "{err}"
+        );
         assert!(err.contains("(line "), "{err}");
     }
 
     #[test]
     fn unknown_near_pattern_is_rejected() {
-        let src = bundled().replace(r#"near = { patterns = "date""#, r#"near = { patterns = "dates""#);
-        let err = PolicyTables::from_toml(&src).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("elements.update_and_effective_date.near.patterns"), "{err}");
+        let src = bundled().replace(
+            r#"near = { patterns = "date""#,
+            r#"near = { patterns = "dates""#,
+        );
+        let err = PolicyTables::from_toml(&src)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("elements.update_and_effective_date.near.patterns"),
+            "{err}"
+        );
     }
 
     #[test]
     fn unknown_key_is_a_parse_error_with_line() {
-        let src = bundled().replace("[pi_types.clipboard]\n", "[pi_types.clipboard]\nsynonym = []\n");
-        let err = PolicyTables::from_toml(&src).err().map(|e| e.to_string()).unwrap_or_default();
+        let src = bundled().replace(
+            "[pi_types.clipboard]\n",
+            "[pi_types.clipboard]\nsynonym = []\n",
+        );
+        let err = PolicyTables::from_toml(&src)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("synonym") && err.contains("line"), "{err}");
     }
 
     #[test]
     fn unknown_parent_is_rejected() {
         let src = bundled().replace("parent = \"location\"", "parent = \"place\"");
-        let err = PolicyTables::from_toml(&src).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = PolicyTables::from_toml(&src)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("parent") && err.contains("place"), "{err}");
     }
 }

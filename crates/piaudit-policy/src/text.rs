@@ -144,7 +144,10 @@ impl IndexedText {
     pub fn slice(&self, start: usize, end: usize) -> String {
         let end = end.min(self.chars.len());
         let start = start.min(end);
-        self.chars.get(start..end).map(|s| s.iter().collect()).unwrap_or_default()
+        self.chars
+            .get(start..end)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
     }
 
     /// Excerpt around `[start, end)`: `context` characters either side, the hit itself capped
@@ -176,8 +179,14 @@ mod tests {
 
     #[test]
     fn normalise_collapses_whitespace_and_drops_invisibles() {
-        assert_eq!(normalise("  隐私\u{3000}政策\r\n\n第一条\u{200B}\t end \u{0}"), "隐私政策第一条 end");
-        assert_eq!(normalise("收集您的位置\n  信息 and GPS\n数据"), "收集您的位置信息 and GPS 数据");
+        assert_eq!(
+            normalise("  隐私\u{3000}政策\r\n\n第一条\u{200B}\t end \u{0}"),
+            "隐私政策第一条 end"
+        );
+        assert_eq!(
+            normalise("收集您的位置\n  信息 and GPS\n数据"),
+            "收集您的位置信息 and GPS 数据"
+        );
         assert_eq!(normalise(""), "");
         assert_eq!(normalise(" \n\t "), "");
     }
@@ -209,7 +218,7 @@ mod tests {
     #[test]
     fn excerpt_marks_cuts() {
         let t = IndexedText::new("0123456789abcdefghij");
-        assert_eq!(t.excerpt(10, 12, 3, 40), "…789ab" .to_owned() + "cde…");
+        assert_eq!(t.excerpt(10, 12, 3, 40), "…789ab".to_owned() + "cde…");
         assert_eq!(t.excerpt(0, 2, 3, 40), "01234…");
     }
 }

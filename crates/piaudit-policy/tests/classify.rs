@@ -2,8 +2,8 @@
 //! users depend on (word boundaries, negation, purposes, evidence, hostile sizes).
 
 use piaudit_policy::{
-    Analyzer, DocKind, Lang, PolicyDoc, PolicyTables, SdkName, StringClass, classify_document, classify_string,
-    decode, normalise, normalised_sha256, policy_urls,
+    Analyzer, DocKind, Lang, PolicyDoc, PolicyTables, SdkName, StringClass, classify_document,
+    classify_string, decode, normalise, normalised_sha256, policy_urls,
 };
 
 fn analyzer() -> Analyzer {
@@ -24,9 +24,16 @@ fn titles_and_link_labels_are_titles() {
         ("privacy_title", "隐私政策"),
         ("link", "《用户协议》和《隐私政策》"),
         ("settings_privacy", "Privacy Policy"),
-        ("about_link", "<a href=\"https://example.com/privacy.html\">《隐私政策》</a>"),
+        (
+            "about_link",
+            "<a href=\"https://example.com/privacy.html\">《隐私政策》</a>",
+        ),
     ] {
-        assert_eq!(classify_string(name, value, &a), Some(StringClass::Title), "{value}");
+        assert_eq!(
+            classify_string(name, value, &a),
+            Some(StringClass::Title),
+            "{value}"
+        );
     }
 }
 
@@ -34,25 +41,50 @@ fn titles_and_link_labels_are_titles() {
 fn consent_dialogs_are_dialogs() {
     let a = analyzer();
     let zh = "欢迎使用好运天气！我们依据《隐私政策》和《用户协议》处理您的个人信息。为向您提供天气服务，我们会在您授权后获取位置信息。请您点击“同意”开始使用，如不同意，您可以点击“暂不使用”。";
-    assert_eq!(classify_string("dialog_content", zh, &a), Some(StringClass::Dialog));
+    assert_eq!(
+        classify_string("dialog_content", zh, &a),
+        Some(StringClass::Dialog)
+    );
     let checkbox = "我已阅读并同意《用户协议》和《隐私政策》";
-    assert_eq!(classify_string("agree_tip", checkbox, &a), Some(StringClass::Dialog));
+    assert_eq!(
+        classify_string("agree_tip", checkbox, &a),
+        Some(StringClass::Dialog)
+    );
     let en = "Please read our Privacy Policy and Terms of Service. Tap Agree to continue or Decline to exit.";
-    assert_eq!(classify_string("consent", en, &a), Some(StringClass::Dialog));
+    assert_eq!(
+        classify_string("consent", en, &a),
+        Some(StringClass::Dialog)
+    );
 }
 
 #[test]
 fn urls_are_urls_only_when_marked() {
     let a = analyzer();
-    assert_eq!(classify_string("x", "https://h5.example.com/yinsi.html", &a), Some(StringClass::Url));
-    assert_eq!(classify_string("privacy_url", "https://h5.example.com/p/123", &a), Some(StringClass::Url));
-    assert_eq!(classify_string("cdn_base", "https://cdn.example.com/static/", &a), None);
+    assert_eq!(
+        classify_string("x", "https://h5.example.com/yinsi.html", &a),
+        Some(StringClass::Url)
+    );
+    assert_eq!(
+        classify_string("privacy_url", "https://h5.example.com/p/123", &a),
+        Some(StringClass::Url)
+    );
+    assert_eq!(
+        classify_string("cdn_base", "https://cdn.example.com/static/", &a),
+        None
+    );
 }
 
 #[test]
 fn unrelated_strings_are_ignored() {
     let a = analyzer();
-    for value in ["", "   ", "确定", "Settings", "请允许相机权限以扫描二维码", "Version 3.2.1"] {
+    for value in [
+        "",
+        "   ",
+        "确定",
+        "Settings",
+        "请允许相机权限以扫描二维码",
+        "Version 3.2.1",
+    ] {
         assert_eq!(classify_string("s", value, &a), None, "{value}");
     }
 }
@@ -77,7 +109,11 @@ fn policy_urls_by_path_and_by_context() {
 fn english_word_boundaries_hold() {
     let a = analyzer();
     let d = a.analyze("The bitmap cache stores thumbnails. Use Carriers2 API and a childish tone.");
-    assert!(d.pi_types.is_empty(), "{:?}", d.pi_types.iter().map(|p| &p.id).collect::<Vec<_>>());
+    assert!(
+        d.pi_types.is_empty(),
+        "{:?}",
+        d.pi_types.iter().map(|p| &p.id).collect::<Vec<_>>()
+    );
     let d = a.analyze("We read your GPS position. 我们使用GPS定位。");
     assert!(d.mentions_pi_type("precise_location") && d.mentions_pi_type("location"));
 }
@@ -86,7 +122,12 @@ fn english_word_boundaries_hold() {
 fn negation_marks_but_keeps_the_mention() {
     let a = analyzer();
     let d = a.analyze("我们不会收集您的通讯录、短信。为了推荐附近门店，我们会收集您的位置信息。");
-    let get = |id: &str| d.pi_types.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("{id} missing"));
+    let get = |id: &str| {
+        d.pi_types
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
     assert!(get("contacts").negated_only && get("sms").negated_only);
     assert!(!get("location").negated_only);
     assert!(get("location").purpose_stated);
@@ -98,14 +139,22 @@ fn evidence_is_short_verbatim_and_points_into_the_normalised_text() {
     let a = analyzer();
     let raw = "隐私政策\n\n  我们会收集您的ＩＭＥＩ用于安全风控。".repeat(5);
     let d = a.analyze(&raw);
-    let device = d.pi_types.iter().find(|p| p.id == "device_id").unwrap_or_else(|| panic!("no device_id"));
+    let device = d
+        .pi_types
+        .iter()
+        .find(|p| p.id == "device_id")
+        .unwrap_or_else(|| panic!("no device_id"));
     assert_eq!(device.mentions, 5);
     assert_eq!(device.evidence.len(), 3);
     let normalised: Vec<char> = normalise(&raw).chars().collect();
     let span = &device.evidence[0];
     let quoted: String = normalised[span.start..span.end].iter().collect();
     assert_eq!(quoted, "ＩＭＥＩ");
-    assert!(span.excerpt.contains("收集您的ＩＭＥＩ用于安全风控"), "{}", span.excerpt);
+    assert!(
+        span.excerpt.contains("收集您的ＩＭＥＩ用于安全风控"),
+        "{}",
+        span.excerpt
+    );
 }
 
 #[test]
@@ -140,7 +189,8 @@ fn policy_doc_records_are_consistent() {
                 为保障账号安全，我们会收集设备标识（Android ID）。我们仅在实现目的所需的最短时间内保存您的个人信息。\n\
                 您可以查阅、更正或删除您的个人信息。联系邮箱：a@example.com";
     let decoded = decode(text.as_bytes());
-    let doc = classify_document("assets/privacy.txt", &decoded, &a).unwrap_or_else(|| panic!("not a policy"));
+    let doc = classify_document("assets/privacy.txt", &decoded, &a)
+        .unwrap_or_else(|| panic!("not a policy"));
     assert_eq!(doc.kind, DocKind::Text);
     assert_eq!(doc.lang, Lang::Zh);
     assert_eq!(doc.sha256, normalised_sha256(text));
@@ -149,13 +199,20 @@ fn policy_doc_records_are_consistent() {
     let json = serde_json::to_value(&doc).unwrap_or_default();
     assert_eq!(json["kind"], "text");
     assert_eq!(json["lang"], "zh");
-    assert!(json["disclosures"]["elements"]["contact"]["present"].as_bool().unwrap_or(false));
+    assert!(
+        json["disclosures"]["elements"]["contact"]["present"]
+            .as_bool()
+            .unwrap_or(false)
+    );
 
     let url = PolicyDoc::url("string:privacy_url", "https://example.com/privacy");
     assert_eq!((url.kind, url.disclosures.is_none()), (DocKind::Url, true));
     let dialog = PolicyDoc::dialog("string:dialog", "请阅读《隐私政策》，点击同意继续。", &a);
     assert_eq!(dialog.kind, DocKind::Dialog);
-    assert_eq!(serde_json::to_value(&dialog).unwrap_or_default()["kind"], "dialog");
+    assert_eq!(
+        serde_json::to_value(&dialog).unwrap_or_default()["kind"],
+        "dialog"
+    );
 }
 
 #[test]

@@ -46,7 +46,8 @@ fn crate_dir() -> PathBuf {
 
 fn analyzer() -> Analyzer {
     let path = crate_dir().join("../../rules/data/policy.toml");
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let source =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let tables = PolicyTables::from_toml(&source).unwrap_or_else(|e| panic!("{e}"));
     let sdk = |id: &str, names: &[&str]| SdkName {
         id: id.to_owned(),
@@ -57,10 +58,22 @@ fn analyzer() -> Analyzer {
         sdk("jpush", &["极光推送", "极光", "JPush", "JiGuang"]),
         sdk("bugly", &["Bugly", "腾讯Bugly"]),
         sdk("amap", &["高德地图", "高德", "AMap"]),
-        sdk("wechat", &["微信开放平台", "微信SDK", "微信登录", "WeChat SDK", "WeChat OpenSDK"]),
+        sdk(
+            "wechat",
+            &[
+                "微信开放平台",
+                "微信SDK",
+                "微信登录",
+                "WeChat SDK",
+                "WeChat OpenSDK",
+            ],
+        ),
         sdk("alipay", &["支付宝", "Alipay"]),
         sdk("getui", &["个推", "Getui"]),
-        sdk("firebase", &["Firebase", "Firebase Analytics", "Firebase Crashlytics"]),
+        sdk(
+            "firebase",
+            &["Firebase", "Firebase Analytics", "Firebase Crashlytics"],
+        ),
         sdk("admob", &["AdMob", "Google Mobile Ads"]),
     ];
     Analyzer::new(&tables, sdks).unwrap_or_else(|e| panic!("{e}"))
@@ -98,36 +111,85 @@ fn check(analyzer: &Analyzer, dir: &Path, name: &str, exp: &Expected) -> Outcome
             }
             let doc = classify_document(name, &decoded, analyzer);
             if let Some(doc) = &doc {
-                compare("doc.lang", exp.lang.clone(), format!("{:?}", doc.lang).to_lowercase());
-                compare("doc.encoding", format!("{:?}", Some(decoded.encoding)), format!("{:?}", doc.encoding));
+                compare(
+                    "doc.lang",
+                    exp.lang.clone(),
+                    format!("{:?}", doc.lang).to_lowercase(),
+                );
+                compare(
+                    "doc.encoding",
+                    format!("{:?}", Some(decoded.encoding)),
+                    format!("{:?}", doc.encoding),
+                );
             }
             (decoded.text, doc.is_some())
         }
         "string" => {
             let value = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             let class = classify_string(exp.string_name.as_deref().unwrap_or(""), &value, analyzer);
-            let got = class.map(|c| format!("{c:?}").to_lowercase()).unwrap_or_else(|| "none".to_owned());
-            compare("string_class", exp.string_class.clone().unwrap_or_default(), got);
+            let got = class
+                .map(|c| format!("{c:?}").to_lowercase())
+                .unwrap_or_else(|| "none".to_owned());
+            compare(
+                "string_class",
+                exp.string_class.clone().unwrap_or_default(),
+                got,
+            );
             (value, class == Some(StringClass::Text))
         }
         other => panic!("{name}: unknown kind {other}"),
     };
-    compare("lang", exp.lang.clone(), format!("{:?}", lang(&text)).to_lowercase());
-    compare("is_policy", exp.is_policy.to_string(), is_policy.to_string());
+    compare(
+        "lang",
+        exp.lang.clone(),
+        format!("{:?}", lang(&text)).to_lowercase(),
+    );
+    compare(
+        "is_policy",
+        exp.is_policy.to_string(),
+        is_policy.to_string(),
+    );
 
     let d = analyzer.analyze(&text);
     let got_pi = sorted(d.pi_types.iter().map(|p| p.id.clone()));
-    let got_negated = sorted(d.pi_types.iter().filter(|p| p.negated_only).map(|p| p.id.clone()));
+    let got_negated = sorted(
+        d.pi_types
+            .iter()
+            .filter(|p| p.negated_only)
+            .map(|p| p.id.clone()),
+    );
     let got_sdks = sorted(d.named_sdks.iter().map(|p| p.id.clone()));
-    let got_elements: BTreeSet<String> = d.elements.iter().filter(|(_, f)| f.present).map(|(k, _)| k.clone()).collect();
+    let got_elements: BTreeSet<String> = d
+        .elements
+        .iter()
+        .filter(|(_, f)| f.present)
+        .map(|(k, _)| k.clone())
+        .collect();
     if std::env::var_os("PIAUDIT_CORPUS_DUMP").is_some() {
-        println!("== {name}\nlang = {:?}\npi_types = {got_pi:?}\nnegated_only = {got_negated:?}\nnamed_sdks = {got_sdks:?}\nelements_present = {:?}\nmissing = {:?}\nemails = {:?}\nphones = {:?}",
-            lang(&text), got_elements, d.missing_elements, d.contacts.emails, d.contacts.phones);
+        println!(
+            "== {name}\nlang = {:?}\npi_types = {got_pi:?}\nnegated_only = {got_negated:?}\nnamed_sdks = {got_sdks:?}\nelements_present = {:?}\nmissing = {:?}\nemails = {:?}\nphones = {:?}",
+            lang(&text),
+            got_elements,
+            d.missing_elements,
+            d.contacts.emails,
+            d.contacts.phones
+        );
         for p in &d.pi_types {
-            println!("  pi {} x{} purpose={} neg={} first={:?}", p.id, p.mentions, p.purpose_stated, p.negated_only, p.evidence.first().map(|s| &s.excerpt));
+            println!(
+                "  pi {} x{} purpose={} neg={} first={:?}",
+                p.id,
+                p.mentions,
+                p.purpose_stated,
+                p.negated_only,
+                p.evidence.first().map(|s| &s.excerpt)
+            );
         }
         for (k, f) in &d.elements {
-            println!("  el {k} {} {:?}", f.present, f.evidence.first().map(|s| &s.excerpt));
+            println!(
+                "  el {k} {} {:?}",
+                f.present,
+                f.evidence.first().map(|s| &s.excerpt)
+            );
         }
     }
     let list = |v: &Option<Vec<String>>| v.clone().map(sorted);
@@ -140,15 +202,32 @@ fn check(analyzer: &Analyzer, dir: &Path, name: &str, exp: &Expected) -> Outcome
     if let Some(e) = list(&exp.named_sdks) {
         compare("named_sdks", format!("{e:?}"), format!("{got_sdks:?}"));
     }
-    let elements_expected: BTreeSet<String> = exp.elements_present.clone().unwrap_or_default().into_iter().collect();
+    let elements_expected: BTreeSet<String> = exp
+        .elements_present
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     if exp.elements_present.is_some() {
-        compare("elements_present", format!("{elements_expected:?}"), format!("{got_elements:?}"));
+        compare(
+            "elements_present",
+            format!("{elements_expected:?}"),
+            format!("{got_elements:?}"),
+        );
     }
     if let Some(e) = &exp.emails {
-        compare("emails", format!("{e:?}"), format!("{:?}", d.contacts.emails));
+        compare(
+            "emails",
+            format!("{e:?}"),
+            format!("{:?}", d.contacts.emails),
+        );
     }
     if let Some(e) = &exp.phones {
-        compare("phones", format!("{e:?}"), format!("{:?}", d.contacts.phones));
+        compare(
+            "phones",
+            format!("{e:?}"),
+            format!("{:?}", d.contacts.phones),
+        );
     }
     Outcome {
         name: name.to_owned(),
@@ -169,21 +248,34 @@ fn corpus_extraction_matches_expectations() {
         .filter_map(|n| n.strip_suffix(".expected.toml").map(str::to_owned))
         .collect();
     names.sort();
-    assert!(names.len() >= 15, "corpus has only {} described files", names.len());
+    assert!(
+        names.len() >= 15,
+        "corpus has only {} described files",
+        names.len()
+    );
 
     let mut outcomes = Vec::new();
     for name in &names {
         let path = dir.join(format!("{name}.expected.toml"));
         let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-        let expected: Expected = toml::from_str(&source).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let expected: Expected =
+            toml::from_str(&source).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         outcomes.push(check(&analyzer, &dir, name, &expected));
     }
 
     let policies: Vec<&Outcome> = outcomes.iter().filter(|o| o.is_policy_expected).collect();
-    let all_elements: BTreeSet<&String> =
-        outcomes.iter().flat_map(|o| o.elements_expected.iter().chain(o.elements_got.iter())).collect();
-    println!("\nper-element results over {} corpus policies (expected present / got present):", policies.len());
-    println!("{:<32} {:>8} {:>8}  differing files", "element", "expected", "got");
+    let all_elements: BTreeSet<&String> = outcomes
+        .iter()
+        .flat_map(|o| o.elements_expected.iter().chain(o.elements_got.iter()))
+        .collect();
+    println!(
+        "\nper-element results over {} corpus policies (expected present / got present):",
+        policies.len()
+    );
+    println!(
+        "{:<32} {:>8} {:>8}  differing files",
+        "element", "expected", "got"
+    );
     let mut element_rows: BTreeMap<&String, (usize, usize, Vec<&str>)> = BTreeMap::new();
     for el in all_elements {
         let row = element_rows.entry(el).or_default();
@@ -202,11 +294,24 @@ fn corpus_extraction_matches_expectations() {
     }
     println!("\nfiles:");
     for o in &outcomes {
-        println!("  {:<36} policy={:<5} {}", o.name, o.is_policy_expected, if o.mismatches.is_empty() { "ok" } else { "MISMATCH" });
+        println!(
+            "  {:<36} policy={:<5} {}",
+            o.name,
+            o.is_policy_expected,
+            if o.mismatches.is_empty() {
+                "ok"
+            } else {
+                "MISMATCH"
+            }
+        );
     }
     let failures: Vec<String> = outcomes
         .iter()
         .flat_map(|o| o.mismatches.iter().map(move |m| format!("{}: {m}", o.name)))
         .collect();
-    assert!(failures.is_empty(), "corpus mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "corpus mismatches:\n{}",
+        failures.join("\n")
+    );
 }
