@@ -2,7 +2,8 @@
 //!
 //! Owns which elements break lines (headings, paragraphs, list items, table rows, `<br>`, ...),
 //! which are dropped with their content (`script`, `style`, `noscript`, `template`, `svg`,
-//! `iframe`, `object`), and how table cells are separated. The document `<title>` is kept as
+//! `iframe`, `object`), and how table cells are separated. Blocks are separated by a blank
+//! line. The document `<title>` is kept as
 //! the first line (policies often carry their title only there). Entities are decoded by the
 //! parser. The tree is walked iteratively. The HTML tree builder's cost grows with nesting
 //! depth times tag count, so a document whose estimated nesting exceeds [`MAX_PARSE_DEPTH`]
@@ -314,7 +315,9 @@ fn push_collapsed(out: &mut String, text: &str) {
     }
 }
 
-/// Trims each line, strips table-cell separators at line ends, drops empty lines.
+/// Trims each line, strips table-cell separators at line ends, drops empty lines, and
+/// separates blocks by a blank line (so `normalise` keeps a space between a Chinese heading
+/// and the paragraph after it).
 fn tidy_lines(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for line in raw.lines() {
@@ -327,7 +330,7 @@ fn tidy_lines(raw: &str) -> String {
             continue;
         }
         if !out.is_empty() {
-            out.push('\n');
+            out.push_str("\n\n");
         }
         out.push_str(line);
     }
@@ -347,7 +350,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "Privacy Policy\nPrivacy Policy\nWe collect your location.\nContact: a&b@example.com <ok>"
+            "Privacy Policy\n\nPrivacy Policy\n\nWe collect your location.\n\nContact: a&b@example.com <ok>"
         );
     }
 
@@ -356,7 +359,7 @@ mod tests {
         let text = to_text(
             "<table><tr><th>SDK</th><th>用途</th></tr><tr><td>友盟</td><td>统计</td></tr></table>",
         );
-        assert_eq!(text, "SDK | 用途\n友盟 | 统计");
+        assert_eq!(text, "SDK | 用途\n\n友盟 | 统计");
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //!
 //! Owns the one definition of "the normalised text" that spans point into and that is hashed:
 //! C0/C1 control characters and zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are
-//! removed; a run of Unicode whitespace (including the ideographic space U+3000 and newlines)
-//! between two CJK characters is removed (hard-wrapped Chinese lines, as in the CSS Text
-//! segment-break rule), any other run becomes one ASCII space; the result is trimmed. No Unicode normalisation (NFC)
+//! removed; a run of Unicode whitespace (including the ideographic space U+3000) becomes one
+//! ASCII space, except that a run between two CJK characters that holds at most one line break
+//! is removed (a hard-wrapped Chinese line, as in the CSS Text segment-break rule; a blank
+//! line — paragraph or HTML block boundary — stays a space); the result is trimmed. No Unicode normalisation (NFC)
 //! and no case folding are applied, so excerpts quote the policy verbatim. Matching uses a
 //! separate *folded* view with exactly the same characters count (full-width ASCII folded to
 //! half-width), so character offsets agree between the two. Must not know about tables or
@@ -17,19 +18,25 @@ use sha2::{Digest, Sha256};
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
+    let mut line_breaks = 0usize;
     let mut last: Option<char> = None;
     for c in text.chars() {
         if c.is_whitespace() {
             pending_space = last.is_some();
+            if c == '\n' {
+                line_breaks += 1;
+            }
             continue;
         }
         if is_invisible(c) {
             continue;
         }
-        if pending_space && !(last.is_some_and(is_cjk) && is_cjk(c)) {
+        let joins_cjk = last.is_some_and(is_cjk) && is_cjk(c) && line_breaks <= 1;
+        if pending_space && !joins_cjk {
             out.push(' ');
         }
         pending_space = false;
+        line_breaks = 0;
         out.push(c);
         last = Some(c);
     }
@@ -181,8 +188,9 @@ mod tests {
     fn normalise_collapses_whitespace_and_drops_invisibles() {
         assert_eq!(
             normalise("  隐私\u{3000}政策\r\n\n第一条\u{200B}\t end \u{0}"),
-            "隐私政策第一条 end"
+            "隐私政策 第一条 end"
         );
+        assert_eq!(normalise("收集您的位\n置信息"), "收集您的位置信息");
         assert_eq!(
             normalise("收集您的位置\n  信息 and GPS\n数据"),
             "收集您的位置信息 and GPS 数据"
