@@ -1,0 +1,121 @@
+//! `--online` end to end: an app whose only policy is a link gets the linked text fetched (from a
+//! real HTTP server this test starts on 127.0.0.1), analysed, and judged; a dead link gives
+//! POLICY-UNREACHABLE. No other network is used.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use common::{ZipItem, ZipTail, entries_of, sample, write_zip};
+use piaudit::auditor::{Auditor, Config};
+
+const POLICY: &str = "<html><head><meta charset=utf-8><title>隐私政策</title></head><body>\
+<h1>隐私政策</h1><p>本政策由示例科技有限公司（注册地址：北京市海淀区示例路1号）制定。联系邮箱 privacy@example.cn。</p>\
+<p>为提供直播课程，我们会收集您的位置信息、设备识别码（IMEI）、通讯录、相机和麦克风权限，用于课程推荐与安全风控。</p>\
+<p>您的个人信息保存期限为实现目的所必需的最短时间。您可以查阅、复制、更正、删除您的个人信息，或撤回同意。</p>\
+<p>您可以在设置中注销账号。如有投诉，可联系我们或向网信部门举报。生效日期：2025年1月1日。</p></body></html>";
+
+/// Serves `n` requests: `/privacy.html` → 200 with the policy, anything else → 404.
+fn serve(n: usize) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming().take(n) {
+            let Ok(mut stream) = stream else { continue };
+            stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).ok();
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let (status, body) = if request_line.contains("/privacy.html") {
+                ("200 OK", POLICY)
+            } else {
+                ("404 Not Found", "gone")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (format!("http://{addr}"), handle)
+}
+
+/// The Yuhang sample with one extra bundled file that links to a policy.
+fn app_linking_to(url: &str) -> tempfile::TempDir {
+    let bytes = std::fs::read(sample("yuhang-musiclive.apk")).unwrap();
+    let mut items = entries_of(&bytes);
+    items.push(ZipItem::new("assets/about.txt", format!("音乐课直播 v1.0\n隐私政策：{url}\n").into_bytes(), true));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.apk"), write_zip(&items, &ZipTail::default())).unwrap();
+    dir
+}
+
+fn online_auditor() -> Auditor {
+    let fetch = piaudit_policy::FetchOptions {
+        timeout: Duration::from_secs(5),
+        use_system_proxy: false,
+        ..piaudit_policy::FetchOptions::default()
+    };
+    Auditor::new(&Config {
+        online: Some(fetch),
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_linked_policy_is_fetched_analysed_and_pinned() {
+    let (base, server) = serve(1);
+    let url = format!("{base}/privacy.html");
+    let dir = app_linking_to(&url);
+    let audit = online_auditor().audit(&dir.path().join("app.apk"), None).unwrap();
+    let facts = &audit.extraction.facts;
+    let doc = facts.policies.iter().find(|p| p["url"] == url.as_str()).expect("the link is found");
+    assert_eq!(doc["kind"], "url");
+    assert_eq!(doc["fetch"]["status"], 200);
+    assert_eq!(doc["fetch"]["final_url"], url.as_str());
+    assert_eq!(doc["fetch"]["sha256"].as_str().unwrap().len(), 64);
+    assert!(doc["fetch"]["fetched_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(doc["lang"], "zh");
+    let pi: Vec<&str> = doc["disclosures"]["pi_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert!(pi.contains(&"location"), "{pi:?}");
+    let ids: Vec<&str> = audit.evaluation.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert!(!ids.contains(&"POLICY-MISSING"), "{ids:?}");
+    assert!(!ids.contains(&"POLICY-UNREACHABLE"), "{ids:?}");
+    assert!(!ids.contains(&"POLICY-NOT-VERIFIABLE"), "{ids:?}");
+    server.join().unwrap();
+}
+
+#[test]
+fn a_dead_policy_link_is_unreachable() {
+    let (base, server) = serve(1);
+    let dir = app_linking_to(&format!("{base}/privacy-policy-gone.html"));
+    let audit = online_auditor().audit(&dir.path().join("app.apk"), None).unwrap();
+    let ids: Vec<&str> = audit.evaluation.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert!(ids.contains(&"POLICY-UNREACHABLE"), "{ids:?}");
+    server.join().unwrap();
+}
+
+#[test]
+fn offline_the_link_is_recorded_and_not_fetched() {
+    let dir = app_linking_to("http://127.0.0.1:9/privacy.html");
+    let auditor = Auditor::new(&Config::default()).unwrap();
+    let audit = auditor.audit(&dir.path().join("app.apk"), None).unwrap();
+    let doc = &audit.extraction.facts.policies[0];
+    assert_eq!(doc["kind"], "url");
+    assert!(doc.get("fetch").is_none_or(|f| f.is_null()));
+    let ids: Vec<&str> = audit.evaluation.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert!(ids.contains(&"POLICY-NOT-VERIFIABLE"), "{ids:?}");
+}
