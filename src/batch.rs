@@ -16,14 +16,17 @@
 
 use std::collections::HashSet;
 use std::io::{BufRead, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
 use crate::auditor::Auditor;
 use crate::facts::InputFile;
+use crate::report::evidence::Originals;
 use crate::report::{AppRecord, Baseline};
 
 /// File extensions scanned when walking directories.
@@ -59,7 +62,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     entries.sort();
     for e in entries {
         // Symlinked directories are not followed (no cycles); symlinked files are scanned.
-        let is_link = e.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+        let is_link = e
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
         if e.is_dir() && !is_link {
             walk(&e, out, depth + 1);
         } else if e.is_file() && has_app_extension(&e) {
@@ -84,12 +89,16 @@ pub fn read_list<R: BufRead>(mut reader: R) -> std::io::Result<Vec<PathBuf>> {
     let mut line = Vec::new();
     loop {
         line.clear();
-        let n = (&mut reader).take(MAX_LIST_LINE).read_until(b'\n', &mut line)?;
+        let n = (&mut reader)
+            .take(MAX_LIST_LINE)
+            .read_until(b'\n', &mut line)?;
         if n == 0 {
             break;
         }
         if line.last() != Some(&b'\n') && n as u64 == MAX_LIST_LINE {
-            return Err(std::io::Error::other(format!("a line of the list is longer than {MAX_LIST_LINE} bytes")));
+            return Err(std::io::Error::other(format!(
+                "a line of the list is longer than {MAX_LIST_LINE} bytes"
+            )));
         }
         let text = String::from_utf8_lossy(&line);
         let path = text.trim_end_matches(['\n', '\r']);
@@ -111,9 +120,17 @@ impl FromStr for Shard {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Shard, String> {
-        let (i, n) = s.split_once('/').ok_or_else(|| format!("'{s}': expected I/N, e.g. 0/4"))?;
-        let index: u64 = i.trim().parse().map_err(|_| format!("'{s}': I is not a number"))?;
-        let count: u64 = n.trim().parse().map_err(|_| format!("'{s}': N is not a number"))?;
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("'{s}': expected I/N, e.g. 0/4"))?;
+        let index: u64 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{s}': I is not a number"))?;
+        let count: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{s}': N is not a number"))?;
         if count == 0 || index >= count {
             return Err(format!("'{s}': need 0 <= I < N"));
         }
@@ -131,7 +148,9 @@ impl Shard {
         };
         let bucket = digest.unwrap_or_else(|| {
             let h = Sha256::digest(input.path.as_bytes());
-            h.iter().take(8).fold(0u64, |acc, b| acc << 8 | u64::from(*b))
+            h.iter()
+                .take(8)
+                .fold(0u64, |acc, b| acc << 8 | u64::from(*b))
         });
         bucket % self.count == self.index
     }
@@ -142,7 +161,11 @@ impl Shard {
 /// An input that cannot be read gets an empty hash (its scan then yields an error record).
 pub fn input_file(path: &Path) -> InputFile {
     let shown = path.display().to_string();
-    let hashed = if path.is_dir() { hash_split_dir(path) } else { hash_files(&[path.to_path_buf()]) };
+    let hashed = if path.is_dir() {
+        hash_split_dir(path)
+    } else {
+        hash_files(&[path.to_path_buf()])
+    };
     match hashed {
         Ok((sha256, size)) => InputFile {
             path: shown,
@@ -191,37 +214,54 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     hash_files(&[path.to_path_buf()]).map(|(sha, _)| sha)
 }
 
-/// One scanned app: its record, and the decoded manifest when asked for (evidence folders).
+/// One scanned app: its record, and what evidence folders keep from the app when asked for.
 pub struct Scanned {
     pub record: AppRecord,
-    pub manifest_xml: Option<String>,
+    pub originals: Option<Originals>,
 }
 
 /// Scans one input into its record. Never fails: an unreadable input is an error record.
-pub fn scan_one(auditor: &Auditor, input: InputFile, category: Option<&str>, baseline: &Baseline, keep_xml: bool) -> Scanned {
+pub fn scan_one(
+    auditor: &Auditor,
+    input: InputFile,
+    category: Option<&str>,
+    baseline: &Baseline,
+    keep_originals: bool,
+) -> Scanned {
     let path = PathBuf::from(&input.path);
     // A panic in a decoder is a bug, but it must cost one record, not the batch.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let extraction = auditor.facts(&path, category)?;
         let evaluation = auditor.rules().evaluate(&extraction.facts);
-        Ok::<_, crate::analyze::InputError>((extraction.facts, extraction.manifest_xml, evaluation))
+        let originals = keep_originals.then(|| Originals {
+            manifest_xml: extraction.manifest_xml,
+            policy_files: extraction.policy_files,
+        });
+        Ok::<_, crate::analyze::InputError>((extraction.facts, originals, evaluation))
     }));
     match result {
-        Ok(Ok((facts, xml, evaluation))) => {
+        Ok(Ok((facts, originals, evaluation))) => {
             // The analysis hashed what it actually read; prefer it to the hash taken before.
-            let input = if facts.input.sha256.is_empty() { input } else { facts.input.clone() };
+            let input = if facts.input.sha256.is_empty() {
+                input
+            } else {
+                facts.input.clone()
+            };
             Scanned {
                 record: AppRecord::judged(input, facts, evaluation, baseline),
-                manifest_xml: if keep_xml { xml } else { None },
+                originals,
             }
         }
         Ok(Err(e)) => Scanned {
             record: AppRecord::failed(input, e.to_string()),
-            manifest_xml: None,
+            originals: None,
         },
         Err(_) => Scanned {
-            record: AppRecord::failed(input, "internal error while decoding (please report this input)".to_owned()),
-            manifest_xml: None,
+            record: AppRecord::failed(
+                input,
+                "internal error while decoding (please report this input)".to_owned(),
+            ),
+            originals: None,
         },
     }
 }
@@ -234,28 +274,39 @@ pub struct Plan<'a> {
     /// SHA-256 of inputs that already have a record (`--resume`): skipped.
     pub done: &'a HashSet<String>,
     pub baseline: &'a Baseline,
-    /// Keep each app's decoded manifest XML (for evidence folders).
-    pub keep_manifest_xml: bool,
+    /// Keep each app's decoded manifest and policy files (for evidence folders).
+    pub keep_originals: bool,
 }
 
 /// What became of one input.
 pub enum Outcome {
-    Scanned { index: usize, scanned: Box<Scanned> },
+    Scanned {
+        index: usize,
+        scanned: Box<Scanned>,
+    },
     /// `--resume`: the output already has a record for this content.
-    AlreadyDone { index: usize, input: InputFile },
+    AlreadyDone {
+        index: usize,
+        input: InputFile,
+    },
     /// `--shard`: another shard scans it.
-    OtherShard { index: usize },
+    OtherShard {
+        index: usize,
+    },
 }
 
 /// Scans `inputs` by `plan`, calling `on_outcome` on the calling thread for each input as it
-/// finishes (in completion order). `category_of` gives each input's app type.
+/// finishes (in completion order). `category_of` gives each input's app type. When
+/// `on_outcome` breaks (e.g. the output cannot be written), no further input is started.
 pub fn run(
     auditor: &Auditor,
     inputs: &[PathBuf],
     plan: &Plan<'_>,
     category_of: &(dyn Fn(&Path) -> Option<String> + Sync),
-    mut on_outcome: impl FnMut(Outcome),
+    mut on_outcome: impl FnMut(Outcome) -> ControlFlow<()>,
 ) -> Result<(), rayon::ThreadPoolBuildError> {
+    let stop = AtomicBool::new(false);
+    let stop = &stop;
     let jobs = plan.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
     let (tx, rx) = mpsc::sync_channel::<Outcome>(jobs * 2);
@@ -263,27 +314,39 @@ pub fn run(
         scope.spawn(move || {
             pool.install(|| {
                 use rayon::prelude::*;
-                inputs.par_iter().enumerate().for_each_with(tx, |tx, (index, path)| {
-                    let input = input_file(path);
-                    let outcome = if plan.shard.is_some_and(|s| !s.owns(&input)) {
-                        Outcome::OtherShard { index }
-                    } else if !input.sha256.is_empty() && plan.done.contains(&input.sha256) {
-                        Outcome::AlreadyDone { index, input }
-                    } else {
-                        let category = category_of(path);
-                        let scanned = scan_one(auditor, input, category.as_deref(), plan.baseline, plan.keep_manifest_xml);
-                        Outcome::Scanned {
-                            index,
-                            scanned: Box::new(scanned),
-                        }
-                    };
-                    // The receiver only goes away when the caller stops; then there is no one to tell.
-                    let _ = tx.send(outcome);
-                });
+                inputs
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (index, path)| {
+                        let input = input_file(path);
+                        let outcome = if plan.shard.is_some_and(|s| !s.owns(&input)) {
+                            Outcome::OtherShard { index }
+                        } else if !input.sha256.is_empty() && plan.done.contains(&input.sha256) {
+                            Outcome::AlreadyDone { index, input }
+                        } else {
+                            let category = category_of(path);
+                            let scanned = scan_one(
+                                auditor,
+                                input,
+                                category.as_deref(),
+                                plan.baseline,
+                                plan.keep_originals,
+                            );
+                            Outcome::Scanned {
+                                index,
+                                scanned: Box::new(scanned),
+                            }
+                        };
+                        // The receiver only goes away when the caller stops; then there is no one to tell.
+                        let _ = tx.send(outcome);
+                    });
             });
         });
         for outcome in rx {
-            on_outcome(outcome);
+            if on_outcome(outcome).is_break() {
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
         }
     });
     Ok(())
@@ -303,7 +366,11 @@ mod tests {
         for n in 0..200u32 {
             let input = InputFile {
                 path: format!("p{n}"),
-                sha256: if n % 5 == 0 { String::new() } else { hex::encode(Sha256::digest(n.to_le_bytes())) },
+                sha256: if n % 5 == 0 {
+                    String::new()
+                } else {
+                    hex::encode(Sha256::digest(n.to_le_bytes()))
+                },
                 size: 0,
             };
             assert_eq!(shards.iter().filter(|s| s.owns(&input)).count(), 1);
@@ -313,7 +380,10 @@ mod tests {
     #[test]
     fn lists_skip_blank_lines_and_keep_spaces() -> std::io::Result<()> {
         let mut list = std::io::Cursor::new("a b.apk\r\n\n  \nc.apk".as_bytes());
-        assert_eq!(read_list(&mut list)?, vec![PathBuf::from("a b.apk"), PathBuf::from("c.apk")]);
+        assert_eq!(
+            read_list(&mut list)?,
+            vec![PathBuf::from("a b.apk"), PathBuf::from("c.apk")]
+        );
         Ok(())
     }
 }

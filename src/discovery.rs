@@ -72,14 +72,14 @@ pub fn discover(facts: &AppFacts, files: &[(String, Vec<u8>)], analyzer: &Analyz
                     docs.push(doc);
                 }
             }
-            Some(StringClass::Url) | Some(StringClass::Title) | None => {}
+            // A bare link whose resource name marks it as the policy (privacy_policy_url = "https://…").
+            Some(StringClass::Url) => urls.push((source.clone(), s.value.trim().to_owned())),
+            Some(StringClass::Title) | None => {}
         }
-        for url in policy_urls(&s.value, analyzer) {
-            urls.push((source.clone(), url));
-        }
-        // A bare link whose resource name marks it as the policy (privacy_policy_url = "https://…").
-        if matches!(classify_string(&s.name, &s.value, analyzer), Some(StringClass::Url)) {
-            urls.push((source.clone(), s.value.trim().to_owned()));
+        if s.value.contains("http") {
+            for url in policy_urls(&s.value, analyzer) {
+                urls.push((source.clone(), url));
+            }
         }
     }
 

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal as _, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,11 +16,17 @@ use piaudit::analyze::Options;
 use piaudit::auditor::{Auditor, Config};
 use piaudit::batch::{self, Outcome, Plan, Shard};
 use piaudit::report::fingerprint::{BaselineEntry, write_baseline};
-use piaudit::report::{self, AppRecord, Baseline, Format, Invocation, ReportContext, RunInfo, Summary};
+use piaudit::report::{
+    self, AppRecord, Baseline, Format, Invocation, ReportContext, RunInfo, Summary,
+};
 use piaudit_rules::{Lang, RuleSet, Severity};
 
 #[derive(Parser)]
-#[command(name = "piaudit", version, about = "Audits Android apps for personal-information compliance under Chinese law")]
+#[command(
+    name = "piaudit",
+    version,
+    about = "Audits Android apps for personal-information compliance under Chinese law"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -156,6 +163,10 @@ struct ScanArgs {
     /// With -o OUT.jsonl: skip inputs whose SHA-256 already has a record in OUT, append the rest.
     #[arg(long, requires = "output")]
     resume: bool,
+    /// Fetch the privacy-policy URLs apps link to (http/https, with timeouts and size caps);
+    /// off by default so scans are deterministic.
+    #[arg(long)]
+    online: bool,
     /// Write per app an evidence folder (manifest, policies, facts, report, SHA256SUMS) under DIR.
     #[arg(long, value_name = "DIR")]
     evidence_dir: Option<PathBuf>,
@@ -207,19 +218,32 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
                 .iter()
                 .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
                 .unwrap_or_default();
-            if env.starts_with("zh") { Lang::Zh } else { Lang::En }
+            if env.starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            }
         }
     }
 }
 
 fn auditor(rules: Option<PathBuf>, keep_strings: bool) -> anyhow::Result<Auditor> {
+    auditor_with(rules, keep_strings, false)
+}
+
+/// The auditor; `online` lets it fetch the policy URLs apps link to (`--online`).
+fn auditor_with(
+    rules: Option<PathBuf>,
+    keep_strings: bool,
+    online: bool,
+) -> anyhow::Result<Auditor> {
     let config = Config {
         rules_dir: rules,
         options: Options {
             keep_strings,
             ..Options::default()
         },
-        ..Config::default()
+        online: online.then(piaudit_policy::FetchOptions::default),
     };
     Auditor::new(&config).context("loading rules")
 }
@@ -287,7 +311,8 @@ fn scan_inputs(args: &ScanArgs) -> anyhow::Result<Vec<PathBuf>> {
         let listed = if list.as_os_str() == "-" {
             batch::read_list(std::io::stdin().lock())
         } else {
-            let file = std::fs::File::open(list).with_context(|| format!("--from {}", list.display()))?;
+            let file =
+                std::fs::File::open(list).with_context(|| format!("--from {}", list.display()))?;
             batch::read_list(std::io::BufReader::new(file))
         };
         inputs.extend(listed.with_context(|| format!("--from {}", list.display()))?);
@@ -302,10 +327,21 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total as u64), indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
     let style = indicatif::ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} apps · {per_sec} · ETA {eta} · {msg}",
+        "{bar:30} {pos}/{len} apps · {rate} · ETA {eta} · {msg}",
     )
+    .map(|s| {
+        s.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1} apps/s", state.per_sec());
+            },
+        )
+    })
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     bar.set_message("0 errors");
@@ -314,7 +350,7 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
 
 fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started_at = report::utc_now_rfc3339();
-    let auditor = auditor(args.rules.clone(), false)?;
+    let auditor = auditor_with(args.rules.clone(), false, args.online)?;
     check_category(&auditor, args.category.as_deref())?;
     let by_package = match &args.categories {
         Some(csv) => read_categories(csv, &auditor)?,
@@ -346,7 +382,11 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             );
         }
         if state.unreadable_lines > 0 {
-            eprintln!("piaudit: {}: {} lines are not records; ignored", out.display(), state.unreadable_lines);
+            eprintln!(
+                "piaudit: {}: {} lines are not records; ignored",
+                out.display(),
+                state.unreadable_lines
+            );
         }
         if state.other_rules > 0 {
             eprintln!(
@@ -377,7 +417,9 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         Sink::Collect(Vec::new())
     };
     let invocation = Invocation {
-        arguments: std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect(),
+        arguments: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
         working_dir: std::env::current_dir().unwrap_or_default(),
         started_at,
         ended_at: String::new(),
@@ -406,7 +448,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         shard: args.shard,
         done: &done,
         baseline: &baseline,
-        keep_manifest_xml: args.evidence_dir.is_some(),
+        keep_originals: args.evidence_dir.is_some(),
     };
     let bar = progress_bar(inputs.len());
     let mut summary = Summary::default();
@@ -416,7 +458,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     batch::run(&auditor, &inputs, &plan, &category_of, |outcome| {
         match outcome {
             Outcome::Scanned { index, scanned } => {
-                let batch::Scanned { record, manifest_xml } = *scanned;
+                let batch::Scanned { record, originals } = *scanned;
                 summary.add(&record);
                 if args.write_baseline.is_some() {
                     baseline_entries.extend(record.findings.iter().map(|f| BaselineEntry {
@@ -426,7 +468,12 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
                     }));
                 }
                 if let Some(dir) = &args.evidence_dir {
-                    if let Err(e) = report::evidence::write_bundle(dir, &ctx, &record, manifest_xml.as_deref()) {
+                    if let Err(e) = report::evidence::write_bundle(
+                        dir,
+                        &ctx,
+                        &record,
+                        &originals.unwrap_or_default(),
+                    ) {
                         evidence_failures += 1;
                         let line = format!("piaudit: {e}");
                         match &bar {
@@ -452,6 +499,11 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         if let Some(bar) = &bar {
             bar.inc(1);
             bar.set_message(format!("{} errors", summary.errors));
+        }
+        if write_error.is_some() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
     })?;
     if let Some(bar) = &bar {
@@ -489,7 +541,9 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         let mut err = std::io::stderr().lock();
         summary.write(&mut err, lang)?;
     }
-    let failing = args.fail_on.is_some_and(|level| summary.failing(level.into()) > 0);
+    let failing = args
+        .fail_on
+        .is_some_and(|level| summary.failing(level.into()) > 0);
     Ok(if evidence_failures > 0 {
         eprintln!("piaudit: {evidence_failures} evidence folders were not written");
         ExitCode::from(2)
@@ -516,7 +570,8 @@ fn read_categories(csv: &Path, auditor: &Auditor) -> anyhow::Result<HashMap<Stri
     let text = std::fs::read_to_string(csv).with_context(|| format!("{}", csv.display()))?;
     let mut lines = text.lines().enumerate();
     match lines.next() {
-        Some((_, h)) if h.trim().trim_start_matches('\u{feff}').replace(' ', "") == "package,category" => {}
+        Some((_, h))
+            if h.trim().trim_start_matches('\u{feff}').replace(' ', "") == "package,category" => {}
         _ => bail!("{}:1: the header must be `package,category`", csv.display()),
     }
     let mut map = HashMap::new();
@@ -543,7 +598,12 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
             let lang = lang_of(lang);
             let auditor = auditor(rules, false)?;
             for r in auditor.rules().list() {
-                println!("{:<32} {:<9} {}", r.id, r.severity.as_str(), r.title.get(lang));
+                println!(
+                    "{:<32} {:<9} {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.title.get(lang)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

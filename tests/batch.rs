@@ -1,9 +1,9 @@
 //! The batch driver end to end, through the binary: broken and hostile inputs in a batch, a
 //! batch killed mid-run and resumed, shards that add up to one run, `--from` lists.
 
-mod common;
 #[path = "common/apps.rs"]
 mod apps;
+mod common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
@@ -19,7 +19,9 @@ fn by_path(records: &[serde_json::Value]) -> BTreeMap<String, serde_json::Value>
         .iter()
         .map(|r| {
             let path = r["input"]["path"].as_str().unwrap_or_default();
-            let name = Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned());
+            let name = Path::new(path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
             (name.unwrap_or_default(), r.clone())
         })
         .collect()
@@ -33,18 +35,41 @@ fn a_mixed_batch_gives_every_good_app_its_record_and_every_bad_input_an_error_re
     let good = distinct_apks(&inputs, 4);
     let whole = read(&sample("sdk-tracker.apk"));
     std::fs::write(inputs.join("truncated.apk"), &whole[..whole.len() / 2]).expect("write");
-    std::fs::write(inputs.join("notes.apk"), "just some text, renamed to .apk\n").expect("write");
+    std::fs::write(
+        inputs.join("notes.apk"),
+        "just some text, renamed to .apk\n",
+    )
+    .expect("write");
     std::fs::write(inputs.join("bomb.apk"), apps::zip_bomb()).expect("write");
     std::fs::write(inputs.join("cd-bomb.apk"), apps::central_directory_bomb()).expect("write");
 
     let out = dir.path().join("out.jsonl");
-    let o = run_in(dir.path(), &["scan", "in", "--jobs", "2", "-o", out.to_str().expect("utf-8")]);
-    assert_eq!(o.status.code(), Some(3), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let o = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "in",
+            "--jobs",
+            "2",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let recs = records(&out);
     assert_eq!(recs.len(), 8, "one record per input");
     let recs = by_path(&recs);
     for path in &good {
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let r = &recs[&name];
         assert!(r["error"].is_null(), "{name}: {}", r["error"]);
         assert!(r["app"]["package"].is_string(), "{name} has facts");
@@ -54,7 +79,11 @@ fn a_mixed_batch_gives_every_good_app_its_record_and_every_bad_input_an_error_re
         let r = &recs[bad];
         assert!(r["error"].is_string(), "{bad} is an error record: {r}");
         assert!(r["app"].is_null(), "{bad} has no facts");
-        assert_eq!(r["input"]["sha256"].as_str().map(str::len), Some(64), "{bad} is still pinned by hash");
+        assert_eq!(
+            r["input"]["sha256"].as_str().map(str::len),
+            Some(64),
+            "{bad} is still pinned by hash"
+        );
     }
     // The bomb is an error for its entry only: the app is still judged, and says why.
     let bomb = &recs["bomb.apk"];
@@ -73,7 +102,10 @@ fn a_mixed_batch_gives_every_good_app_its_record_and_every_bad_input_an_error_re
         assert_eq!(r["run"]["rules_digest"].as_str().map(str::len), Some(64));
     }
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("unreadable: 3"), "summary on stderr: {stderr}");
+    assert!(
+        stderr.contains("unreadable: 3"),
+        "summary on stderr: {stderr}"
+    );
 }
 
 #[test]
@@ -100,23 +132,52 @@ fn a_killed_batch_resumes_with_no_duplicate_and_no_missing_record() {
     child.kill().expect("SIGKILL"); // SIGKILL on Unix
     child.wait().expect("reaped");
     let before = records(&out);
-    assert!(before.len() < paths.len(), "killed before the end ({} records)", before.len());
+    assert!(
+        before.len() < paths.len(),
+        "killed before the end ({} records)",
+        before.len()
+    );
 
     // A kill can also land mid-line: simulate the torn tail such a kill leaves.
-    let first_line = String::from_utf8(read(&out)).expect("utf-8").lines().next().unwrap_or_default().to_owned();
+    let first_line = String::from_utf8(read(&out))
+        .expect("utf-8")
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let torn = first_line.get(..first_line.len() / 2).unwrap_or_default();
-    std::fs::OpenOptions::new().append(true).open(&out).expect("open").write_all(torn.as_bytes()).expect("tear");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&out)
+        .expect("open")
+        .write_all(torn.as_bytes())
+        .expect("tear");
 
-    let o = run_in(dir.path(), &["scan", "in", "--jobs", "2", "--resume", "-o", out_arg]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let o = run_in(
+        dir.path(),
+        &["scan", "in", "--jobs", "2", "--resume", "-o", out_arg],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("torn last line"), "{stderr}");
     let after = records(&out); // every line parses: the torn one is gone
     let hashes: Vec<String> = after.iter().map(sha256_of).collect();
     let unique: HashSet<&String> = hashes.iter().collect();
     assert_eq!(unique.len(), hashes.len(), "no duplicate record");
-    let expected: HashSet<String> = paths.iter().map(|p| piaudit::batch::sha256_file(p).expect("hash")).collect();
-    assert_eq!(unique.into_iter().cloned().collect::<HashSet<_>>(), expected, "no missing record");
+    let expected: HashSet<String> = paths
+        .iter()
+        .map(|p| piaudit::batch::sha256_file(p).expect("hash"))
+        .collect();
+    assert_eq!(
+        unique.into_iter().cloned().collect::<HashSet<_>>(),
+        expected,
+        "no missing record"
+    );
     // The first records were kept as they were, not rewritten.
     assert_eq!(after.get(..before.len()), Some(&before[..]));
 
@@ -124,7 +185,9 @@ fn a_killed_batch_resumes_with_no_duplicate_and_no_missing_record() {
     let o = run_in(dir.path(), &["scan", "in", "--resume", "-o", out_arg]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(records(&out).len(), paths.len());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("already recorded, skipped (--resume): 40"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("already recorded, skipped (--resume): 40")
+    );
 }
 
 #[test]
@@ -171,16 +234,35 @@ fn inputs_can_be_listed_on_standard_input() {
         .spawn()
         .expect("spawn");
     let list = format!("{}\n\n{}\r\n", apps[0].display(), apps[1].display());
-    child.stdin.take().expect("stdin").write_all(list.as_bytes()).expect("write list");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(list.as_bytes())
+        .expect("write list");
     let o = child.wait_with_output().expect("runs");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2);
 }
 
 #[test]
 fn resume_needs_a_jsonl_output() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = run_in(dir.path(), &["scan", sample("face-login.apk").to_str().expect("utf-8"), "--resume", "-o", "r.html"]);
+    let o = run_in(
+        dir.path(),
+        &[
+            "scan",
+            sample("face-login.apk").to_str().expect("utf-8"),
+            "--resume",
+            "-o",
+            "r.html",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--resume needs the jsonl format"));
 }

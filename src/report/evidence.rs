@@ -1,5 +1,6 @@
 //! `--evidence-dir`: per app one folder a procuratorate attaches to a case file: the decoded
-//! manifest, the policy texts the facts carry, facts.json, the report (json and html) and a
+//! manifest, the policies found (each bundled policy file as it is in the APK, with its
+//! decoded text; policy texts the facts carry), facts.json, the report (json and html) and a
 //! `SHA256SUMS` over them that `sha256sum -c SHA256SUMS` verifies.
 //!
 //! The folder is named `<package>-<versionCode>-<sha256 prefix>` (hostile characters replaced).
@@ -23,7 +24,19 @@ pub enum EvidenceError {
     )]
     Exists(PathBuf),
     #[error("evidence folder {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What the evidence keeps from the app itself, beyond its facts.
+#[derive(Debug, Clone, Default)]
+pub struct Originals {
+    /// The decoded `AndroidManifest.xml`.
+    pub manifest_xml: Option<String>,
+    /// Bundled files that may hold a policy, with their bytes as in the APK.
+    pub policy_files: Vec<(String, Vec<u8>)>,
 }
 
 /// Characters of a package name kept in a folder name.
@@ -37,13 +50,31 @@ pub fn folder_name(record: &AppRecord) -> String {
         .package()
         .unwrap_or("unknown")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(MAX_NAME)
         .collect();
     let package = package.trim_start_matches('.');
-    let package = if package.is_empty() { "unknown" } else { package };
-    let version = record.app.as_ref().and_then(|a| a.version_code).map_or("0".to_owned(), |v| v.to_string());
-    let sha = record.input.sha256.get(..SHA_PREFIX).unwrap_or(&record.input.sha256);
+    let package = if package.is_empty() {
+        "unknown"
+    } else {
+        package
+    };
+    let version = record
+        .app
+        .as_ref()
+        .and_then(|a| a.version_code)
+        .map_or("0".to_owned(), |v| v.to_string());
+    let sha = record
+        .input
+        .sha256
+        .get(..SHA_PREFIX)
+        .unwrap_or(&record.input.sha256);
     format!("{package}-{version}-{sha}")
 }
 
@@ -53,7 +84,7 @@ pub fn write_bundle(
     root: &Path,
     ctx: &ReportContext<'_>,
     record: &AppRecord,
-    manifest_xml: Option<&str>,
+    originals: &Originals,
 ) -> Result<Option<PathBuf>, EvidenceError> {
     let Some(app) = &record.app else {
         return Ok(None);
@@ -68,17 +99,39 @@ pub fn write_bundle(
         return Err(if e.kind() == std::io::ErrorKind::AlreadyExists {
             EvidenceError::Exists(folder)
         } else {
-            EvidenceError::Io { path: folder, source: e }
+            EvidenceError::Io {
+                path: folder,
+                source: e,
+            }
         });
     }
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(xml) = manifest_xml {
+    if let Some(xml) = &originals.manifest_xml {
         files.push(("AndroidManifest.xml".to_owned(), xml.as_bytes().to_vec()));
     }
     for (i, policy) in app.policies.iter().enumerate() {
-        if let Some(text) = policy.get("text").and_then(|t| t.as_str()) {
-            let source = policy.get("source").and_then(|s| s.as_str()).unwrap_or("policy");
-            files.push((format!("policies/{:02}-{}.txt", i + 1, safe_file_name(source)), text.as_bytes().to_vec()));
+        let source = policy
+            .get("source")
+            .and_then(|s| s.as_str())
+            .unwrap_or("policy");
+        let stem = format!("policies/{:02}-{}", i + 1, safe_file_name(source));
+        let bundled = (policy.get("kind").and_then(|k| k.as_str()) == Some("text"))
+            .then(|| {
+                originals
+                    .policy_files
+                    .iter()
+                    .find(|(name, _)| name == source)
+            })
+            .flatten();
+        if let Some((_, bytes)) = bundled {
+            // The file as it is in the APK, and the text piaudit read from it.
+            files.push((stem.clone(), bytes.clone()));
+            files.push((
+                format!("{stem}.txt"),
+                piaudit_policy::decode(bytes).text.into_bytes(),
+            ));
+        } else if let Some(text) = policy.get("text").and_then(|t| t.as_str()) {
+            files.push((format!("{stem}.txt"), text.as_bytes().to_vec()));
         }
     }
     let facts = serde_json::to_vec_pretty(app).map_err(|e| EvidenceError::Io {
@@ -115,7 +168,13 @@ pub fn write_bundle(
 fn safe_file_name(source: &str) -> String {
     let name: String = source
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
     name.trim_start_matches('.').to_owned()

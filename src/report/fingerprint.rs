@@ -86,9 +86,15 @@ const MAX_BASELINE_BYTES: u64 = 256 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
     #[error("baseline {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("baseline {path}: not a piaudit baseline: {source}")]
-    Parse { path: PathBuf, source: serde_json::Error },
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
     #[error("baseline {path}: version {found} is not supported (expected {BASELINE_VERSION})")]
     Version { path: PathBuf, found: u32 },
     #[error("baseline {path}: larger than {MAX_BASELINE_BYTES} bytes")]
@@ -115,10 +121,11 @@ impl Baseline {
             });
         }
         let text = std::fs::read(path).map_err(io)?;
-        let file: BaselineFile = serde_json::from_slice(&text).map_err(|source| BaselineError::Parse {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let file: BaselineFile =
+            serde_json::from_slice(&text).map_err(|source| BaselineError::Parse {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if file.baseline_version != BASELINE_VERSION {
             return Err(BaselineError::Version {
                 path: path.to_path_buf(),
@@ -144,8 +151,14 @@ impl Baseline {
 }
 
 /// Writes a baseline accepting `entries` (sorted and deduplicated, so the file is stable).
-pub fn write_baseline(path: &Path, entries: &mut Vec<BaselineEntry>, created_at: &str) -> std::io::Result<()> {
-    entries.sort_by(|a, b| (&a.package, &a.rule_id, &a.fingerprint).cmp(&(&b.package, &b.rule_id, &b.fingerprint)));
+pub fn write_baseline(
+    path: &Path,
+    entries: &mut Vec<BaselineEntry>,
+    created_at: &str,
+) -> std::io::Result<()> {
+    entries.sort_by(|a, b| {
+        (&a.package, &a.rule_id, &a.fingerprint).cmp(&(&b.package, &b.rule_id, &b.fingerprint))
+    });
     entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
     let file = BaselineFile {
         baseline_version: BASELINE_VERSION,
@@ -166,7 +179,11 @@ mod tests {
     #[test]
     fn stable_under_order_counts_and_duplicates() {
         let a = fingerprint("R", Some("p"), &[json!("x (1 call sites)"), json!("y")]);
-        let b = fingerprint("R", Some("p"), &[json!("y"), json!("x (7 call sites)"), json!("y")]);
+        let b = fingerprint(
+            "R",
+            Some("p"),
+            &[json!("y"), json!("x (7 call sites)"), json!("y")],
+        );
         assert_eq!(a, b);
     }
 
@@ -177,7 +194,10 @@ mod tests {
         assert_ne!(base, fingerprint("R", Some("q"), &[json!("x")]));
         assert_ne!(base, fingerprint("R", Some("p"), &[json!("z")]));
         // No ambiguity between parts.
-        assert_ne!(fingerprint("R", Some("ab"), &[]), fingerprint("R", Some("a"), &[json!("b")]));
+        assert_ne!(
+            fingerprint("R", Some("ab"), &[]),
+            fingerprint("R", Some("a"), &[json!("b")])
+        );
     }
 
     #[test]
@@ -200,7 +220,10 @@ mod tests {
         let b = Baseline::load(&path)?;
         assert!(b.contains("f") && !b.contains("g"));
         std::fs::write(&path, "{}")?;
-        assert!(matches!(Baseline::load(&path), Err(BaselineError::Parse { .. })));
+        assert!(matches!(
+            Baseline::load(&path),
+            Err(BaselineError::Parse { .. })
+        ));
         Ok(())
     }
 }

@@ -36,7 +36,12 @@ mark{background:#fff3a0}pre{white-space:pre-wrap;background:#fff;border:1px soli
 @media print{.switch{display:none}}
 "#;
 
-pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord], summary: &Summary) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    ctx: &ReportContext<'_>,
+    records: &[AppRecord],
+    summary: &Summary,
+) -> std::io::Result<()> {
     let mut page = String::with_capacity(64 << 10);
     render(&mut page, ctx, records, summary);
     out.write_all(page.as_bytes())
@@ -104,15 +109,33 @@ fn render(page: &mut String, ctx: &ReportContext<'_>, records: &[AppRecord], sum
 <header><h1>{}</h1>
 "#,
         escape(run.tool_version),
-        bi("piaudit 个人信息合规检测报告", "piaudit personal-information compliance report"),
+        bi(
+            "piaudit 个人信息合规检测报告",
+            "piaudit personal-information compliance report"
+        ),
     );
     let cmd = ctx.invocation.arguments.join(" ");
     let run_rows = [
-        (bi("工具版本", "tool version"), format!("piaudit {}", escape(run.tool_version))),
-        (bi("报告格式版本", "schema version"), escape(run.schema_version)),
-        (bi("规则集摘要（SHA-256）", "rule-set digest (SHA-256)"), format!("<code>{}</code>", escape(&run.rules_digest))),
-        (bi("检测时间（UTC）", "scanned at (UTC)"), escape(&run.scanned_at)),
-        (bi("命令", "command"), format!("<code>{}</code>", escape(&cmd))),
+        (
+            bi("工具版本", "tool version"),
+            format!("piaudit {}", escape(run.tool_version)),
+        ),
+        (
+            bi("报告格式版本", "schema version"),
+            escape(run.schema_version),
+        ),
+        (
+            bi("规则集摘要（SHA-256）", "rule-set digest (SHA-256)"),
+            format!("<code>{}</code>", escape(&run.rules_digest)),
+        ),
+        (
+            bi("检测时间（UTC）", "scanned at (UTC)"),
+            escape(&run.scanned_at),
+        ),
+        (
+            bi("命令", "command"),
+            format!("<code>{}</code>", escape(&cmd)),
+        ),
     ];
     page.push_str(r#"<table class="run">"#);
     for (k, v) in run_rows {
@@ -124,9 +147,9 @@ fn render(page: &mut String, ctx: &ReportContext<'_>, records: &[AppRecord], sum
     for (i, r) in records.iter().enumerate() {
         write_app(page, ctx, i, r);
     }
-    let _ = write!(
+    let _ = writeln!(
         page,
-        "<footer><p>{}</p></footer></main></body></html>\n",
+        "<footer><p>{}</p></footer></main></body></html>",
         bi(
             "注：静态检测发现表明应用具备相应能力或存在遗漏，并不证明已实际收集数据。",
             "Note: a static finding is evidence of capability or omission, not proof that data was collected."
@@ -149,9 +172,18 @@ fn write_summary(page: &mut String, summary: &Summary) {
         summary.errors,
     );
     if !summary.by_rule.is_empty() {
-        let _ = write!(page, "<table><tr><th>{}</th><th>{}</th></tr>", bi("规则", "rule"), bi("发现数", "findings"));
+        let _ = write!(
+            page,
+            "<table><tr><th>{}</th><th>{}</th></tr>",
+            bi("规则", "rule"),
+            bi("发现数", "findings")
+        );
         for (rule, n) in &summary.by_rule {
-            let _ = write!(page, "<tr><td><code>{}</code></td><td>{n}</td></tr>", escape(rule));
+            let _ = write!(
+                page,
+                "<tr><td><code>{}</code></td><td>{n}</td></tr>",
+                escape(rule)
+            );
         }
         page.push_str("</table>");
     }
@@ -173,7 +205,10 @@ fn write_overview(page: &mut String, records: &[AppRecord]) {
     for (i, r) in records.iter().enumerate() {
         let app = r.app.as_ref();
         let findings = match &r.error {
-            Some(_) => format!(r#"<span class="error">{}</span>"#, bi("无法读取", "unreadable")),
+            Some(_) => format!(
+                r#"<span class="error">{}</span>"#,
+                bi("无法读取", "unreadable")
+            ),
             None => r.findings.len().to_string(),
         };
         let _ = write!(
@@ -184,7 +219,9 @@ fn write_overview(page: &mut String, records: &[AppRecord]) {
             escape(r.package().unwrap_or("")),
             escape(app.and_then(|a| a.version_name.as_deref()).unwrap_or("")),
             escape(app.and_then(|a| a.label.as_deref()).unwrap_or("")),
-            r.findings.first().map_or(String::new(), |f| severity(f.finding.severity)),
+            r.findings
+                .first()
+                .map_or(String::new(), |f| severity(f.finding.severity)),
         );
     }
     page.push_str("</tbody></table></section>\n");
@@ -192,23 +229,47 @@ fn write_overview(page: &mut String, records: &[AppRecord]) {
 
 fn write_app(page: &mut String, ctx: &ReportContext<'_>, index: usize, r: &AppRecord) {
     let title = r.package().unwrap_or(&r.input.path);
-    let _ = write!(page, r#"<section class="app" id="app-{index}"><h2>{}. {}</h2>"#, index + 1, escape(title));
-    write_rows(page, &bi("身份", "Identity"), view::identity(r, Lang::Zh), view::identity(r, Lang::En));
+    let _ = write!(
+        page,
+        r#"<section class="app" id="app-{index}"><h2>{}. {}</h2>"#,
+        index + 1,
+        escape(title)
+    );
+    write_rows(
+        page,
+        &bi("身份", "Identity"),
+        view::identity(r, Lang::Zh),
+        view::identity(r, Lang::En),
+    );
     if let Some(e) = &r.error {
-        let _ = write!(page, r#"<p class="error">{}: {}</p></section>"#, bi("无法读取", "unreadable"), escape(e));
+        let _ = write!(
+            page,
+            r#"<p class="error">{}: {}</p></section>"#,
+            bi("无法读取", "unreadable"),
+            escape(e)
+        );
         return;
     }
     let _ = write!(page, "<h3>{}</h3>", bi("发现", "Findings"));
     if r.findings.is_empty() {
         let _ = write!(page, "<p>{}</p>", bi("未发现问题。", "No findings."));
     }
-    for group in r.findings.chunk_by(|a, b| a.finding.severity == b.finding.severity) {
+    for group in r
+        .findings
+        .chunk_by(|a, b| a.finding.severity == b.finding.severity)
+    {
         for f in group {
             write_finding(page, ctx, r, f);
         }
     }
     for s in &r.skipped {
-        let _ = write!(page, "<p><small>{} <code>{}</code>: {}</small></p>", bi("未评估", "not judged"), escape(&s.rule_id), loc(&s.reason));
+        let _ = write!(
+            page,
+            "<p><small>{} <code>{}</code>: {}</small></p>",
+            bi("未评估", "not judged"),
+            escape(&s.rule_id),
+            loc(&s.reason)
+        );
     }
     for e in &r.rule_errors {
         let _ = write!(
@@ -222,13 +283,24 @@ fn write_app(page: &mut String, ctx: &ReportContext<'_>, index: usize, r: &AppRe
     }
     if let Some(app) = &r.app {
         let _ = write!(page, "<h3>{}</h3>", bi("权限", "Permissions"));
-        write_table(page, &view::permissions(app, Lang::Zh), &view::permissions(app, Lang::En));
+        write_table(
+            page,
+            &view::permissions(app, Lang::Zh),
+            &view::permissions(app, Lang::En),
+        );
         let _ = write!(page, "<h3>{}</h3>", bi("第三方 SDK", "Third-party SDKs"));
         write_table(page, &view::sdks(app, Lang::Zh), &view::sdks(app, Lang::En));
         let _ = write!(page, "<h3>{}</h3>", bi("隐私政策", "Privacy policy"));
         let policies = view::policies(app);
         if policies.is_empty() {
-            let _ = write!(page, "<p>{}</p>", bi("安装包中未发现隐私政策。", "No privacy policy was found in the package."));
+            let _ = write!(
+                page,
+                "<p>{}</p>",
+                bi(
+                    "安装包中未发现隐私政策。",
+                    "No privacy policy was found in the package."
+                )
+            );
         }
         for p in &policies {
             write_policy(page, p);
@@ -248,7 +320,11 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
         severity(f.severity),
         escape(&f.rule_id),
         loc(&f.title),
-        if rf.baselined { format!(" <small>({})</small>", bi("基线已接受", "baselined")) } else { String::new() },
+        if rf.baselined {
+            format!(" <small>({})</small>", bi("基线已接受", "baselined"))
+        } else {
+            String::new()
+        },
         loc(&f.message),
     );
     if !f.criteria.is_empty() {
@@ -257,25 +333,46 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
             let _ = write!(
                 page,
                 "<li>{}</li>",
-                bi(&view::legal_basis(ctx.rules, c, Lang::Zh), &view::legal_basis(ctx.rules, c, Lang::En))
+                bi(
+                    &view::legal_basis(ctx.rules, c, Lang::Zh),
+                    &view::legal_basis(ctx.rules, c, Lang::En)
+                )
             );
         }
         page.push_str("</ul>");
     }
-    let _ = write!(page, "<p><b>{}</b> ({})</p><ul>", bi("证据", "Evidence"), f.evidence_count);
+    let _ = write!(
+        page,
+        "<p><b>{}</b> ({})</p><ul>",
+        bi("证据", "Evidence"),
+        f.evidence_count
+    );
     for e in f.evidence.iter().take(EVIDENCE_SHOWN) {
-        let _ = write!(page, r#"<li class="mono">{}</li>"#, escape(&piaudit_rules::template::evidence_text(e)));
+        let _ = write!(
+            page,
+            r#"<li class="mono">{}</li>"#,
+            escape(&piaudit_rules::template::evidence_text(e))
+        );
     }
     if f.evidence_count > EVIDENCE_SHOWN {
         let more = f.evidence_count - EVIDENCE_SHOWN;
-        let _ = write!(page, "<li>{}</li>", bi(&format!("另有 {more} 项"), &format!("{more} more")));
+        let _ = write!(
+            page,
+            "<li>{}</li>",
+            bi(&format!("另有 {more} 项"), &format!("{more} more"))
+        );
     }
     page.push_str("</ul>");
     let locations = view::logical_locations(r.app.as_ref(), &f.evidence);
     if !locations.is_empty() {
         let _ = write!(page, "<p><b>{}</b></p><ul>", bi("位置", "Locations"));
         for l in locations {
-            let _ = write!(page, r#"<li class="mono">{} — {}</li>"#, escape(l.kind), escape(&l.fully_qualified));
+            let _ = write!(
+                page,
+                r#"<li class="mono">{} — {}</li>"#,
+                escape(l.kind),
+                escape(&l.fully_qualified)
+            );
         }
         page.push_str("</ul>");
     }
@@ -289,7 +386,11 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
 }
 
 fn write_policy(page: &mut String, p: &view::PolicyView) {
-    let _ = write!(page, r#"<div class="policy"><h4 class="mono">{}</h4>"#, escape(&p.source));
+    let _ = write!(
+        page,
+        r#"<div class="policy"><h4 class="mono">{}</h4>"#,
+        escape(&p.source)
+    );
     let mut rows = vec![
         ("kind", escape(&p.kind)),
         ("lang", escape(&p.lang)),
@@ -315,24 +416,42 @@ fn write_policy(page: &mut String, p: &view::PolicyView) {
             bi("原文摘录", "excerpts")
         );
         for d in &p.disclosures {
-            let excerpts: Vec<String> = d.excerpts.iter().map(|e| format!("<mark>{}</mark>", escape(e))).collect();
+            let excerpts: Vec<String> = d
+                .excerpts
+                .iter()
+                .map(|e| format!("<mark>{}</mark>", escape(e)))
+                .collect();
             let _ = write!(
                 page,
                 r#"<tr><td>{}</td><td class="mono">{}</td><td>{}</td><td>{}</td></tr>"#,
                 d.kind,
                 escape(&d.id),
-                if d.present { bi("是", "yes") } else { bi("否", "no") },
+                if d.present {
+                    bi("是", "yes")
+                } else {
+                    bi("否", "no")
+                },
                 excerpts.join("<br>")
             );
         }
         page.push_str("</table>");
     }
     if !p.missing.is_empty() {
-        let _ = write!(page, "<p>{}: <code>{}</code></p>", bi("缺少的事项", "Missing elements"), escape(&p.missing.join(", ")));
+        let _ = write!(
+            page,
+            "<p>{}: <code>{}</code></p>",
+            bi("缺少的事项", "Missing elements"),
+            escape(&p.missing.join(", "))
+        );
     }
     if let Some(text) = &p.text {
         let shown: String = text.chars().take(POLICY_TEXT_SHOWN).collect();
-        let _ = write!(page, "<details><summary>{}</summary><pre>{}</pre></details>", bi("政策全文", "Full text"), escape(&shown));
+        let _ = write!(
+            page,
+            "<details><summary>{}</summary><pre>{}</pre></details>",
+            bi("政策全文", "Full text"),
+            escape(&shown)
+        );
     }
     page.push_str("</div>");
 }
@@ -341,7 +460,12 @@ fn write_policy(page: &mut String, p: &view::PolicyView) {
 fn write_rows(page: &mut String, caption: &str, zh: Vec<(&str, String)>, en: Vec<(&str, String)>) {
     let _ = write!(page, "<h3>{caption}</h3><table class=\"identity\">");
     for ((label_zh, value), (label_en, _)) in zh.into_iter().zip(en) {
-        let _ = write!(page, r#"<tr><th>{}</th><td class="mono">{}</td></tr>"#, bi(label_zh, label_en), escape(&value));
+        let _ = write!(
+            page,
+            r#"<tr><th>{}</th><td class="mono">{}</td></tr>"#,
+            bi(label_zh, label_en),
+            escape(&value)
+        );
     }
     page.push_str("</table>");
 }
@@ -374,6 +498,9 @@ fn write_table(page: &mut String, zh: &view::Table, en: &view::Table) {
 mod tests {
     #[test]
     fn markup_is_escaped() {
-        assert_eq!(super::escape(r#"<script>"a"&'b'"#), "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;");
+        assert_eq!(
+            super::escape(r#"<script>"a"&'b'"#),
+            "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;"
+        );
     }
 }

@@ -14,7 +14,12 @@ struct Document<'a> {
     apps: &'a [AppRecord],
 }
 
-pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord], summary: &Summary) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    ctx: &ReportContext<'_>,
+    records: &[AppRecord],
+    summary: &Summary,
+) -> std::io::Result<()> {
     let document = Document {
         run: ctx.run,
         summary,

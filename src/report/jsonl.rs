@@ -78,7 +78,11 @@ struct SeenLine {
 /// the last newline) and lists the inputs already recorded. A missing file is an empty output.
 pub fn prepare_resume(path: &Path, expected_digest: &str) -> std::io::Result<ResumeState> {
     let mut state = ResumeState::default();
-    let mut file = match std::fs::OpenOptions::new().read(true).write(true).open(path) {
+    let mut file = match std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(state),
         Err(e) => return Err(e),
@@ -125,7 +129,9 @@ fn end_of_last_line(file: &mut File, len: u64) -> std::io::Result<u64> {
     while end > 0 {
         let start = end.saturating_sub(CHUNK);
         let n = usize::try_from(end - start).map_err(std::io::Error::other)?;
-        let chunk = buf.get_mut(..n).ok_or_else(|| std::io::Error::other("chunk size"))?;
+        let chunk = buf
+            .get_mut(..n)
+            .ok_or_else(|| std::io::Error::other("chunk size"))?;
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(chunk)?;
         if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
@@ -151,14 +157,21 @@ mod tests {
         assert_eq!(state.records, 2);
         assert_eq!(state.other_rules, 1);
         assert!(state.done.contains("aa") && state.done.contains("bb"));
-        assert_eq!(state.repaired_bytes, 17);
-        assert_eq!(std::fs::read_to_string(&path)?, format!("{good}\n{other}\n"));
+        assert_eq!(state.repaired_bytes, 18);
+        assert_eq!(
+            std::fs::read_to_string(&path)?,
+            format!("{good}\n{other}\n")
+        );
         // Idempotent, and a file without any newline is emptied.
         assert_eq!(prepare_resume(&path, "d")?.repaired_bytes, 0);
         std::fs::write(&path, "{\"torn")?;
         assert_eq!(prepare_resume(&path, "d")?.records, 0);
         assert_eq!(std::fs::metadata(&path)?.len(), 0);
-        assert!(prepare_resume(&dir.path().join("missing"), "d")?.done.is_empty());
+        assert!(
+            prepare_resume(&dir.path().join("missing"), "d")?
+                .done
+                .is_empty()
+        );
         Ok(())
     }
 }

@@ -12,10 +12,23 @@ use super::{AppRecord, ReportContext, Summary, tr, view};
 /// Evidence items shown per finding.
 const EVIDENCE_SHOWN: usize = 10;
 
-pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord], summary: &Summary) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    ctx: &ReportContext<'_>,
+    records: &[AppRecord],
+    summary: &Summary,
+) -> std::io::Result<()> {
     let lang = ctx.lang;
     let run = ctx.run;
-    writeln!(out, "# {}\n", tr(lang, "piaudit 个人信息合规检测报告", "piaudit personal-information compliance report"))?;
+    writeln!(
+        out,
+        "# {}\n",
+        tr(
+            lang,
+            "piaudit 个人信息合规检测报告",
+            "piaudit personal-information compliance report"
+        )
+    )?;
     writeln!(
         out,
         "piaudit {} · schema {} · {}: `{}` · {}: {}\n",
@@ -40,12 +53,17 @@ pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord]
         overview.rows.push(vec![
             r.input.path.clone(),
             r.package().unwrap_or("").to_owned(),
-            r.app.as_ref().and_then(|a| a.version_name.clone()).unwrap_or_default(),
+            r.app
+                .as_ref()
+                .and_then(|a| a.version_name.clone())
+                .unwrap_or_default(),
             match &r.error {
                 Some(_) => tr(lang, "无法读取", "unreadable").to_owned(),
                 None => r.findings.len().to_string(),
             },
-            r.findings.first().map_or(String::new(), |f| f.finding.severity.label(lang).to_owned()),
+            r.findings
+                .first()
+                .map_or(String::new(), |f| f.finding.severity.label(lang).to_owned()),
         ]);
     }
     write_table(out, &overview)?;
@@ -64,12 +82,20 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
     writeln!(out, "## {}\n", escape(title))?;
     let identity = view::Table {
         headers: vec!["", ""],
-        rows: view::identity(r, lang).into_iter().map(|(k, v)| vec![k.to_owned(), v]).collect(),
+        rows: view::identity(r, lang)
+            .into_iter()
+            .map(|(k, v)| vec![k.to_owned(), v])
+            .collect(),
     };
     write_table(out, &identity)?;
     writeln!(out)?;
     if let Some(e) = &r.error {
-        writeln!(out, "**{}**: {}\n", tr(lang, "无法读取", "unreadable"), escape(e))?;
+        writeln!(
+            out,
+            "**{}**: {}\n",
+            tr(lang, "无法读取", "unreadable"),
+            escape(e)
+        )?;
         return Ok(());
     }
     writeln!(out, "### {}\n", tr(lang, "发现", "Findings"))?;
@@ -78,7 +104,11 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
     }
     for rf in &r.findings {
         let f = &rf.finding;
-        let baselined = if rf.baselined { tr(lang, "（基线已接受）", " (baselined)") } else { "" };
+        let baselined = if rf.baselined {
+            tr(lang, "（基线已接受）", " (baselined)")
+        } else {
+            ""
+        };
         writeln!(
             out,
             "#### [{}] `{}` {}{baselined}\n",
@@ -96,18 +126,38 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
         }
         writeln!(out, "{}:\n", tr(lang, "证据", "Evidence"))?;
         for e in f.evidence.iter().take(EVIDENCE_SHOWN) {
-            writeln!(out, "- {}", escape(&piaudit_rules::template::evidence_text(e)))?;
+            writeln!(
+                out,
+                "- {}",
+                escape(&piaudit_rules::template::evidence_text(e))
+            )?;
         }
         if f.evidence_count > EVIDENCE_SHOWN {
-            writeln!(out, "- … {} {}", f.evidence_count - EVIDENCE_SHOWN, tr(lang, "项未列出", "more"))?;
+            writeln!(
+                out,
+                "- … {} {}",
+                f.evidence_count - EVIDENCE_SHOWN,
+                tr(lang, "项未列出", "more")
+            )?;
         }
-        writeln!(out, "\n**{}**: {}\n", tr(lang, "整改建议", "How to fix"), escape(f.fix.get(lang)))?;
+        writeln!(
+            out,
+            "\n**{}**: {}\n",
+            tr(lang, "整改建议", "How to fix"),
+            escape(f.fix.get(lang))
+        )?;
         writeln!(out, "<sub>fingerprint {}</sub>\n", rf.fingerprint)?;
     }
     if let Some(app) = &r.app {
         for (heading, table) in [
-            (tr(lang, "权限", "Permissions"), view::permissions(app, lang)),
-            (tr(lang, "第三方 SDK", "Third-party SDKs"), view::sdks(app, lang)),
+            (
+                tr(lang, "权限", "Permissions"),
+                view::permissions(app, lang),
+            ),
+            (
+                tr(lang, "第三方 SDK", "Third-party SDKs"),
+                view::sdks(app, lang),
+            ),
         ] {
             writeln!(out, "### {heading}\n")?;
             if table.rows.is_empty() {
@@ -123,8 +173,16 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
 
 fn write_table(out: &mut dyn Write, table: &view::Table) -> std::io::Result<()> {
     let row = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
-    writeln!(out, "{}", row(table.headers.iter().map(|h| escape(h)).collect()))?;
-    writeln!(out, "{}", row(table.headers.iter().map(|_| "---".to_owned()).collect()))?;
+    writeln!(
+        out,
+        "{}",
+        row(table.headers.iter().map(|h| escape(h)).collect())
+    )?;
+    writeln!(
+        out,
+        "{}",
+        row(table.headers.iter().map(|_| "---".to_owned()).collect())
+    )?;
     for r in &table.rows {
         writeln!(out, "{}", row(r.iter().map(|c| escape(c)).collect()))?;
     }

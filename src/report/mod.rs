@@ -86,12 +86,21 @@ pub struct AppRecord {
 
 impl AppRecord {
     /// The record of a judged app; findings are fingerprinted and matched against `baseline`.
-    pub fn judged(input: InputFile, facts: AppFacts, evaluation: Evaluation, baseline: &Baseline) -> AppRecord {
+    pub fn judged(
+        input: InputFile,
+        facts: AppFacts,
+        evaluation: Evaluation,
+        baseline: &Baseline,
+    ) -> AppRecord {
         let findings = evaluation
             .findings
             .into_iter()
             .map(|finding| {
-                let fingerprint = fingerprint(&finding.rule_id, facts.package.as_deref(), &finding.evidence);
+                let fingerprint = fingerprint(
+                    &finding.rule_id,
+                    facts.package.as_deref(),
+                    &finding.evidence,
+                );
                 let baselined = baseline.contains(&fingerprint);
                 ReportedFinding {
                     finding,

@@ -20,7 +20,8 @@ use serde_json::{Value, json};
 use super::fingerprint::SARIF_FINGERPRINT_KEY;
 use super::{AppRecord, ReportContext, Summary, tr, view};
 
-const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const ROOT_ID: &str = "SRCROOT";
 
 /// SARIF level of a severity.
@@ -43,15 +44,27 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord], summary: &Summary) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    ctx: &ReportContext<'_>,
+    records: &[AppRecord],
+    summary: &Summary,
+) -> std::io::Result<()> {
     let root = &ctx.invocation.working_dir;
     let rules: Vec<&Rule> = ctx.rules.rules().iter().collect();
     let descriptors: Vec<Value> = rules.iter().map(|r| descriptor(ctx, r)).collect();
     let mut artifacts = Vec::with_capacity(records.len());
     let mut results = Vec::new();
     let mut notifications = Vec::new();
-    let baseline_given = records.iter().flat_map(|r| &r.findings).any(|f| f.baselined)
-        || ctx.invocation.arguments.iter().any(|a| a == "--baseline" || a.starts_with("--baseline="));
+    let baseline_given = records
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.baselined)
+        || ctx
+            .invocation
+            .arguments
+            .iter()
+            .any(|a| a == "--baseline" || a.starts_with("--baseline="));
     for (index, record) in records.iter().enumerate() {
         let artifact_location = artifact_location(root, &record.input.path, Some(index));
         let mut artifact = json!({
@@ -113,7 +126,10 @@ pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord]
         "workingDirectory": { "uri": directory_uri(root) },
         "toolExecutionNotifications": notifications,
     });
-    for (key, time) in [("startTimeUtc", &ctx.invocation.started_at), ("endTimeUtc", &ctx.invocation.ended_at)] {
+    for (key, time) in [
+        ("startTimeUtc", &ctx.invocation.started_at),
+        ("endTimeUtc", &ctx.invocation.ended_at),
+    ] {
         if !time.is_empty() {
             invocation[key] = json!(time);
         }
@@ -152,10 +168,13 @@ pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord]
 /// Where users learn about the tool: the package's repository or homepage, when it declares
 /// one (SARIF wants an absolute URI; none is invented).
 fn information_uri() -> Option<&'static str> {
-    [option_env!("CARGO_PKG_REPOSITORY"), option_env!("CARGO_PKG_HOMEPAGE")]
-        .into_iter()
-        .flatten()
-        .find(|u| u.starts_with("https://") || u.starts_with("http://"))
+    [
+        option_env!("CARGO_PKG_REPOSITORY"),
+        option_env!("CARGO_PKG_HOMEPAGE"),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|u| u.starts_with("https://") || u.starts_with("http://"))
 }
 
 /// A physical location covering the whole artifact (an APK is binary: a byte region).
@@ -168,7 +187,11 @@ fn whole_artifact(artifact_location: &Value, size: u64) -> Value {
 
 fn descriptor(ctx: &ReportContext<'_>, rule: &Rule) -> Value {
     let lang = ctx.lang;
-    let basis: Vec<String> = rule.criteria.iter().map(|c| view::legal_basis(ctx.rules, c, lang)).collect();
+    let basis: Vec<String> = rule
+        .criteria
+        .iter()
+        .map(|c| view::legal_basis(ctx.rules, c, lang))
+        .collect();
     let help_text = format!(
         "{}: {}\n\n{}: {}\n\n{}:\n{}",
         tr(lang, "整改建议", "How to fix"),
@@ -176,7 +199,11 @@ fn descriptor(ctx: &ReportContext<'_>, rule: &Rule) -> Value {
         tr(lang, "理由", "Why"),
         rule.why.get(lang),
         tr(lang, "依据", "Legal basis"),
-        basis.iter().map(|b| format!("- {b}")).collect::<Vec<_>>().join("\n"),
+        basis
+            .iter()
+            .map(|b| format!("- {b}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
     let help_markdown = format!(
         "**{}**: {}\n\n**{}**: {}\n\n**{}**:\n\n{}",
@@ -185,7 +212,11 @@ fn descriptor(ctx: &ReportContext<'_>, rule: &Rule) -> Value {
         tr(lang, "理由", "Why"),
         super::md::escape(rule.why.get(lang)),
         tr(lang, "依据", "Legal basis"),
-        basis.iter().map(|b| format!("- {}", super::md::escape(b))).collect::<Vec<_>>().join("\n"),
+        basis
+            .iter()
+            .map(|b| format!("- {}", super::md::escape(b)))
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
     let mut tags = vec!["privacy".to_owned(), "security".to_owned()];
     tags.extend(rule.criteria.iter().cloned());
@@ -213,7 +244,9 @@ fn pascal_case(id: &str) -> String {
         .map(|p| {
             let lower = p.to_ascii_lowercase();
             let mut chars = lower.chars();
-            chars.next().map_or(String::new(), |c| c.to_ascii_uppercase().to_string() + chars.as_str())
+            chars.next().map_or(String::new(), |c| {
+                c.to_ascii_uppercase().to_string() + chars.as_str()
+            })
         })
         .collect()
 }
@@ -306,7 +339,11 @@ fn encode_path(path: &Path, absolute: bool) -> String {
 }
 
 fn shell_quote(arg: &str) -> String {
-    if !arg.is_empty() && arg.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,".contains(&b)) {
+    if !arg.is_empty()
+        && arg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,".contains(&b))
+    {
         arg.to_owned()
     } else {
         format!("'{}'", arg.replace('\'', r"'\''"))
@@ -328,7 +365,10 @@ mod tests {
             artifact_location(root, "/work/repo/./a/../b.apk", None),
             json!({"uri": "b.apk", "uriBaseId": "SRCROOT"})
         );
-        assert_eq!(artifact_location(root, "/srv/应用.apk", None), json!({"uri": "file:///srv/%E5%BA%94%E7%94%A8.apk"}));
+        assert_eq!(
+            artifact_location(root, "/srv/应用.apk", None),
+            json!({"uri": "file:///srv/%E5%BA%94%E7%94%A8.apk"})
+        );
         assert_eq!(directory_uri(root), "file:///work/repo/");
     }
 

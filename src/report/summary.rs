@@ -69,13 +69,32 @@ impl Summary {
             self.errors,
         )?;
         if self.baselined > 0 {
-            writeln!(out, "   {}: {}", tr(lang, "基线中已接受", "accepted by the baseline"), self.baselined)?;
+            writeln!(
+                out,
+                "   {}: {}",
+                tr(lang, "基线中已接受", "accepted by the baseline"),
+                self.baselined
+            )?;
         }
         if self.already_done > 0 {
-            writeln!(out, "   {}: {}", tr(lang, "已有记录而跳过（--resume）", "already recorded, skipped (--resume)"), self.already_done)?;
+            writeln!(
+                out,
+                "   {}: {}",
+                tr(
+                    lang,
+                    "已有记录而跳过（--resume）",
+                    "already recorded, skipped (--resume)"
+                ),
+                self.already_done
+            )?;
         }
         if self.other_shards > 0 {
-            writeln!(out, "   {}: {}", tr(lang, "属于其他分片", "left to other shards"), self.other_shards)?;
+            writeln!(
+                out,
+                "   {}: {}",
+                tr(lang, "属于其他分片", "left to other shards"),
+                self.other_shards
+            )?;
         }
         if !self.by_severity.is_empty() {
             let parts: Vec<String> = self
@@ -84,7 +103,12 @@ impl Summary {
                 .rev()
                 .map(|(s, n)| format!("{} {n}", s.label(lang)))
                 .collect();
-            writeln!(out, "   {}: {}", tr(lang, "按严重程度", "by severity"), parts.join(", "))?;
+            writeln!(
+                out,
+                "   {}: {}",
+                tr(lang, "按严重程度", "by severity"),
+                parts.join(", ")
+            )?;
         }
         for (rule, n) in &self.by_rule {
             writeln!(out, "   {rule}: {n}")?;

@@ -3,22 +3,34 @@
 
 use std::io::Write;
 
-
 use super::{AppRecord, ReportContext, Summary, tr, view};
 
 /// Evidence items shown per finding.
 const EVIDENCE_SHOWN: usize = 5;
 
-pub fn write(out: &mut dyn Write, ctx: &ReportContext<'_>, records: &[AppRecord], summary: &Summary) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    ctx: &ReportContext<'_>,
+    records: &[AppRecord],
+    summary: &Summary,
+) -> std::io::Result<()> {
     for r in records {
         write_record(out, ctx, r)?;
     }
     summary.write(out, ctx.lang)?;
     let run = ctx.run;
-    writeln!(out, "piaudit {} · rules {} · {}", run.tool_version, run.rules_digest, run.scanned_at)
+    writeln!(
+        out,
+        "piaudit {} · rules {} · {}",
+        run.tool_version, run.rules_digest, run.scanned_at
+    )
 }
 
-pub fn write_record(out: &mut dyn Write, ctx: &ReportContext<'_>, record: &AppRecord) -> std::io::Result<()> {
+pub fn write_record(
+    out: &mut dyn Write,
+    ctx: &ReportContext<'_>,
+    record: &AppRecord,
+) -> std::io::Result<()> {
     let lang = ctx.lang;
     writeln!(out, "== {}", record.input.path)?;
     if let Some(err) = &record.error {
@@ -34,8 +46,18 @@ pub fn write_record(out: &mut dyn Write, ctx: &ReportContext<'_>, record: &AppRe
     }
     for rf in &record.findings {
         let f = &rf.finding;
-        let baselined = if rf.baselined { tr(lang, "（基线已接受）", " (baselined)") } else { "" };
-        writeln!(out, "   [{}] {} {}{baselined}", f.severity.label(lang), f.rule_id, f.title.get(lang))?;
+        let baselined = if rf.baselined {
+            tr(lang, "（基线已接受）", " (baselined)")
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "   [{}] {} {}{baselined}",
+            f.severity.label(lang),
+            f.rule_id,
+            f.title.get(lang)
+        )?;
         writeln!(out, "      {}", f.message.get(lang))?;
         if !f.criteria.is_empty() {
             writeln!(out, "      {}:", tr(lang, "依据", "legal basis"))?;
@@ -47,16 +69,38 @@ pub fn write_record(out: &mut dyn Write, ctx: &ReportContext<'_>, record: &AppRe
             writeln!(out, "      - {}", piaudit_rules::template::evidence_text(e))?;
         }
         if f.evidence_count > EVIDENCE_SHOWN {
-            writeln!(out, "      … {} {}", f.evidence_count - EVIDENCE_SHOWN, tr(lang, "项未列出", "more"))?;
+            writeln!(
+                out,
+                "      … {} {}",
+                f.evidence_count - EVIDENCE_SHOWN,
+                tr(lang, "项未列出", "more")
+            )?;
         }
-        writeln!(out, "      {}: {}", tr(lang, "整改建议", "fix"), f.fix.get(lang))?;
+        writeln!(
+            out,
+            "      {}: {}",
+            tr(lang, "整改建议", "fix"),
+            f.fix.get(lang)
+        )?;
     }
     for s in &record.skipped {
-        writeln!(out, "   ({} {}: {})", tr(lang, "未评估", "not judged"), s.rule_id, s.reason.get(lang))?;
+        writeln!(
+            out,
+            "   ({} {}: {})",
+            tr(lang, "未评估", "not judged"),
+            s.rule_id,
+            s.reason.get(lang)
+        )?;
     }
     for e in &record.rule_errors {
-        writeln!(out, "   ({} {} [{}]: {})", tr(lang, "规则出错", "rule error"), e.rule_id, e.stage, e.message)?;
+        writeln!(
+            out,
+            "   ({} {} [{}]: {})",
+            tr(lang, "规则出错", "rule error"),
+            e.rule_id,
+            e.stage,
+            e.message
+        )?;
     }
     writeln!(out)
 }
-

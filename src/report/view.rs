@@ -24,8 +24,13 @@ pub fn legal_basis(rules: &RuleSet, id: &str, lang: Lang) -> String {
     let tables = rules.tables();
     match tables.criteria(id) {
         Some(c) => {
-            let document = tables.document(&c.document).map_or(c.document.as_str(), |d| d.title.get(lang));
-            let article = c.article.as_deref().map_or(String::new(), |a| format!(" {a}"));
+            let document = tables
+                .document(&c.document)
+                .map_or(c.document.as_str(), |d| d.title.get(lang));
+            let article = c
+                .article
+                .as_deref()
+                .map_or(String::new(), |a| format!(" {a}"));
             format!("{id} — {} ({document}{article})", c.title.get(lang))
         }
         None => id.to_owned(),
@@ -36,14 +41,20 @@ pub fn legal_basis(rules: &RuleSet, id: &str, lang: Lang) -> String {
 pub fn identity(record: &AppRecord, lang: Lang) -> Vec<(&'static str, String)> {
     let mut rows = vec![
         (tr(lang, "文件", "file"), record.input.path.clone()),
-        (tr(lang, "大小（字节）", "size (bytes)"), record.input.size.to_string()),
+        (
+            tr(lang, "大小（字节）", "size (bytes)"),
+            record.input.size.to_string(),
+        ),
         ("SHA-256", record.input.sha256.clone()),
     ];
     let Some(app) = &record.app else {
         return rows;
     };
     let or_unknown = |v: Option<&str>| v.unwrap_or("?").to_owned();
-    rows.push((tr(lang, "包名", "package"), or_unknown(app.package.as_deref())));
+    rows.push((
+        tr(lang, "包名", "package"),
+        or_unknown(app.package.as_deref()),
+    ));
     let version = format!(
         "{} ({})",
         or_unknown(app.version_name.as_deref()),
@@ -181,7 +192,12 @@ fn policy_view(p: &Value) -> PolicyView {
     let mut disclosures = Vec::new();
     let d = p.get("disclosures");
     for (key, kind) in [("pi_types", "pi_type"), ("named_sdks", "sdk")] {
-        for item in d.and_then(|d| d.get(key)).and_then(Value::as_array).into_iter().flatten() {
+        for item in d
+            .and_then(|d| d.get(key))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             disclosures.push(Disclosure {
                 kind,
                 id: text_field(item, "id"),
@@ -195,7 +211,10 @@ fn policy_view(p: &Value) -> PolicyView {
             disclosures.push(Disclosure {
                 kind: "element",
                 id: id.clone(),
-                present: fact.get("present").and_then(Value::as_bool).unwrap_or(false),
+                present: fact
+                    .get("present")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 excerpts: excerpts(fact.get("evidence")),
             });
         }
@@ -261,7 +280,11 @@ pub fn logical_locations(app: Option<&AppFacts>, evidence: &[Value]) -> Vec<Logi
         }
         for p in &app.permissions {
             if names_token(item, "permission", &text, &p.name) {
-                let element = if p.element.is_empty() { "uses-permission" } else { &p.element };
+                let element = if p.element.is_empty() {
+                    "uses-permission"
+                } else {
+                    &p.element
+                };
                 push(manifest_element(element, &p.name));
             }
         }
@@ -301,7 +324,9 @@ pub fn logical_locations(app: Option<&AppFacts>, evidence: &[Value]) -> Vec<Logi
                 push(LogicalLocation {
                     kind: "element",
                     name: "application".to_owned(),
-                    fully_qualified: format!("AndroidManifest.xml/manifest/application[@android:{attribute}]"),
+                    fully_qualified: format!(
+                        "AndroidManifest.xml/manifest/application[@android:{attribute}]"
+                    ),
                 });
             }
         }
@@ -397,9 +422,18 @@ mod tests {
 
     #[test]
     fn tokens_respect_identifier_boundaries() {
-        assert!(contains_token("x android.permission.CAMERA, y", "android.permission.CAMERA"));
-        assert!(contains_token("android.permission.CAMERA.", "android.permission.CAMERA"));
-        assert!(!contains_token("android.permission.CAMERA_X", "android.permission.CAMERA"));
+        assert!(contains_token(
+            "x android.permission.CAMERA, y",
+            "android.permission.CAMERA"
+        ));
+        assert!(contains_token(
+            "android.permission.CAMERA.",
+            "android.permission.CAMERA"
+        ));
+        assert!(!contains_token(
+            "android.permission.CAMERA_X",
+            "android.permission.CAMERA"
+        ));
         assert!(!contains_token("com.a.Foo.Bar", "com.a.Foo"));
         assert!(!contains_token("anything", ""));
     }

@@ -24,7 +24,11 @@ pub fn piaudit() -> Command {
 
 /// Runs piaudit with `args` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    piaudit().current_dir(dir).args(args).output().expect("piaudit runs")
+    piaudit()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("piaudit runs")
 }
 
 pub fn read(path: &Path) -> Vec<u8> {
@@ -34,7 +38,11 @@ pub fn read(path: &Path) -> Vec<u8> {
 /// A sample rebuilt with one extra asset, so every copy has its own SHA-256.
 pub fn distinct_copy(name: &str, n: usize) -> Vec<u8> {
     let mut items = entries_of(&read(&sample(name)));
-    items.push(ZipItem::new(&format!("assets/copy-{n}.txt"), format!("copy {n}").into_bytes(), false));
+    items.push(ZipItem::new(
+        &format!("assets/copy-{n}.txt"),
+        format!("copy {n}").into_bytes(),
+        false,
+    ));
     write_zip(&items, &ZipTail::default())
 }
 
@@ -57,7 +65,10 @@ pub fn zip_bomb() -> Vec<u8> {
         .find(|i| i.name == "AndroidManifest.xml")
         .expect("sample has a manifest");
     write_zip(
-        &[manifest, ZipItem::new("classes.dex", vec![0u8; 64 << 20], true)],
+        &[
+            manifest,
+            ZipItem::new("classes.dex", vec![0u8; 64 << 20], true),
+        ],
         &ZipTail::default(),
     )
 }
@@ -94,13 +105,21 @@ pub fn central_directory_bomb() -> Vec<u8> {
 /// A sample whose manifest string `find` is replaced by `replace` (same length in characters,
 /// in the string pool's own encoding), so the app carries an attacker's string.
 pub fn with_manifest_string(name: &str, find: &str, replace: &str) -> Vec<u8> {
-    assert_eq!(find.chars().count(), replace.chars().count(), "same length keeps the pool valid");
+    assert_eq!(
+        find.chars().count(),
+        replace.chars().count(),
+        "same length keeps the pool valid"
+    );
     let mut items = entries_of(&read(&sample(name)));
     let manifest = items
         .iter_mut()
         .find(|i| i.name == "AndroidManifest.xml")
         .expect("sample has a manifest");
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let utf16 = |s: &str| {
+        s.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<u8>>()
+    };
     let (from, to) = if find_bytes(&manifest.data, &utf16(find)).is_some() {
         (utf16(find), utf16(replace))
     } else {
@@ -125,7 +144,10 @@ pub fn records(path: &Path) -> Vec<serde_json::Value> {
 }
 
 pub fn sha256_of(record: &serde_json::Value) -> String {
-    record["input"]["sha256"].as_str().unwrap_or_default().to_owned()
+    record["input"]["sha256"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The first executable of `names` on PATH.

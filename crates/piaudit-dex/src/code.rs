@@ -141,6 +141,26 @@ impl<'a> CodeItem<'a> {
             instructions: self.instructions(),
         }
     }
+
+    /// Single pass: validates every instruction and appends the references to `out`. On error
+    /// `out` may hold a partial list, which callers discard.
+    fn collect_code_refs(&self, out: &mut Vec<CodeRef>) -> Result<(), DexError> {
+        let mut pos = 0;
+        loop {
+            match decode_at(self.insns, pos) {
+                Step::Insn { opcode, end } => {
+                    if is_ref_opcode(opcode)
+                        && let Some(code_ref) = code_ref_at(self.insns, pos, opcode, end)
+                    {
+                        out.push(code_ref);
+                    }
+                    pos = end;
+                }
+                Step::End => return Ok(()),
+                step => return Err(step_error(step, self.insns, pos, self.code_off)),
+            }
+        }
+    }
 }
 
 /// One decoded instruction (or payload pseudo-instruction).
@@ -354,22 +374,28 @@ impl Iterator for CodeRefs<'_> {
                 return None;
             };
             walk.pos = end;
-            if is_ref_opcode(opcode) {
-                let insn = Instruction {
-                    offset: u32::try_from(start).unwrap_or(u32::MAX),
-                    opcode,
-                    units: walk.insns.get(start * 2..end * 2).unwrap_or_default(),
-                };
-                if let Some(kind) = insn.code_ref() {
-                    return Some(CodeRef {
-                        insn_offset: insn.offset,
-                        opcode,
-                        kind,
-                    });
-                }
+            if is_ref_opcode(opcode)
+                && let Some(code_ref) = code_ref_at(walk.insns, start, opcode, end)
+            {
+                return Some(code_ref);
             }
         }
     }
+}
+
+/// The reference made by the instruction spanning code units `start..end`, if any.
+#[inline]
+fn code_ref_at(insns: &[u8], start: usize, opcode: u8, end: usize) -> Option<CodeRef> {
+    let insn = Instruction {
+        offset: u32::try_from(start).unwrap_or(u32::MAX),
+        opcode,
+        units: insns.get(start * 2..end * 2)?,
+    };
+    Some(CodeRef {
+        insn_offset: insn.offset,
+        opcode,
+        kind: insn.code_ref()?,
+    })
 }
 
 /// An invoke of a method reference from inside a method.
@@ -491,8 +517,17 @@ impl<'a> Dex<'a> {
     /// methods sharing an already-scanned code item are skipped and counted.
     pub fn visit_code_refs(&self, mut visit: impl FnMut(&MethodCode, CodeRef)) -> ScanSummary {
         let mut methods = self.methods();
-        while let Some((method, refs)) = next_scannable(self, &mut methods) {
-            refs.for_each(|code_ref| visit(&method, code_ref));
+        // One buffer for the whole scan: a method's references are reported only once all of
+        // its instructions decoded, without walking them twice.
+        let mut refs = Vec::new();
+        while let Some((method, code)) = next_method_with_code(self, &mut methods) {
+            refs.clear();
+            let result = code.and_then(|code| code.collect_code_refs(&mut refs));
+            let complete = result.is_ok();
+            record_scan(&mut methods, &method, result);
+            if complete {
+                refs.drain(..).for_each(|code_ref| visit(&method, code_ref));
+            }
         }
         methods.into_summary()
     }
@@ -530,11 +565,11 @@ impl<'a> Dex<'a> {
     }
 }
 
-/// Next method whose code can be scanned, counting skipped methods in the iterator's summary.
-fn next_scannable<'a>(
+/// Next method with a code item of its own (skipping, and counting, methods that share one).
+fn next_method_with_code<'a>(
     dex: &Dex<'a>,
     methods: &mut Methods<'_, 'a>,
-) -> Option<(MethodCode, CodeRefs<'a>)> {
+) -> Option<(MethodCode, Result<CodeItem<'a>, DexError>)> {
     while let Some(method) = methods.next() {
         if method.code_off == 0 {
             continue;
@@ -543,19 +578,21 @@ fn next_scannable<'a>(
             methods.summary_mut().methods_sharing_code += 1;
             continue;
         }
-        match dex.method_code_refs(&method) {
-            Ok(refs) => {
-                methods.summary_mut().methods_scanned += 1;
-                return Some((method, refs));
-            }
-            Err(err) => {
-                let summary = methods.summary_mut();
-                summary.methods_skipped += 1;
-                summary.note_error(method.class_def_idx, Some(method.method_idx), err);
-            }
-        }
+        return Some((method, dex.code_item(method.code_off)));
     }
     None
+}
+
+/// Counts one method's scan outcome in the summary.
+fn record_scan(methods: &mut Methods<'_, '_>, method: &MethodCode, result: Result<(), DexError>) {
+    let summary = methods.summary_mut();
+    match result {
+        Ok(()) => summary.methods_scanned += 1,
+        Err(err) => {
+            summary.methods_skipped += 1;
+            summary.note_error(method.class_def_idx, Some(method.method_idx), err);
+        }
+    }
 }
 
 /// Iterator over all call sites of a DEX (see [`Dex::call_sites`]).
@@ -583,7 +620,13 @@ impl Iterator for CallSites<'_, '_> {
                 }
                 self.current = None;
             }
-            self.current = Some(next_scannable(self.dex, &mut self.methods)?);
+            let (method, code) = next_method_with_code(self.dex, &mut self.methods)?;
+            let validated = code.and_then(|code| code.validate().map(|()| code));
+            let refs = validated.as_ref().ok().map(CodeItem::code_refs_unchecked);
+            record_scan(&mut self.methods, &method, validated.map(|_| ()));
+            if let Some(refs) = refs {
+                self.current = Some((method, refs));
+            }
         }
     }
 }

@@ -367,6 +367,15 @@ impl Analyzer {
     }
 
     /// Analysis plus classification signals, in one pass.
+    /// The classification signals alone (titles, dialog words): the phrase pass without the
+    /// regexes and element analysis. Lets callers skip the full scan for the many short UI
+    /// strings of an app that name no policy.
+    pub(crate) fn quick_signals(&self, text: &str) -> Signals {
+        let normalised = normalise(text);
+        let idx = IndexedText::new(&normalised);
+        self.collect_phrases(&idx).signals
+    }
+
     pub(crate) fn scan(&self, text: &str) -> (Disclosures, Signals) {
         let normalised = normalise(text);
         let idx = IndexedText::new(&normalised);

@@ -274,8 +274,16 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
     } else {
         trimmed
     };
-    let (d, s) = analyzer.scan(text);
     let c = &analyzer.classify;
+    // Fast path: a string too short to be a policy text is only a dialog or a title when it
+    // names a policy; most of an app's strings are short UI labels that do not.
+    if text.chars().count() < c.string_text_min_chars {
+        let quick = analyzer.quick_signals(text);
+        if quick.first_privacy_title.is_none() && quick.first_agreement_title.is_none() {
+            return None;
+        }
+    }
+    let (d, s) = analyzer.scan(text);
     let has_title = s.first_privacy_title.is_some() || s.first_agreement_title.is_some();
     let full_policy = d.elements_present() > c.dialog_max_elements;
     if has_title && s.dialog_words > 0 && s.chars <= c.dialog_max_chars && !full_policy {
