@@ -403,12 +403,10 @@ fn analyze_apk(
         }
         let strings = res.strings();
         facts.resources.string_count += strings.len() as u64;
-        for s in &strings {
-            if !facts.resources.locales.contains(&s.locale) {
-                facts.resources.locales.push(s.locale.clone());
-            }
-        }
-        facts.resources.locales.sort();
+        let mut locales: std::collections::BTreeSet<&str> =
+            facts.resources.locales.iter().map(String::as_str).collect();
+        locales.extend(strings.iter().map(|s| s.locale.as_str()));
+        facts.resources.locales = locales.into_iter().map(str::to_owned).collect();
         facts.strings.extend(strings);
     }
 

@@ -233,7 +233,7 @@ pub fn scan_one(
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let extraction = auditor.facts(&path, category)?;
         let evaluation = auditor.rules().evaluate(&extraction.facts);
-        let originals = keep_originals.then(|| Originals {
+        let originals = keep_originals.then_some(Originals {
             manifest_xml: extraction.manifest_xml,
             policy_files: extraction.policy_files,
         });
