@@ -83,7 +83,10 @@ fn method_api_index(auditor: &Auditor) -> ApiIndex {
     )
 }
 
-fn configure(c: &mut Criterion, stage: &str) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+fn configure<'c>(
+    c: &'c mut Criterion,
+    stage: &str,
+) -> criterion::BenchmarkGroup<'c, criterion::measurement::WallTime> {
     let mut group = c.benchmark_group(stage);
     group
         .sample_size(10)
@@ -100,7 +103,11 @@ fn container_stages(c: &mut Criterion, sets: &[InputSet]) {
         group.bench_function(set.name, |b| {
             b.iter(|| {
                 for input in &set.inputs {
-                    black_box(ZipIndex::parse(&input.bytes, &limits).map(|i| i.entries().len()).ok());
+                    black_box(
+                        ZipIndex::parse(&input.bytes, &limits)
+                            .map(|i| i.entries().len())
+                            .ok(),
+                    );
                 }
             })
         });
@@ -124,7 +131,11 @@ fn container_stages(c: &mut Criterion, sets: &[InputSet]) {
 fn decoder_stages(c: &mut Criterion, sets: &[InputSet], entries: &[Vec<Entries>]) {
     let mut group = configure(c, "arsc_parse_and_strings");
     for (set, apps) in sets.iter().zip(entries) {
-        let bytes: u64 = apps.iter().filter_map(|a| a.arsc.as_ref()).map(|b| b.len() as u64).sum();
+        let bytes: u64 = apps
+            .iter()
+            .filter_map(|a| a.arsc.as_ref())
+            .map(|b| b.len() as u64)
+            .sum();
         if bytes == 0 {
             continue;
         }
@@ -146,13 +157,18 @@ fn decoder_stages(c: &mut Criterion, sets: &[InputSet], entries: &[Vec<Entries>]
             .iter()
             .filter_map(|a| {
                 let manifest = a.manifest.as_deref()?;
-                Some((manifest, a.arsc.as_deref().and_then(|r| Resources::parse(r).ok())))
+                Some((
+                    manifest,
+                    a.arsc.as_deref().and_then(|r| Resources::parse(r).ok()),
+                ))
             })
             .collect();
         if prepared.is_empty() {
             continue;
         }
-        group.throughput(Throughput::Bytes(prepared.iter().map(|(m, _)| m.len() as u64).sum()));
+        group.throughput(Throughput::Bytes(
+            prepared.iter().map(|(m, _)| m.len() as u64).sum(),
+        ));
         group.bench_function(set.name, |b| {
             b.iter(|| {
                 for (manifest, resources) in &prepared {
@@ -165,7 +181,12 @@ fn decoder_stages(c: &mut Criterion, sets: &[InputSet], entries: &[Vec<Entries>]
 }
 
 fn code_stages(c: &mut Criterion, sets: &[InputSet], entries: &[Vec<Entries>], auditor: &Auditor) {
-    let dex_bytes = |apps: &[Entries]| -> u64 { apps.iter().flat_map(|a| &a.dex).map(|d| d.len() as u64).sum() };
+    let dex_bytes = |apps: &[Entries]| -> u64 {
+        apps.iter()
+            .flat_map(|a| &a.dex)
+            .map(|d| d.len() as u64)
+            .sum()
+    };
 
     let mut group = configure(c, "dex_parse");
     for (set, apps) in sets.iter().zip(entries) {
@@ -215,7 +236,12 @@ fn extractions(set: &InputSet, auditor: &Auditor) -> Vec<Extraction> {
         .collect()
 }
 
-fn sdk_match(c: &mut Criterion, sets: &[InputSet], extracted: &[Vec<Extraction>], auditor: &Auditor) {
+fn sdk_match(
+    c: &mut Criterion,
+    sets: &[InputSet],
+    extracted: &[Vec<Extraction>],
+    auditor: &Auditor,
+) {
     let mut group = configure(c, "sdk_match");
     for (set, apps) in sets.iter().zip(extracted) {
         let classes: usize = apps.iter().map(|x| x.code.classes.len()).sum();
@@ -227,9 +253,16 @@ fn sdk_match(c: &mut Criterion, sets: &[InputSet], extracted: &[Vec<Extraction>]
             b.iter(|| {
                 for x in apps {
                     let classes: Vec<&str> = x.code.classes.iter().map(String::as_str).collect();
-                    let libs: Vec<&str> = x.facts.native_libs.iter().map(|l| l.name.as_str()).collect();
-                    let components: Vec<&str> = x.facts.components.iter().map(|c| c.name.as_str()).collect();
-                    let meta: Vec<&str> = x.facts.meta_data.iter().map(|m| m.name.as_str()).collect();
+                    let libs: Vec<&str> = x
+                        .facts
+                        .native_libs
+                        .iter()
+                        .map(|l| l.name.as_str())
+                        .collect();
+                    let components: Vec<&str> =
+                        x.facts.components.iter().map(|c| c.name.as_str()).collect();
+                    let meta: Vec<&str> =
+                        x.facts.meta_data.iter().map(|m| m.name.as_str()).collect();
                     let urls: Vec<&str> = x.facts.urls.iter().map(String::as_str).collect();
                     let assets: Vec<&str> = x
                         .files
@@ -259,7 +292,12 @@ fn sdk_match(c: &mut Criterion, sets: &[InputSet], extracted: &[Vec<Extraction>]
 /// Benchmark it here once the lead exposes one; until then `whole_audit` includes it.
 fn policy_extraction(_c: &mut Criterion, _sets: &[InputSet], _extracted: &[Vec<Extraction>]) {}
 
-fn rule_evaluation(c: &mut Criterion, sets: &[InputSet], extracted: &[Vec<Extraction>], auditor: &Auditor) {
+fn rule_evaluation(
+    c: &mut Criterion,
+    sets: &[InputSet],
+    extracted: &[Vec<Extraction>],
+    auditor: &Auditor,
+) {
     let mut group = configure(c, "rule_evaluation");
     for (set, apps) in sets.iter().zip(extracted) {
         if apps.is_empty() {
@@ -299,7 +337,12 @@ fn whole_audit(c: &mut Criterion, sets: &[InputSet], auditor: &Auditor) {
         group.bench_function(set.name, |b| {
             b.iter(|| {
                 for input in &set.inputs {
-                    black_box(auditor.audit(&input.path, None).map(|a| a.evaluation.findings.len()).ok());
+                    black_box(
+                        auditor
+                            .audit(&input.path, None)
+                            .map(|a| a.evaluation.findings.len())
+                            .ok(),
+                    );
                 }
             })
         });

@@ -196,15 +196,7 @@ pub fn analyze_bytes(
                     Err(e) => facts.problem("container", format!("{name}: {e}")),
                 }
             }
-            let (xml, code, files, policy_files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
-            finish(&mut facts);
-            Ok(Extraction {
-                facts,
-                manifest_xml: xml,
-                code,
-                files,
-                policy_files,
-            })
+            Ok(analyze_splits(inner, &mut budget, ctx, opts, facts))
         }
     }
 }
@@ -237,7 +229,7 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
     }
     // Base first: the one whose manifest has no `split` attribute (base.apk by convention).
     inner.sort_by_key(|(name, bytes)| (!is_base_apk(bytes, opts), name != "base.apk"));
-    let mut facts = AppFacts {
+    let facts = AppFacts {
         input: InputFile {
             path: dir.display().to_string(),
             // The hash of a directory is over its APKs' bytes in file-name order.
@@ -248,15 +240,7 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         ..AppFacts::default()
     };
     let mut budget = Budget::new(opts.limits);
-    let (xml, code, files, policy_files) = analyze_splits(inner, &mut budget, ctx, opts, &mut facts);
-    finish(&mut facts);
-    Ok(Extraction {
-        facts,
-        manifest_xml: xml,
-        code,
-        files,
-        policy_files,
-    })
+    Ok(analyze_splits(inner, &mut budget, ctx, opts, facts))
 }
 
 fn is_base_apk(bytes: &[u8], opts: &Options) -> bool {
@@ -278,8 +262,8 @@ fn analyze_splits(
     budget: &mut Budget,
     ctx: &Context,
     opts: &Options,
-    facts: &mut AppFacts,
-) -> (Option<String>, code::CodeFacts, Vec<String>, Vec<(String, Vec<u8>)>) {
+    mut facts: AppFacts,
+) -> Extraction {
     let mut xml = None;
     let mut files = Vec::new();
     let mut policy_files = Vec::new();
@@ -295,16 +279,30 @@ fn analyze_splits(
         };
         files.extend(index.entries().iter().map(|e| e.name.clone()));
         if i == 0 {
-            absorb_forensics(facts, apk::forensics::examine(shared.clone(), Some(&name)));
-            xml = analyze_apk(&index, budget, opts, facts, &mut code, None);
+            absorb_forensics(
+                &mut facts,
+                apk::forensics::examine(shared.clone(), Some(&name)),
+            );
+            xml = analyze_apk(&index, budget, opts, &mut facts, &mut code, None);
         } else {
-            analyze_apk(&index, budget, opts, facts, &mut code, Some(&name));
+            analyze_apk(&index, budget, opts, &mut facts, &mut code, Some(&name));
         }
         let split = if i == 0 { None } else { Some(name.as_str()) };
-        policy_files.extend(read_policy_candidates(&[(split, &index)], budget, facts));
+        policy_files.extend(read_policy_candidates(
+            &[(split, &index)],
+            budget,
+            &mut facts,
+        ));
     }
-    code.finish(facts);
-    (xml, code.facts, files, policy_files)
+    code.finish(&mut facts);
+    finish(&mut facts);
+    Extraction {
+        facts,
+        manifest_xml: xml,
+        code: code.facts,
+        files,
+        policy_files,
+    }
 }
 
 /// Reads the bundled files that may hold a privacy policy, within the discovery caps.
@@ -313,7 +311,9 @@ fn read_policy_candidates(
     budget: &mut Budget,
     facts: &mut AppFacts,
 ) -> Vec<(String, Vec<u8>)> {
-    use crate::discovery::{MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, candidate_priority, is_candidate};
+    use crate::discovery::{
+        MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, candidate_priority, is_candidate,
+    };
     let mut candidates: Vec<(Option<&str>, &ZipIndex<'_>, &apk::Entry)> = apks
         .iter()
         .flat_map(|(split, index)| index.entries().iter().map(move |e| (*split, *index, e)))

@@ -30,12 +30,12 @@ pub enum ConfigError {
     #[error("{file}: {error}")]
     Catalog {
         file: String,
-        error: piaudit_sdk::CatalogError,
+        error: Box<piaudit_sdk::CatalogError>,
     },
     #[error("{file}: {error}")]
     Policy {
         file: String,
-        error: piaudit_policy::TablesError,
+        error: Box<piaudit_policy::TablesError>,
     },
     #[error("{0}")]
     Io(String),
@@ -62,6 +62,9 @@ impl ClassOwner for CatalogOwners {
     }
 }
 
+/// Per (API reference, attribution): the SDK id, up to 10 callers, and the call-site count.
+type ApiGroup = (Option<String>, Vec<String>, u64);
+
 /// One audited app: its facts, and the rules' verdict.
 pub struct Audit {
     pub extraction: Extraction,
@@ -79,11 +82,16 @@ pub struct Auditor {
     options: Options,
 }
 
-fn catalog_from(dir: Option<&Path>, file: &str, embedded: &'static str) -> Result<(String, String), ConfigError> {
+fn catalog_from(
+    dir: Option<&Path>,
+    file: &str,
+    embedded: &'static str,
+) -> Result<(String, String), ConfigError> {
     if let Some(dir) = dir {
         let path = dir.join("data").join(file);
         if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io(format!("{}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| ConfigError::Io(format!("{}: {e}", path.display())))?;
             return Ok((path.display().to_string(), text));
         }
     }
@@ -99,13 +107,23 @@ impl Auditor {
             rules.load_dir(dir, false)?;
         }
         let (sdk_file, sdk_text) = catalog_from(dir, "sdks.toml", SDKS_TOML)?;
-        let catalog = Catalog::from_toml(&sdk_text).map_err(|error| ConfigError::Catalog { file: sdk_file, error })?;
+        let catalog = Catalog::from_toml(&sdk_text).map_err(|error| ConfigError::Catalog {
+            file: sdk_file,
+            error: Box::new(error),
+        })?;
         let (packer_file, packer_text) = catalog_from(dir, "packers.toml", PACKERS_TOML)?;
         let packers =
-            PackerCatalog::from_toml(&packer_text).map_err(|error| ConfigError::Catalog { file: packer_file, error })?;
+            PackerCatalog::from_toml(&packer_text).map_err(|error| ConfigError::Catalog {
+                file: packer_file,
+                error: Box::new(error),
+            })?;
         let (policy_file, policy_text) = catalog_from(dir, "policy.toml", POLICY_TOML)?;
-        let policy_err = |error| ConfigError::Policy { file: policy_file.clone(), error };
-        let policy_tables = piaudit_policy::PolicyTables::from_toml(&policy_text).map_err(policy_err)?;
+        let policy_err = |error| ConfigError::Policy {
+            file: policy_file.clone(),
+            error: Box::new(error),
+        };
+        let policy_tables =
+            piaudit_policy::PolicyTables::from_toml(&policy_text).map_err(policy_err)?;
         // The names a policy would use for each SDK, so disclosures can name SDKs.
         let sdk_names = catalog
             .sdks()
@@ -115,10 +133,12 @@ impl Auditor {
                 names: sdk.policy_names.iter().map(str::to_owned).collect(),
             })
             .collect();
-        let policy = piaudit_policy::Analyzer::new(&policy_tables, sdk_names).map_err(policy_err)?;
+        let policy =
+            piaudit_policy::Analyzer::new(&policy_tables, sdk_names).map_err(policy_err)?;
         let fetcher = match &config.online {
             Some(opts) => Some(
-                piaudit_policy::Fetcher::new(opts).map_err(|e| ConfigError::Io(format!("--online: {e}")))?,
+                piaudit_policy::Fetcher::new(opts)
+                    .map_err(|e| ConfigError::Io(format!("--online: {e}")))?,
             ),
             None => None,
         };
@@ -168,7 +188,10 @@ impl Auditor {
     pub fn audit(&self, path: &Path, category: Option<&str>) -> Result<Audit, InputError> {
         let extraction = self.facts(path, category)?;
         let evaluation = self.rules.evaluate(&extraction.facts);
-        Ok(Audit { extraction, evaluation })
+        Ok(Audit {
+            extraction,
+            evaluation,
+        })
     }
 
     /// The stages after decoding: SDKs, packers, API attribution, start-up requests, tables.
@@ -235,7 +258,9 @@ impl Auditor {
             .packers
             .detect(&libs, &classes, &assets)
             .iter()
-            .map(|p| json!({"id": p.id, "name": p.name, "vendor": p.vendor, "evidence": p.evidence}))
+            .map(
+                |p| json!({"id": p.id, "name": p.name, "vendor": p.vendor, "evidence": p.evidence}),
+            )
             .collect();
     }
 
@@ -245,11 +270,15 @@ impl Auditor {
         facts.policies = docs
             .iter()
             .map(|doc| {
-                let url = doc.url.as_deref().filter(|_| doc.kind == piaudit_policy::DocKind::Url);
+                let url = doc
+                    .url
+                    .as_deref()
+                    .filter(|_| doc.kind == piaudit_policy::DocKind::Url);
                 match (&self.fetcher, url) {
                     (Some(fetcher), Some(url)) => {
                         let record = fetcher.fetch(url);
-                        let fetched = piaudit_policy::PolicyDoc::fetched(&doc.source, &record, &self.policy);
+                        let fetched =
+                            piaudit_policy::PolicyDoc::fetched(&doc.source, &record, &self.policy);
                         let mut value = serde_json::to_value(&fetched).unwrap_or_default();
                         // The fetch record is evidence (status, final URL, time, hash); its
                         // text is already analysed into `disclosures`.
@@ -273,15 +302,20 @@ impl Auditor {
             .first_party(facts.package.as_deref(), facts.application_class.as_deref());
         let tables = self.rules.tables();
         // (api ref, attribution label) → (sdk id, callers, call sites)
-        let mut grouped: BTreeMap<(String, String), (Option<String>, Vec<String>, u64)> = BTreeMap::new();
+        let mut grouped: BTreeMap<(String, String), ApiGroup> = BTreeMap::new();
         for ((api, caller), n) in &code.api_uses {
             let reference = self.ctx.apis.reference(*api).to_owned();
             let attribution = self.catalog.attribute(caller, &first_party);
             let (label, sdk) = match attribution {
-                Attribution::Sdk(idx) => ("sdk".to_owned(), self.catalog.sdk(idx).map(|s| s.id.clone())),
+                Attribution::Sdk(idx) => (
+                    "sdk".to_owned(),
+                    self.catalog.sdk(idx).map(|s| s.id.clone()),
+                ),
                 other => (other.label(&self.catalog).to_owned(), None),
             };
-            let entry = grouped.entry((reference, label)).or_insert((sdk, Vec::new(), 0));
+            let entry = grouped
+                .entry((reference, label))
+                .or_insert((sdk, Vec::new(), 0));
             if entry.1.len() < 10 {
                 entry.1.push(caller.clone());
             }

@@ -261,13 +261,18 @@ impl<'c> CodeScan<'c> {
                     // SDK use: a call into an SDK's class from a class outside that SDK.
                     if let Ok(callee) = dex.method_ref(method_idx) {
                         if let Some(sdk) = owner_of_type(callee.class_idx, &mut type_owner) {
-                            let caller_type = class_type.get(method.class_def_idx as usize).copied();
-                            let caller_owner = caller_type.and_then(|t| owner_of_type(t, &mut type_owner));
+                            let caller_type =
+                                class_type.get(method.class_def_idx as usize).copied();
+                            let caller_owner =
+                                caller_type.and_then(|t| owner_of_type(t, &mut type_owner));
                             if caller_owner != Some(sdk) {
-                                let (count, examples) = self.facts.sdk_calls.entry(sdk).or_default();
+                                let (count, examples) =
+                                    self.facts.sdk_calls.entry(sdk).or_default();
                                 *count += 1;
                                 if examples.len() < 5 {
-                                    if let Some(d) = caller_type.and_then(|t| dex.type_descriptor(t).ok()) {
+                                    if let Some(d) =
+                                        caller_type.and_then(|t| dex.type_descriptor(t).ok())
+                                    {
                                         examples.insert(descriptor_to_java(&d));
                                     }
                                 }

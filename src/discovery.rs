@@ -7,7 +7,9 @@
 
 use std::collections::BTreeSet;
 
-use piaudit_policy::{Analyzer, PolicyDoc, StringClass, classify_document, classify_string, decode, policy_urls};
+use piaudit_policy::{
+    Analyzer, PolicyDoc, StringClass, classify_document, classify_string, decode, policy_urls,
+};
 
 use crate::facts::AppFacts;
 
@@ -31,12 +33,30 @@ pub fn is_candidate(path: &str) -> bool {
 /// hint at a policy first (only the order depends on this list, never the verdict).
 pub fn candidate_priority(path: &str) -> u8 {
     let lower = path.to_lowercase();
-    const HINTS: [&str; 9] = ["privacy", "yinsi", "隐私", "policy", "agreement", "protocol", "xieyi", "协议", "license"];
-    if HINTS.iter().any(|h| lower.contains(h)) { 0 } else { 1 }
+    const HINTS: [&str; 9] = [
+        "privacy",
+        "yinsi",
+        "隐私",
+        "policy",
+        "agreement",
+        "protocol",
+        "xieyi",
+        "协议",
+        "license",
+    ];
+    if HINTS.iter().any(|h| lower.contains(h)) {
+        0
+    } else {
+        1
+    }
 }
 
 /// Finds the policies of one app. `files` are the candidate files read from the APK.
-pub fn discover(facts: &AppFacts, files: &[(String, Vec<u8>)], analyzer: &Analyzer) -> Vec<PolicyDoc> {
+pub fn discover(
+    facts: &AppFacts,
+    files: &[(String, Vec<u8>)],
+    analyzer: &Analyzer,
+) -> Vec<PolicyDoc> {
     let mut docs: Vec<PolicyDoc> = Vec::new();
     let mut seen_text: BTreeSet<String> = BTreeSet::new();
     let mut urls: Vec<(String, String)> = Vec::new(); // (source, url)

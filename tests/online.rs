@@ -51,9 +51,17 @@ fn serve(n: usize) -> (String, std::thread::JoinHandle<()>) {
 fn app_linking_to(url: &str) -> tempfile::TempDir {
     let bytes = std::fs::read(sample("yuhang-musiclive.apk")).unwrap();
     let mut items = entries_of(&bytes);
-    items.push(ZipItem::new("assets/about.txt", format!("音乐课直播 v1.0\n隐私政策：{url}\n").into_bytes(), true));
+    items.push(ZipItem::new(
+        "assets/about.txt",
+        format!("音乐课直播 v1.0\n隐私政策：{url}\n").into_bytes(),
+        true,
+    ));
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("app.apk"), write_zip(&items, &ZipTail::default())).unwrap();
+    std::fs::write(
+        dir.path().join("app.apk"),
+        write_zip(&items, &ZipTail::default()),
+    )
+    .unwrap();
     dir
 }
 
@@ -75,9 +83,15 @@ fn a_linked_policy_is_fetched_analysed_and_pinned() {
     let (base, server) = serve(1);
     let url = format!("{base}/privacy.html");
     let dir = app_linking_to(&url);
-    let audit = online_auditor().audit(&dir.path().join("app.apk"), None).unwrap();
+    let audit = online_auditor()
+        .audit(&dir.path().join("app.apk"), None)
+        .unwrap();
     let facts = &audit.extraction.facts;
-    let doc = facts.policies.iter().find(|p| p["url"] == url.as_str()).expect("the link is found");
+    let doc = facts
+        .policies
+        .iter()
+        .find(|p| p["url"] == url.as_str())
+        .expect("the link is found");
     assert_eq!(doc["kind"], "url");
     assert_eq!(doc["fetch"]["status"], 200);
     assert_eq!(doc["fetch"]["final_url"], url.as_str());
@@ -91,7 +105,12 @@ fn a_linked_policy_is_fetched_analysed_and_pinned() {
         .filter_map(|p| p["id"].as_str())
         .collect();
     assert!(pi.contains(&"location"), "{pi:?}");
-    let ids: Vec<&str> = audit.evaluation.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let ids: Vec<&str> = audit
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| f.rule_id.as_str())
+        .collect();
     assert!(!ids.contains(&"POLICY-MISSING"), "{ids:?}");
     assert!(!ids.contains(&"POLICY-UNREACHABLE"), "{ids:?}");
     assert!(!ids.contains(&"POLICY-NOT-VERIFIABLE"), "{ids:?}");
@@ -102,8 +121,15 @@ fn a_linked_policy_is_fetched_analysed_and_pinned() {
 fn a_dead_policy_link_is_unreachable() {
     let (base, server) = serve(1);
     let dir = app_linking_to(&format!("{base}/privacy-policy-gone.html"));
-    let audit = online_auditor().audit(&dir.path().join("app.apk"), None).unwrap();
-    let ids: Vec<&str> = audit.evaluation.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let audit = online_auditor()
+        .audit(&dir.path().join("app.apk"), None)
+        .unwrap();
+    let ids: Vec<&str> = audit
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| f.rule_id.as_str())
+        .collect();
     assert!(ids.contains(&"POLICY-UNREACHABLE"), "{ids:?}");
     server.join().unwrap();
 }
@@ -116,6 +142,11 @@ fn offline_the_link_is_recorded_and_not_fetched() {
     let doc = &audit.extraction.facts.policies[0];
     assert_eq!(doc["kind"], "url");
     assert!(doc.get("fetch").is_none_or(|f| f.is_null()));
-    let ids: Vec<&str> = audit.evaluation.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let ids: Vec<&str> = audit
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| f.rule_id.as_str())
+        .collect();
     assert!(ids.contains(&"POLICY-NOT-VERIFIABLE"), "{ids:?}");
 }

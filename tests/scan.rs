@@ -12,9 +12,20 @@ use piaudit::facts::AppFacts;
 
 fn scan(name: &str, category: Option<&str>) -> (BTreeSet<String>, AppFacts) {
     let auditor = Auditor::new(&Config::default()).expect("embedded rules load");
-    let audit = auditor.audit(&sample(name), category).expect("sample decodes");
-    let ids = audit.evaluation.findings.iter().map(|f| f.rule_id.clone()).collect();
-    assert!(audit.evaluation.errors.is_empty(), "{:?}", audit.evaluation.errors);
+    let audit = auditor
+        .audit(&sample(name), category)
+        .expect("sample decodes");
+    let ids = audit
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| f.rule_id.clone())
+        .collect();
+    assert!(
+        audit.evaluation.errors.is_empty(),
+        "{:?}",
+        audit.evaluation.errors
+    );
     (ids, audit.extraction.facts)
 }
 
@@ -28,9 +39,16 @@ fn yuhang_gets_missing_policy_startup_request_and_unnecessary_permissions() {
     assert!(has(&ids, "POLICY-MISSING"), "{ids:?}");
     assert!(has(&ids, "PERM-STARTUP-REQUEST"), "{ids:?}");
     assert!(has(&ids, "API-DEVICE-ID"), "{ids:?}");
-    for not in ["POLICY-INCOMPLETE", "SDK-UNDISCLOSED", "MANIFEST-DEBUGGABLE", "MANIFEST-ALLOW-BACKUP",
-        "MANIFEST-CLEARTEXT", "PERM-LEGACY-TARGET", "COMPONENT-EXPORTED", "PERM-NOT-NECESSARY"]
-    {
+    for not in [
+        "POLICY-INCOMPLETE",
+        "SDK-UNDISCLOSED",
+        "MANIFEST-DEBUGGABLE",
+        "MANIFEST-ALLOW-BACKUP",
+        "MANIFEST-CLEARTEXT",
+        "PERM-LEGACY-TARGET",
+        "COMPONENT-EXPORTED",
+        "PERM-NOT-NECESSARY",
+    ] {
         assert!(!has(&ids, not), "{not} must not fire: {ids:?}");
     }
     // The start-up request names the launcher and the six permissions.
@@ -38,9 +56,16 @@ fn yuhang_gets_missing_policy_startup_request_and_unnecessary_permissions() {
     assert_eq!(req["component"], "cn.piaudit.sample.musiclive.MainActivity");
     assert_eq!(req["permissions"].as_array().unwrap().len(), 6);
     // Location and IMEI reads are attributed to the app's own class.
-    let device = facts.api_refs.iter().find(|r| r["pi_type"] == "device_id").expect("getDeviceId");
+    let device = facts
+        .api_refs
+        .iter()
+        .find(|r| r["pi_type"] == "device_id")
+        .expect("getDeviceId");
     assert_eq!(device["attributed_to"], "app");
-    assert_eq!(device["callers"][0], "cn.piaudit.sample.musiclive.MainActivity");
+    assert_eq!(
+        device["callers"][0],
+        "cn.piaudit.sample.musiclive.MainActivity"
+    );
 
     let (ids, _) = scan("yuhang-musiclive.apk", Some("education"));
     assert!(has(&ids, "PERM-NOT-NECESSARY"), "{ids:?}");
@@ -59,20 +84,43 @@ fn the_compliant_app_gets_nothing_at_medium_or_above() {
         .collect();
     assert!(serious.is_empty(), "{serious:?}");
     let facts = audit.extraction.facts;
-    let text = facts.policies.iter().find(|p| p["kind"] == "text").expect("bundled policy");
+    let text = facts
+        .policies
+        .iter()
+        .find(|p| p["kind"] == "text")
+        .expect("bundled policy");
     assert_eq!(text["source"], "assets/privacy_policy.html");
     assert_eq!(text["lang"], "zh");
-    assert!(facts.policies.iter().any(|p| p["kind"] == "dialog"), "consent dialog found");
-    assert!(facts.policies.iter().any(|p| p["url"] == "https://www.example.com/edu/privacy.html"));
+    assert!(
+        facts.policies.iter().any(|p| p["kind"] == "dialog"),
+        "consent dialog found"
+    );
+    assert!(
+        facts
+            .policies
+            .iter()
+            .any(|p| p["url"] == "https://www.example.com/edu/privacy.html")
+    );
 }
 
 #[test]
 fn sdk_tracker_gets_undisclosed_sdks_thin_policy_and_exported_push_service() {
     let (ids, facts) = scan("sdk-tracker.apk", None);
-    for want in ["SDK-UNDISCLOSED", "POLICY-INCOMPLETE", "API-INSTALLED-APPS", "API-DEVICE-ID", "COMPONENT-EXPORTED"] {
+    for want in [
+        "SDK-UNDISCLOSED",
+        "POLICY-INCOMPLETE",
+        "API-INSTALLED-APPS",
+        "API-DEVICE-ID",
+        "COMPONENT-EXPORTED",
+    ] {
         assert!(has(&ids, want), "{want}: {ids:?}");
     }
-    for not in ["POLICY-MISSING", "PERM-STARTUP-REQUEST", "MANIFEST-DEBUGGABLE", "PERM-LEGACY-TARGET"] {
+    for not in [
+        "POLICY-MISSING",
+        "PERM-STARTUP-REQUEST",
+        "MANIFEST-DEBUGGABLE",
+        "PERM-LEGACY-TARGET",
+    ] {
         assert!(!has(&ids, not), "{not} must not fire: {ids:?}");
     }
     let sdk_ids: Vec<&str> = facts.sdks.iter().filter_map(|s| s["id"].as_str()).collect();
@@ -84,7 +132,12 @@ fn sdk_tracker_gets_undisclosed_sdks_thin_policy_and_exported_push_service() {
         .api_refs
         .iter()
         .filter(|r| r["pi_type"] == "device_id")
-        .map(|r| (r["attributed_to"].as_str().unwrap(), r["sdk"].as_str().unwrap_or("")))
+        .map(|r| {
+            (
+                r["attributed_to"].as_str().unwrap(),
+                r["sdk"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert!(device.contains(&("app", "")), "{device:?}");
     assert!(device.iter().any(|(a, _)| *a == "sdk"), "{device:?}");
@@ -94,27 +147,62 @@ fn sdk_tracker_gets_undisclosed_sdks_thin_policy_and_exported_push_service() {
 fn legacy_target_gets_install_time_grants_and_a_url_only_policy() {
     let (ids, facts) = scan("legacy-target22.apk", None);
     assert!(has(&ids, "PERM-LEGACY-TARGET"), "{ids:?}");
-    assert!(has(&ids, "POLICY-NOT-VERIFIABLE"), "offline, the URL cannot be read: {ids:?}");
-    for not in ["POLICY-MISSING", "POLICY-INCOMPLETE", "PERM-STARTUP-REQUEST", "MANIFEST-CLEARTEXT",
-        "MANIFEST-DEBUGGABLE", "COMPONENT-EXPORTED"]
-    {
+    assert!(
+        has(&ids, "POLICY-NOT-VERIFIABLE"),
+        "offline, the URL cannot be read: {ids:?}"
+    );
+    for not in [
+        "POLICY-MISSING",
+        "POLICY-INCOMPLETE",
+        "PERM-STARTUP-REQUEST",
+        "MANIFEST-CLEARTEXT",
+        "MANIFEST-DEBUGGABLE",
+        "COMPONENT-EXPORTED",
+    ] {
         assert!(!has(&ids, not), "{not} must not fire: {ids:?}");
     }
-    let kinds: Vec<&str> = facts.policies.iter().filter_map(|p| p["kind"].as_str()).collect();
-    assert_eq!(kinds, vec!["url"], "the 4-character title is not a policy text");
-    assert_eq!(facts.policies[0]["url"], "https://www.example.com/flashlight/privacy-policy.html");
+    let kinds: Vec<&str> = facts
+        .policies
+        .iter()
+        .filter_map(|p| p["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["url"],
+        "the 4-character title is not a policy text"
+    );
+    assert_eq!(
+        facts.policies[0]["url"],
+        "https://www.example.com/flashlight/privacy-policy.html"
+    );
 }
 
 #[test]
 fn english_weather_gets_hygiene_findings_and_its_english_policy_is_read() {
     let (ids, facts) = scan("english-weather.apk", None);
-    for want in ["MANIFEST-DEBUGGABLE", "MANIFEST-ALLOW-BACKUP", "MANIFEST-CLEARTEXT", "COMPONENT-EXPORTED"] {
+    for want in [
+        "MANIFEST-DEBUGGABLE",
+        "MANIFEST-ALLOW-BACKUP",
+        "MANIFEST-CLEARTEXT",
+        "COMPONENT-EXPORTED",
+    ] {
         assert!(has(&ids, want), "{want}: {ids:?}");
     }
-    for not in ["POLICY-MISSING", "SDK-UNDISCLOSED", "POLICY-UNDISCLOSED-PI", "PERM-STARTUP-REQUEST", "PERM-LEGACY-TARGET", "POLICY-INCOMPLETE"] {
+    for not in [
+        "POLICY-MISSING",
+        "SDK-UNDISCLOSED",
+        "POLICY-UNDISCLOSED-PI",
+        "PERM-STARTUP-REQUEST",
+        "PERM-LEGACY-TARGET",
+        "POLICY-INCOMPLETE",
+    ] {
         assert!(!has(&ids, not), "{not} must not fire: {ids:?}");
     }
-    let policy = facts.policies.iter().find(|p| p["kind"] == "text").expect("English policy");
+    let policy = facts
+        .policies
+        .iter()
+        .find(|p| p["kind"] == "text")
+        .expect("English policy");
     assert_eq!(policy["source"], "res/raw/privacy_policy.txt");
     assert_eq!(policy["lang"], "en");
 }
@@ -130,7 +218,11 @@ fn face_login_gets_biometric_processing_without_disclosure() {
     let (ids, facts) = scan("face-login.apk", None);
     assert!(has(&ids, "SENSITIVE-BIOMETRIC"), "{ids:?}");
     assert!(!has(&ids, "POLICY-MISSING"), "{ids:?}");
-    assert!(facts.sdks.iter().any(|s| s["id"] == "megvii-faceid"), "{:?}", facts.sdks);
+    assert!(
+        facts.sdks.iter().any(|s| s["id"] == "megvii-faceid"),
+        "{:?}",
+        facts.sdks
+    );
 }
 
 #[test]
@@ -140,15 +232,32 @@ fn a_packed_app_is_said_to_be_packed() {
     let mut items = entries_of(&bytes);
     // 360 Jiagu's native stub (content is irrelevant: detection is by name; ELF parse errors
     // are recorded on the library, not fatal).
-    items.push(ZipItem::new("lib/armeabi-v7a/libjiagu.so", b"\x7fELF not really".to_vec(), true));
+    items.push(ZipItem::new(
+        "lib/armeabi-v7a/libjiagu.so",
+        b"\x7fELF not really".to_vec(),
+        true,
+    ));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("packed.apk");
     std::fs::write(&path, write_zip(&items, &ZipTail::default())).unwrap();
     let auditor = Auditor::new(&Config::default()).unwrap();
     let audit = auditor.audit(&path, None).unwrap();
     let facts = &audit.extraction.facts;
-    assert!(facts.packers.iter().any(|p| p["id"].as_str().unwrap_or("").contains("360")), "{:?}", facts.packers);
-    assert!(audit.evaluation.findings.iter().any(|f| f.rule_id == "APP-PACKED"));
+    assert!(
+        facts
+            .packers
+            .iter()
+            .any(|p| p["id"].as_str().unwrap_or("").contains("360")),
+        "{:?}",
+        facts.packers
+    );
+    assert!(
+        audit
+            .evaluation
+            .findings
+            .iter()
+            .any(|f| f.rule_id == "APP-PACKED")
+    );
     // The clean calculator is not packed.
     let (ids, facts) = scan("no-pi-calculator.apk", None);
     assert!(facts.packers.is_empty() && !ids.contains("APP-PACKED"));

@@ -195,16 +195,19 @@ impl<'a> ZipIndex<'a> {
             at += entry_len;
             let idx = entries.len() - 1;
             let name = entries[idx].name.clone();
-            if by_name.contains_key(&name) {
-                // Android refuses archives with duplicate names; analysers that take the last
-                // one can be shown a different file than the installer would use.
-                push_oddity(
-                    &mut oddities,
-                    "duplicate-name",
-                    format!("'{name}' appears more than once; the first is used"),
-                );
-            } else {
-                by_name.insert(name, idx);
+            match by_name.entry(name) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    // Android refuses archives with duplicate names; analysers that take the
+                    // last one can be shown a different file than the installer would use.
+                    push_oddity(
+                        &mut oddities,
+                        "duplicate-name",
+                        format!("'{}' appears more than once; the first is used", e.key()),
+                    );
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(idx);
+                }
             }
         }
         if entries.len() as u64 != total && total != 0xFFFF {

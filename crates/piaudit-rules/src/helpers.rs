@@ -238,10 +238,15 @@ mod short_reference_tests {
     #[test]
     fn simple_names_keep_a_leading_l() {
         assert_eq!(
-            short_reference("Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"),
+            short_reference(
+                "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
+            ),
             "LocationManager.getLastKnownLocation()"
         );
-        assert_eq!(short_reference("Landroid/os/Build;->SERIAL:Ljava/lang/String;"), "Build.SERIAL");
+        assert_eq!(
+            short_reference("Landroid/os/Build;->SERIAL:Ljava/lang/String;"),
+            "Build.SERIAL"
+        );
         assert_eq!(short_reference("LFoo;->bar()V"), "Foo.bar()");
     }
 }

@@ -495,7 +495,8 @@ fn cleartext_follows_android_precedence() {
 
     // Without INTERNET there is no network to send cleartext over.
     old.target_sdk_effective = 22;
-    old.permissions.retain(|p| p.name != "android.permission.INTERNET");
+    old.permissions
+        .retain(|p| p.name != "android.permission.INTERNET");
     assert!(!fired(&evaluate(old), "MANIFEST-CLEARTEXT"));
 }
 
