@@ -184,6 +184,22 @@ impl Auditor {
         Ok(x)
     }
 
+    /// Extracts, enriches and judges in-memory bytes (`name` is only reported).
+    pub fn audit_bytes(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        category: Option<&str>,
+    ) -> Result<Audit, InputError> {
+        let mut extraction = analyze::analyze_bytes(name, bytes, &self.ctx, &self.options)?;
+        self.complete(&mut extraction, category);
+        let evaluation = self.rules.evaluate(&extraction.facts);
+        Ok(Audit {
+            extraction,
+            evaluation,
+        })
+    }
+
     /// Extracts, enriches and judges one input.
     pub fn audit(&self, path: &Path, category: Option<&str>) -> Result<Audit, InputError> {
         let extraction = self.facts(path, category)?;

@@ -4,20 +4,25 @@
 //! `int`, so rules compare with plain literals; nesting is capped) and of CEL results back into
 //! JSON evidence. It must not interpret any field.
 
+#[cfg(test)]
 use std::collections::HashMap;
+#[cfg(test)]
 use std::sync::Arc;
 
 use cel::Value;
 use cel::objects::Key;
 
 /// Nesting deeper than this becomes null: facts come from hostile input.
-const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
-/// A JSON value as a CEL value.
+/// A JSON value as a CEL value (the reference the direct serialisation in
+/// [`crate::cel_value`] is tested against).
+#[cfg(test)]
 pub(crate) fn json_to_cel(value: &serde_json::Value) -> Value {
     to_cel(value, 0)
 }
 
+#[cfg(test)]
 fn to_cel(value: &serde_json::Value, depth: usize) -> Value {
     if depth > MAX_DEPTH {
         return Value::Null;

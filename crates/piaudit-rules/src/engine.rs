@@ -14,9 +14,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::check::{Diagnostic, check_dir_with, parse_files, read_rule_files};
-use crate::convert::{cel_to_json, json_to_cel};
+use crate::convert::cel_to_json;
 use crate::helpers::{self, AppIndex};
-use crate::rule::{Rule, cel_env};
+use crate::rule::{AppFields, Rule, cel_env};
 use crate::tables::{Tables, TablesError};
 use crate::template::Values;
 use crate::{Lang, Localized, Severity};
@@ -107,6 +107,8 @@ pub struct RuleSet {
     sources: Vec<(String, String)>,
     overridden: Vec<String>,
     digest: String,
+    /// The fields of `app` the rules in effect read.
+    app_fields: AppFields,
 }
 
 impl RuleSet {
@@ -135,8 +137,9 @@ impl RuleSet {
             sources: files,
             overridden: Vec::new(),
             digest: String::new(),
+            app_fields: AppFields::default(),
         };
-        set.update_digest();
+        set.refresh_derived();
         Ok(set)
     }
 
@@ -168,7 +171,7 @@ impl RuleSet {
             self.rules.iter().map(|r| r.file.as_str()).collect();
         self.sources.retain(|(f, _)| in_effect.contains(f.as_str()));
         self.sources.extend(files);
-        self.update_digest();
+        self.refresh_derived();
         Ok(())
     }
 
@@ -226,7 +229,9 @@ impl RuleSet {
         &self.digest
     }
 
-    fn update_digest(&mut self) {
+    /// Recomputes what depends on the rules in effect: the digest and the fields they read.
+    fn refresh_derived(&mut self) {
+        self.app_fields = AppFields::of(&self.rules);
         let mut hasher = Sha256::new();
         let mut rule_sources: Vec<&(String, String)> = self.sources.iter().collect();
         rule_sources.sort_by(|a, b| a.0.cmp(&b.0));
@@ -249,8 +254,11 @@ impl RuleSet {
     /// Judges one app. The facts should have been enriched with [`Tables::enrich`] first.
     pub fn evaluate(&self, facts: &AppFacts) -> Evaluation {
         let mut evaluation = Evaluation::default();
-        let json = match serde_json::to_value(facts) {
-            Ok(json) => json,
+        // One CEL value per app, serialised straight from the typed facts, with only the
+        // fields some rule reads.
+        let keep = |field: &str| self.app_fields.keeps(field);
+        let app = match crate::cel_value::struct_to_val(facts, &keep) {
+            Ok(app) => app,
             Err(e) => {
                 evaluation.errors.push(RuleError {
                     rule_id: String::new(),
@@ -260,9 +268,9 @@ impl RuleSet {
                 return evaluation;
             }
         };
-        let index = Arc::new(AppIndex::build(&json, &self.tables));
+        let index = Arc::new(AppIndex::build(facts, &self.tables));
         let mut context = Context::with_env(Arc::clone(cel_env()));
-        context.add_variable_from_value("app", json_to_cel(&json));
+        context.add_variable_as_val("app", app);
         if let Err(e) = helpers::register(&mut context, &index, &self.tables) {
             evaluation.errors.push(RuleError {
                 rule_id: String::new(),

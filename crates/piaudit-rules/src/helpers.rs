@@ -15,7 +15,7 @@
 //! | `permission_pi_type(name)` | the PI-type slug of a permission in the table, or null |
 //! | `api_info(ref)` | map for a sensitive reference: `short` (`TelephonyManager.getDeviceId()`), `known` (in the table), `pi_type`, `weak`, `resettable`, `system_mediated`, `permitted` (the permissions it needs are declared, or it needs none / is unknown) |
 //!
-//! This module must not read facts other than through the JSON it is given.
+//! This module reads the facts only to build the index; it must not change them.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -24,6 +24,7 @@ use cel::objects::Key;
 use cel::{Context, Value};
 
 use crate::tables::Tables;
+use piaudit_facts::AppFacts;
 
 /// The helper function names, for `rules check`.
 pub const NAMES: [&str; 9] = [
@@ -52,7 +53,7 @@ pub(crate) struct AppIndex {
 }
 
 impl AppIndex {
-    pub(crate) fn build(facts: &serde_json::Value, tables: &Tables) -> AppIndex {
+    pub(crate) fn build(facts: &AppFacts, tables: &Tables) -> AppIndex {
         let mut index = AppIndex {
             policy_text_found: false,
             disclosed_pi: HashSet::new(),
@@ -61,7 +62,8 @@ impl AppIndex {
             api_info: HashMap::new(),
             pi_sources: Value::List(Arc::new(Vec::new())),
         };
-        for disclosures in array(facts, "policies")
+        for disclosures in facts
+            .policies
             .iter()
             .filter_map(|p| p.get("disclosures"))
             .filter(|d| d.is_object())
@@ -85,11 +87,9 @@ impl AppIndex {
                 }
             }
         }
-        let declared: HashSet<&str> = array(facts, "permissions")
-            .iter()
-            .filter_map(|p| p.get("name").and_then(|n| n.as_str()))
-            .collect();
-        for api in array(facts, "api_refs")
+        let declared: HashSet<&str> = facts.permissions.iter().map(|p| p.name.as_str()).collect();
+        for api in facts
+            .api_refs
             .iter()
             .filter_map(|r| r.get("api").and_then(|a| a.as_str()))
         {
@@ -108,7 +108,7 @@ fn text_of<'a>(value: &'a serde_json::Value, key: &str) -> Option<&'a str> {
 }
 
 /// Every way the app can obtain a PI type, per the tables (see the module docs).
-fn pi_sources(facts: &serde_json::Value, tables: &Tables, declared: &HashSet<&str>) -> Value {
+fn pi_sources(facts: &AppFacts, tables: &Tables, declared: &HashSet<&str>) -> Value {
     let mut seen = HashSet::new();
     let mut sources = Vec::new();
     let mut add = |pi_type: &str, via: &str, text: String| {
@@ -120,14 +120,12 @@ fn pi_sources(facts: &serde_json::Value, tables: &Tables, declared: &HashSet<&st
             ]));
         }
     };
-    for p in array(facts, "permissions") {
-        let dangerous = p.get("dangerous").and_then(|d| d.as_bool()) == Some(true);
-        if let (true, Some(pi), Some(name)) = (dangerous, text_of(p, "pi_type"), text_of(p, "name"))
-        {
-            add(pi, "permission", format!("{pi} ← {name}"));
+    for p in facts.permissions.iter().filter(|p| p.dangerous) {
+        if let Some(pi) = p.pi_type.as_deref() {
+            add(pi, "permission", format!("{pi} ← {}", p.name));
         }
     }
-    for r in array(facts, "api_refs") {
+    for r in &facts.api_refs {
         let (Some(pi), Some(api)) = (text_of(r, "pi_type"), text_of(r, "api")) else {
             continue;
         };
@@ -137,7 +135,7 @@ fn pi_sources(facts: &serde_json::Value, tables: &Tables, declared: &HashSet<&st
         }
         add(pi, "api", format!("{pi} ← {}", api_ref_text(r)));
     }
-    for sdk in array(facts, "sdks") {
+    for sdk in &facts.sdks {
         let id = text_of(sdk, "id").unwrap_or("?");
         for pi in array(sdk, "pi_types").iter().filter_map(|t| t.as_str()) {
             add(pi, "sdk", format!("{pi} ← SDK {id}"));

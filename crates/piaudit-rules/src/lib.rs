@@ -38,6 +38,7 @@
 //! `replace_all = true` only the directory's rules are in effect. [`RuleSet::digest`] covers the
 //! tables and every rule file in effect.
 
+mod cel_value;
 pub mod check;
 mod convert;
 pub mod doc;

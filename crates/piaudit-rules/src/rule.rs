@@ -50,6 +50,93 @@ impl Rule {
     pub fn needs_category(&self) -> bool {
         self.requires_category || !self.applies_to.is_empty()
     }
+
+    /// Adds the fields of `app` this rule's CEL reads to `used`.
+    pub(crate) fn app_fields(&self, used: &mut AppFields) {
+        for program in [&self.compiled.when, &self.compiled.evidence]
+            .into_iter()
+            .flatten()
+        {
+            app_fields_of(program.expression(), used);
+        }
+    }
+}
+
+/// The top-level fields of `app` some rule reads: only these are converted for evaluation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AppFields {
+    /// Some rule uses `app` other than by selecting a field (`size(app)`, `app[k]`, ...).
+    pub(crate) whole: bool,
+    pub(crate) names: HashSet<String>,
+}
+
+impl AppFields {
+    /// The fields read by any of `rules`.
+    pub(crate) fn of(rules: &[Rule]) -> AppFields {
+        let mut used = AppFields::default();
+        for rule in rules {
+            rule.app_fields(&mut used);
+        }
+        used
+    }
+
+    /// Whether field `name` of `app` must be converted.
+    pub(crate) fn keeps(&self, name: &str) -> bool {
+        self.whole || self.names.contains(name)
+    }
+}
+
+/// Records in `used` how `expr` reads `app`. A comprehension variable that shadows `app` is
+/// counted as `app` too, which converts more than needed but never less.
+fn app_fields_of(expr: &IdedExpr, used: &mut AppFields) {
+    match &expr.expr {
+        Expr::Select(select) => match &select.operand.expr {
+            Expr::Ident(name) if name == "app" => {
+                used.names.insert(select.field.clone());
+            }
+            _ => app_fields_of(&select.operand, used),
+        },
+        Expr::Ident(name) => used.whole |= name == "app",
+        Expr::Comprehension(c) => {
+            for e in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                app_fields_of(e, used);
+            }
+        }
+        Expr::Call(call) => {
+            if let Some(target) = &call.target {
+                app_fields_of(target, used);
+            }
+            for a in &call.args {
+                app_fields_of(a, used);
+            }
+        }
+        Expr::List(list) => {
+            for e in &list.elements {
+                app_fields_of(e, used);
+            }
+        }
+        Expr::Map(map) => entries_app_fields(&map.entries, used),
+        Expr::Struct(st) => entries_app_fields(&st.entries, used),
+        Expr::Unspecified | Expr::Literal(_) => {}
+    }
+}
+
+fn entries_app_fields(entries: &[IdedEntryExpr], used: &mut AppFields) {
+    for entry in entries {
+        match &entry.expr {
+            EntryExpr::MapEntry(m) => {
+                app_fields_of(&m.key, used);
+                app_fields_of(&m.value, used);
+            }
+            EntryExpr::StructField(f) => app_fields_of(&f.value, used),
+        }
+    }
 }
 
 #[derive(Debug)]

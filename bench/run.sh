@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Whole-program benchmark: piaudit's scan throughput against the cost of merely inflating the
+# bytes it needs, its scaling from --jobs 1 to 2, its peak memory, and the peers a user would
+# otherwise pick (androguard, apk-info, aapt). See README, section "Benchmarks".
+#
+# usage: bench/run.sh [--apps N] [--runs R] [--peer-apps M] [--no-peers]
+#   --apps N       apps in the benchmark corpus (default 300): copies of samples/*, of
+#                  framework-res.apk (Debian package android-framework-res) and of the registry
+#                  corpus target/corpus/apks/*, whichever exist, round-robin
+#   --runs R       timed runs of each measurement; the median is reported (default 3)
+#   --peer-apps M  apps of the corpus the peers are timed on (default 30; androguard's full
+#                  analysis takes seconds per app); piaudit is timed on the same M for the ratios
+#   --no-peers     skip the peers
+# Needs: cargo, /usr/bin/time (Debian package `time`), python3 with venv for the Python peers.
+# Network: none, except PyPI for the optional Python peers (a peer that cannot be installed is
+# skipped, saying so).
+set -euo pipefail
+
+APPS=300
+RUNS=3
+PEER_APPS=30
+PEERS=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --apps) APPS="$2"; shift 2 ;;
+        --runs) RUNS="$2"; shift 2 ;;
+        --peer-apps) PEER_APPS="$2"; shift 2 ;;
+        --no-peers) PEERS=0; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+FRAMEWORK_RES=/usr/share/android-framework-res/framework-res.apk
+VENV="$ROOT/target/bench-venv"
+
+if [ ! -x /usr/bin/time ]; then
+    echo "bench/run.sh: /usr/bin/time is missing (apt-get install time)" >&2
+    exit 2
+fi
+
+echo "== building (release)"
+cargo build --release --quiet --bin piaudit --example inflate_floor
+PIAUDIT="$ROOT/target/release/piaudit"
+FLOOR="$ROOT/target/release/examples/inflate_floor"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/piaudit-bench.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+CORPUS="$WORK/corpus"
+PEER_CORPUS="$WORK/peer-corpus"
+mkdir -p "$CORPUS" "$PEER_CORPUS"
+
+# --- the corpus: copies (hard links where possible) of every app file found, round-robin.
+sources=()
+for f in samples/* "$FRAMEWORK_RES" target/corpus/apks/*; do
+    [ -f "$f" ] || continue
+    case "${f,,}" in
+        *.apk|*.apks|*.xapk|*.apkm) sources+=("$f") ;;
+    esac
+done
+if [ "${#sources[@]}" -eq 0 ]; then
+    echo "bench/run.sh: no APKs found (samples/ is part of the repository)" >&2
+    exit 2
+fi
+for ((i = 0; i < APPS; i++)); do
+    src="${sources[$((i % ${#sources[@]}))]}"
+    dst="$CORPUS/$(printf '%04d' "$i")-$(basename "$src")"
+    ln "$src" "$dst" 2>/dev/null || cp "$src" "$dst"
+    if [ "$i" -lt "$PEER_APPS" ]; then
+        ln "$dst" "$PEER_CORPUS/$(basename "$dst")" 2>/dev/null || cp "$dst" "$PEER_CORPUS/"
+    fi
+done
+INPUT_BYTES=$(du -cb --apparent-size "$CORPUS"/* | tail -1 | cut -f1)
+echo "corpus: $APPS apps from ${#sources[@]} distinct files, $((INPUT_BYTES / 1048576)) MiB"
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# Runs "$@" RUNS times under /usr/bin/time; prints "median_seconds max_rss_kib".
+time_runs() {
+    local times=() rss=0 t r
+    for ((run = 0; run < RUNS; run++)); do
+        /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" >/dev/null 2>"$WORK/stderr.out" || {
+            echo "bench/run.sh: command failed: $*" >&2
+            tail -5 "$WORK/stderr.out" >&2
+            return 1
+        }
+        read -r t r <"$WORK/time.out"
+        times+=("$t")
+        [ "$r" -gt "$rss" ] && rss="$r"
+    done
+    printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | median)" "$rss"
+}
+
+# --- the floor: inflating what piaudit reads, single-threaded, same zip reader and backend.
+echo "== inflate floor ($RUNS runs)"
+floor_line="$("$FLOOR" --runs "$RUNS" "$CORPUS")"
+FLOOR_S=$(sed -E 's/.*median_s=([0-9.]+).*/\1/' <<<"$floor_line")
+INFLATED=$(sed -E 's/.*inflated_bytes=([0-9]+).*/\1/' <<<"$floor_line")
+LARGEST=$(sed -E 's/.*largest_dex_arsc_bytes=([0-9]+).*/\1/' <<<"$floor_line")
+echo "floor: ${FLOOR_S}s to inflate $((INFLATED / 1048576)) MiB; largest app's DEX+ARSC: $((LARGEST / 1048576)) MiB"
+
+# --- piaudit at --jobs 1 and 2.
+declare -A SCAN_S SCAN_RSS
+for jobs in 1 2; do
+    echo "== piaudit scan --jobs $jobs ($RUNS runs)"
+    read -r SCAN_S[$jobs] SCAN_RSS[$jobs] < <(time_runs "$PIAUDIT" scan "$CORPUS" --format jsonl -o "$WORK/scan.jsonl" --jobs "$jobs")
+    s="${SCAN_S[$jobs]}"
+    printf 'jobs %s: %.2fs  %.1f apps/s  %.1f MB/s of input  peak RSS %d MiB\n' "$jobs" "$s" \
+        "$(awk -v n="$APPS" -v s="$s" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+        "$(awk -v b="$INPUT_BYTES" -v s="$s" 'BEGIN { print (s > 0 ? b / 1e6 / s : 0) }')" \
+        "$((SCAN_RSS[$jobs] / 1024))"
+done
+# Peak RSS must not grow with the batch: the same scan over the first tenth of the corpus.
+SMALL="$WORK/small"
+mkdir -p "$SMALL"
+for f in "$CORPUS"/*; do
+    [ "$(find "$SMALL" -type f | wc -l)" -lt $(((APPS + 9) / 10)) ] || break
+    ln "$f" "$SMALL/" 2>/dev/null || cp "$f" "$SMALL/"
+done
+read -r _ SMALL_RSS < <(RUNS=1 time_runs "$PIAUDIT" scan "$SMALL" --format jsonl -o "$WORK/small.jsonl" --jobs 1)
+
+# --- peers, on the first PEER_APPS apps.
+peer_line() { printf '%-34s %8s s  %8s apps/s  piaudit is %sx faster\n' "$1" "$2" "$3" "$4"; }
+PEER_RESULTS=()
+if [ "$PEERS" = 1 ] && [ "$PEER_APPS" -gt 0 ]; then
+    n_peer=$(find "$PEER_CORPUS" -type f | wc -l)
+    echo "== peers on $n_peer apps"
+    read -r P1_S _ < <(time_runs "$PIAUDIT" scan "$PEER_CORPUS" --format jsonl -o "$WORK/peer.jsonl" --jobs 1)
+    peer_rate() { awk -v n="$n_peer" -v s="$1" 'BEGIN { printf "%.2f", (s > 0 ? n / s : 0) }'; }
+    PEER_RESULTS+=("$(peer_line "piaudit scan --jobs 1" "$P1_S" "$(peer_rate "$P1_S")" "1.00")")
+
+    if command -v aapt >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq aapt >/dev/null 2>&1; }; then
+        cat >"$WORK/aapt.sh" <<'EOF'
+for f in "$@"; do aapt dump badging "$f" >/dev/null 2>&1 || true; done
+EOF
+        read -r A_S _ < <(time_runs bash "$WORK/aapt.sh" "$PEER_CORPUS"/*)
+        PEER_RESULTS+=("$(peer_line "aapt dump badging" "$A_S" "$(peer_rate "$A_S")" "$(ratio "$A_S" "$P1_S")")")
+    else
+        PEER_RESULTS+=("aapt: not installed and not installable (apt-get install aapt), skipped")
+    fi
+
+    if [ ! -x "$VENV/bin/python" ]; then
+        python3 -m venv "$VENV" >/dev/null 2>&1 || true
+    fi
+    if [ -x "$VENV/bin/python" ]; then
+        cat >"$WORK/peer.py" <<'EOF'
+import sys
+kind, files = sys.argv[1], sys.argv[2:]
+if kind == "androguard":
+    from loguru import logger
+    logger.remove()
+    from androguard.misc import AnalyzeAPK
+    for f in files:
+        try:
+            AnalyzeAPK(f)  # full analysis: APK, DEX, cross-references
+        except Exception:
+            pass
+else:
+    import apk_info
+    for f in files:
+        try:
+            a = apk_info.APK(f)
+            a.get_package_name(); a.get_permissions(); a.get_activities(); a.get_signatures()
+        except Exception:
+            pass
+EOF
+        for peer in apk-info androguard; do
+            module=${peer//-/_}
+            if ! "$VENV/bin/python" -c "import $module" >/dev/null 2>&1; then
+                "$VENV/bin/pip" install -q "$peer" >/dev/null 2>&1 || true
+            fi
+            if "$VENV/bin/python" -c "import $module" >/dev/null 2>&1; then
+                label="$peer"
+                [ "$peer" = androguard ] && label="androguard AnalyzeAPK (1 run)"
+                runs=$RUNS
+                [ "$peer" = androguard ] && runs=1
+                read -r S _ < <(RUNS=$runs time_runs "$VENV/bin/python" "$WORK/peer.py" "$peer" "$PEER_CORPUS"/*)
+                PEER_RESULTS+=("$(peer_line "$label" "$S" "$(peer_rate "$S")" "$(ratio "$S" "$P1_S")")")
+            else
+                PEER_RESULTS+=("$peer: could not be installed from PyPI, skipped")
+            fi
+        done
+    else
+        PEER_RESULTS+=("androguard, apk-info: python3 -m venv unavailable, skipped")
+    fi
+fi
+
+# --- summary.
+J1="${SCAN_S[1]}"
+J2="${SCAN_S[2]}"
+echo
+echo "== summary ($APPS apps, $((INPUT_BYTES / 1048576)) MiB, median of $RUNS runs)"
+printf 'scan --jobs 1             %8.2f s  %7.1f apps/s  %6.1f MB/s\n' "$J1" \
+    "$(awk -v n="$APPS" -v s="$J1" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+    "$(awk -v b="$INPUT_BYTES" -v s="$J1" 'BEGIN { print (s > 0 ? b / 1e6 / s : 0) }')"
+printf 'scan --jobs 2             %8.2f s  %7.1f apps/s  %6.1f MB/s\n' "$J2" \
+    "$(awk -v n="$APPS" -v s="$J2" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+    "$(awk -v b="$INPUT_BYTES" -v s="$J2" 'BEGIN { print (s > 0 ? b / 1e6 / s : 0) }')"
+printf 'inflate floor (1 thread)  %8.2f s\n' "$FLOOR_S"
+echo "scan/floor at --jobs 1:        $(ratio "$J1" "$FLOOR_S")   (target <= 1.5)"
+echo "scaling jobs 1 -> 2:           $(ratio "$J1" "$J2")x  (target >= 1.8)"
+echo "peak RSS --jobs 1:             $((SCAN_RSS[1] / 1024)) MiB; largest app's inflated DEX+ARSC $((LARGEST / 1048576)) MiB; ratio $(ratio "${SCAN_RSS[1]}" "$((LARGEST / 1024))") (target <= 2)"
+echo "peak RSS --jobs 2:             $((SCAN_RSS[2] / 1024)) MiB"
+echo "peak RSS, a tenth of the batch: $((SMALL_RSS / 1024)) MiB (no growth with batch size: should match --jobs 1)"
+for line in "${PEER_RESULTS[@]}"; do
+    echo "$line"
+done
