@@ -78,16 +78,21 @@ echo "corpus: $APPS apps from ${#sources[@]} distinct files, $((INPUT_BYTES / 10
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-# Runs "$@" RUNS times under /usr/bin/time; prints "median_seconds max_rss_kib".
+# Runs "$@" RUNS times under /usr/bin/time; prints "median_seconds max_rss_kib". Exit codes
+# 0, 1 (findings at --fail-on) and 3 (some input unreadable) are results, not failures.
 time_runs() {
-    local times=() rss=0 t r
+    local times=() rss=0 t r status
     for ((run = 0; run < RUNS; run++)); do
-        /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" >/dev/null 2>"$WORK/stderr.out" || {
-            echo "bench/run.sh: command failed: $*" >&2
+        status=0
+        /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" >/dev/null 2>"$WORK/stderr.out" || status=$?
+        if [ "$status" != 0 ] && [ "$status" != 1 ] && [ "$status" != 3 ]; then
+            echo "bench/run.sh: command failed (exit $status): $*" >&2
             tail -5 "$WORK/stderr.out" >&2
             return 1
-        }
-        read -r t r <"$WORK/time.out"
+        fi
+        # /usr/bin/time prefixes a line when the command exits non-zero: keep the last.
+        tail -1 "$WORK/time.out" >"$WORK/time.last"
+        read -r t r <"$WORK/time.last"
         times+=("$t")
         [ "$r" -gt "$rss" ] && rss="$r"
     done

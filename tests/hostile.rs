@@ -161,26 +161,36 @@ fn a_zip_bomb_is_an_error_for_its_entry_and_the_rest_of_the_facts_stay() {
     // The same with a lying declared size, and a small per-entry cap.
     let bomb = items.last_mut().unwrap();
     bomb.declared_size = Some(10);
-    let opts = Options {
-        limits: Limits {
+    let x = analyze_within(
+        &items,
+        Limits {
             max_entry: 1 << 20,
             ..Limits::default()
         },
+    );
+    assert_kept_facts_and_problem(&x, "zip bomb");
+}
+
+/// Decodes `items` as an archive under `limits`.
+fn analyze_within(items: &[ZipItem], limits: Limits) -> Extraction {
+    let opts = Options {
+        limits,
         ..Options::default()
     };
-    let x = analyze::analyze_bytes(
-        "bomb.apk",
-        write_zip(&items, &ZipTail::default()),
+    analyze::analyze_bytes(
+        "limited.apk",
+        write_zip(items, &ZipTail::default()),
         &Context::default(),
         &opts,
     )
-    .expect("decodes");
+    .expect("decodes")
+}
+
+/// The app's facts survived and a problem names what was refused.
+fn assert_kept_facts_and_problem(x: &Extraction, needle: &str) {
     assert!(x.facts.package.is_some());
     assert!(
-        x.facts
-            .problems
-            .iter()
-            .any(|p| p.message.contains("zip bomb")),
+        x.facts.problems.iter().any(|p| p.message.contains(needle)),
         "{:?}",
         x.facts.problems
     );
@@ -197,29 +207,14 @@ fn a_total_budget_stops_many_medium_entries() {
         }
         items.push(ZipItem::new(&format!("assets/part{i}.dex"), data, true));
     }
-    let opts = Options {
-        limits: Limits {
+    let x = analyze_within(
+        &items,
+        Limits {
             max_total: 16 << 20,
             ..Limits::default()
         },
-        ..Options::default()
-    };
-    let x = analyze::analyze_bytes(
-        "many.apk",
-        write_zip(&items, &ZipTail::default()),
-        &Context::default(),
-        &opts,
-    )
-    .expect("decodes");
-    assert!(x.facts.package.is_some());
-    assert!(
-        x.facts
-            .problems
-            .iter()
-            .any(|p| p.message.contains("per-app limit")),
-        "{:?}",
-        x.facts.problems
     );
+    assert_kept_facts_and_problem(&x, "per-app limit");
 }
 
 #[test]

@@ -104,11 +104,7 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
     }
     for rf in &r.findings {
         let f = &rf.finding;
-        let baselined = if rf.baselined {
-            tr(lang, "（基线已接受）", " (baselined)")
-        } else {
-            ""
-        };
+        let baselined = view::baselined_note(rf, lang);
         writeln!(
             out,
             "#### [{}] `{}` {}{baselined}\n",

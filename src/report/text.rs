@@ -46,11 +46,7 @@ pub fn write_record(
     }
     for rf in &record.findings {
         let f = &rf.finding;
-        let baselined = if rf.baselined {
-            tr(lang, "（基线已接受）", " (baselined)")
-        } else {
-            ""
-        };
+        let baselined = view::baselined_note(rf, lang);
         writeln!(
             out,
             "   [{}] {} {}{baselined}",

@@ -476,3 +476,12 @@ mod tests {
         );
     }
 }
+
+/// The note after a finding's title when a baseline accepted it ("" otherwise).
+pub fn baselined_note(finding: &super::ReportedFinding, lang: Lang) -> &'static str {
+    if finding.baselined {
+        tr(lang, "（基线已接受）", " (baselined)")
+    } else {
+        ""
+    }
+}
