@@ -414,6 +414,15 @@ fn string_list(value: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
+/// The note after a finding's title when a baseline accepted it ("" otherwise).
+pub fn baselined_note(finding: &super::ReportedFinding, lang: Lang) -> &'static str {
+    if finding.baselined {
+        tr(lang, "（基线已接受）", " (baselined)")
+    } else {
+        ""
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,14 +483,5 @@ mod tests {
                 ("type", "a.b.Main".to_owned()),
             ]
         );
-    }
-}
-
-/// The note after a finding's title when a baseline accepted it ("" otherwise).
-pub fn baselined_note(finding: &super::ReportedFinding, lang: Lang) -> &'static str {
-    if finding.baselined {
-        tr(lang, "（基线已接受）", " (baselined)")
-    } else {
-        ""
     }
 }
