@@ -64,11 +64,13 @@ if [ "${#sources[@]}" -eq 0 ]; then
     echo "bench/run.sh: no APKs found (samples/ is part of the repository)" >&2
     exit 2
 fi
+STRIDE=$(( PEER_APPS > 0 && APPS > PEER_APPS ? APPS / PEER_APPS : 1 ))
 for ((i = 0; i < APPS; i++)); do
     src="${sources[$((i % ${#sources[@]}))]}"
     dst="$CORPUS/$(printf '%04d' "$i")-$(basename "$src")"
     ln "$src" "$dst" 2>/dev/null || cp "$src" "$dst"
-    if [ "$i" -lt "$PEER_APPS" ]; then
+    # The peers get every STRIDE-th app, so their sample has the corpus's mix of sizes.
+    if [ "$PEER_APPS" -gt 0 ] && [ $((i % STRIDE)) -eq 0 ] && [ "$((i / STRIDE))" -lt "$PEER_APPS" ]; then
         ln "$dst" "$PEER_CORPUS/$(basename "$dst")" 2>/dev/null || cp "$dst" "$PEER_CORPUS/"
     fi
 done
@@ -118,21 +120,21 @@ for jobs in 1 2; do
         "$(awk -v b="$INPUT_BYTES" -v s="$s" 'BEGIN { print (s > 0 ? b / 1e6 / s : 0) }')" \
         "$((SCAN_RSS[$jobs] / 1024))"
 done
-# Peak RSS must not grow with the batch: the same scan over the first tenth of the corpus.
-SMALL="$WORK/small"
+# Peak RSS must not grow with the batch: the same scan over one copy of each distinct app.
+SMALL="$WORK/distinct"
 mkdir -p "$SMALL"
-for f in "$CORPUS"/*; do
-    [ "$(find "$SMALL" -type f | wc -l)" -lt $(((APPS + 9) / 10)) ] || break
-    ln "$f" "$SMALL/" 2>/dev/null || cp "$f" "$SMALL/"
+for ((i = 0; i < ${#sources[@]} && i < APPS; i++)); do
+    ln "$CORPUS/$(printf '%04d' "$i")-"* "$SMALL/" 2>/dev/null || cp "$CORPUS/$(printf '%04d' "$i")-"* "$SMALL/"
 done
+N_SMALL=$(find "$SMALL" -type f | wc -l)
 read -r _ SMALL_RSS < <(RUNS=1 time_runs "$PIAUDIT" scan "$SMALL" --format jsonl -o "$WORK/small.jsonl" --jobs 1)
 
 # --- peers, on the first PEER_APPS apps.
-peer_line() { printf '%-34s %8s s  %8s apps/s  piaudit is %sx faster\n' "$1" "$2" "$3" "$4"; }
+peer_line() { printf '%-34s %8s s  %8s apps/s  time / piaudit time: %s\n' "$1" "$2" "$3" "$4"; }
 PEER_RESULTS=()
 if [ "$PEERS" = 1 ] && [ "$PEER_APPS" -gt 0 ]; then
     n_peer=$(find "$PEER_CORPUS" -type f | wc -l)
-    echo "== peers on $n_peer apps"
+    echo "== peers on $n_peer apps (every ${STRIDE}th of the corpus)"
     read -r P1_S _ < <(time_runs "$PIAUDIT" scan "$PEER_CORPUS" --format jsonl -o "$WORK/peer.jsonl" --jobs 1)
     peer_rate() { awk -v n="$n_peer" -v s="$1" 'BEGIN { printf "%.2f", (s > 0 ? n / s : 0) }'; }
     PEER_RESULTS+=("$(peer_line "piaudit scan --jobs 1" "$P1_S" "$(peer_rate "$P1_S")" "1.00")")
@@ -209,7 +211,7 @@ echo "scan/floor at --jobs 1:        $(ratio "$J1" "$FLOOR_S")   (target <= 1.5)
 echo "scaling jobs 1 -> 2:           $(ratio "$J1" "$J2")x  (target >= 1.8)"
 echo "peak RSS --jobs 1:             $((SCAN_RSS[1] / 1024)) MiB; largest app's inflated DEX+ARSC $((LARGEST / 1048576)) MiB; ratio $(ratio "${SCAN_RSS[1]}" "$((LARGEST / 1024))") (target <= 2)"
 echo "peak RSS --jobs 2:             $((SCAN_RSS[2] / 1024)) MiB"
-echo "peak RSS, a tenth of the batch: $((SMALL_RSS / 1024)) MiB (no growth with batch size: should match --jobs 1)"
+echo "peak RSS, $N_SMALL distinct apps: $((SMALL_RSS / 1024)) MiB (vs $APPS apps above: no growth with batch size)"
 for line in "${PEER_RESULTS[@]}"; do
     echo "$line"
 done

@@ -262,3 +262,63 @@ fn a_packed_app_is_said_to_be_packed() {
     let (ids, facts) = scan("no-pi-calculator.apk", None);
     assert!(facts.packers.is_empty() && !ids.contains("APP-PACKED"));
 }
+
+#[test]
+fn obfuscated_sdks_are_still_found_through_the_manifest() {
+    use common::{ZipTail, entries_of, write_zip};
+    // The SDK app with its code removed: what an obfuscated (or packed) app shows of its SDKs.
+    let bytes = std::fs::read(sample("sdk-tracker.apk")).unwrap();
+    let items: Vec<_> = entries_of(&bytes)
+        .into_iter()
+        .filter(|i| !i.name.ends_with(".dex"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("obfuscated.apk");
+    std::fs::write(&path, write_zip(&items, &ZipTail::default())).unwrap();
+    let auditor = Auditor::new(&Config::default()).unwrap();
+    let facts = auditor.audit(&path, None).unwrap().extraction.facts;
+    let kinds = |id: &str| -> Vec<String> {
+        facts
+            .sdks
+            .iter()
+            .filter(|s| s["id"] == id)
+            .flat_map(|s| s["evidence"].as_array().cloned().unwrap_or_default())
+            .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(
+        kinds("jpush").iter().any(|k| k == "component"),
+        "{:?}",
+        facts.sdks
+    );
+    assert!(
+        kinds("umeng-common").iter().any(|k| k == "meta_data"),
+        "{:?}",
+        facts.sdks
+    );
+    assert!(
+        facts.sdks.iter().all(|s| s["used"] == false),
+        "no code, no use"
+    );
+}
+
+#[test]
+fn more_catalogue_rules_on_the_samples() {
+    let (ids, _) = scan("legacy-target22.apk", None);
+    assert!(has(&ids, "PERM-HIGH-RISK"), "SMS and call log: {ids:?}");
+    let (ids, _) = scan("sdk-tracker.apk", None);
+    assert!(
+        has(&ids, "POLICY-UNDISCLOSED-PI"),
+        "the thin policy omits the app list: {ids:?}"
+    );
+    let (ids, facts) = scan("yuhang-musiclive.apk", None);
+    assert!(
+        facts.policies.is_empty(),
+        "no policy anywhere: {:?}",
+        facts.policies
+    );
+    assert!(
+        !has(&ids, "POLICY-UNDISCLOSED-PI"),
+        "no text: that is POLICY-MISSING's job"
+    );
+}
