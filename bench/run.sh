@@ -8,8 +8,9 @@
 #                  framework-res.apk (Debian package android-framework-res) and of the registry
 #                  corpus target/corpus/apks/*, whichever exist, round-robin
 #   --runs R       timed runs of each measurement; the median is reported (default 3)
-#   --peer-apps M  apps of the corpus the peers are timed on (default 30; androguard's full
-#                  analysis takes seconds per app); piaudit is timed on the same M for the ratios
+#   --peer-apps M  the first M apps of the corpus (each distinct app once before any repeats)
+#                  are the peers' corpus (default 30; androguard's full analysis takes seconds
+#                  per app); piaudit is timed on the same M apps for the ratios
 #   --no-peers     skip the peers
 # Needs: cargo, /usr/bin/time (Debian package `time`), python3 with venv for the Python peers.
 # Network: none, except PyPI for the optional Python peers (a peer that cannot be installed is
@@ -64,17 +65,16 @@ if [ "${#sources[@]}" -eq 0 ]; then
     echo "bench/run.sh: no APKs found (samples/ is part of the repository)" >&2
     exit 2
 fi
-STRIDE=$(( PEER_APPS > 0 && APPS > PEER_APPS ? APPS / PEER_APPS : 1 ))
 for ((i = 0; i < APPS; i++)); do
     src="${sources[$((i % ${#sources[@]}))]}"
     dst="$CORPUS/$(printf '%04d' "$i")-$(basename "$src")"
     ln "$src" "$dst" 2>/dev/null || cp "$src" "$dst"
-    # The peers get every STRIDE-th app, so their sample has the corpus's mix of sizes.
-    if [ "$PEER_APPS" -gt 0 ] && [ $((i % STRIDE)) -eq 0 ] && [ "$((i / STRIDE))" -lt "$PEER_APPS" ]; then
+    # The peers get the first PEER_APPS apps: each distinct app once, in order, before repeats.
+    if [ "$i" -lt "$PEER_APPS" ]; then
         ln "$dst" "$PEER_CORPUS/$(basename "$dst")" 2>/dev/null || cp "$dst" "$PEER_CORPUS/"
     fi
 done
-INPUT_BYTES=$(du -cb --apparent-size "$CORPUS"/* | tail -1 | cut -f1)
+INPUT_BYTES=$(du -cbl --apparent-size "$CORPUS"/* | tail -1 | cut -f1)
 echo "corpus: $APPS apps from ${#sources[@]} distinct files, $((INPUT_BYTES / 1048576)) MiB"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print v[int((NR + 1) / 2)] }'; }
@@ -134,7 +134,7 @@ peer_line() { printf '%-34s %8s s  %8s apps/s  time / piaudit time: %s\n' "$1" "
 PEER_RESULTS=()
 if [ "$PEERS" = 1 ] && [ "$PEER_APPS" -gt 0 ]; then
     n_peer=$(find "$PEER_CORPUS" -type f | wc -l)
-    echo "== peers on $n_peer apps (every ${STRIDE}th of the corpus)"
+    echo "== peers on the first $n_peer apps of the corpus"
     read -r P1_S _ < <(time_runs "$PIAUDIT" scan "$PEER_CORPUS" --format jsonl -o "$WORK/peer.jsonl" --jobs 1)
     peer_rate() { awk -v n="$n_peer" -v s="$1" 'BEGIN { printf "%.2f", (s > 0 ? n / s : 0) }'; }
     PEER_RESULTS+=("$(peer_line "piaudit scan --jobs 1" "$P1_S" "$(peer_rate "$P1_S")" "1.00")")
