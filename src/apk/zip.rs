@@ -116,6 +116,8 @@ const EOCD64_SIG: u32 = 0x0606_4b50;
 const CDH_SIG: u32 = 0x0201_4b50;
 const LFH_SIG: u32 = 0x0403_4b50;
 const MAX_ODDITIES: usize = 64;
+/// The largest ratio a deflate stream can reach (258 bytes per 2-bit code, rounded up).
+const MAX_DEFLATE_RATIO: u64 = 1032;
 
 fn u16_at(d: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(
@@ -301,7 +303,7 @@ impl<'a> ZipIndex<'a> {
             0 => stored(self, budget, Method::Stored),
             8 => {
                 let raw = self.raw_compressed(entry, start)?;
-                let out = inflate_bounded(name, raw, budget)?;
+                let out = inflate_bounded(name, raw, entry.uncompressed_size, budget)?;
                 Ok((out, Method::Deflated))
             }
             m if entry.compressed_size == entry.uncompressed_size => {
@@ -310,7 +312,7 @@ impl<'a> ZipIndex<'a> {
             m => {
                 let raw = self.raw_compressed(entry, start)?;
                 let mut trial = budget.clone();
-                match inflate_bounded(name, raw, &mut trial) {
+                match inflate_bounded(name, raw, entry.uncompressed_size, &mut trial) {
                     Ok(out) => {
                         *budget = trial;
                         Ok((out, Method::Unknown(m)))
@@ -480,15 +482,23 @@ impl Budget {
 }
 
 /// Inflates a raw deflate stream, stopping at the budget's limits and at a suspicious ratio.
-fn inflate_bounded(name: &str, raw: &[u8], budget: &mut Budget) -> Result<Vec<u8>, ZipError> {
+fn inflate_bounded(
+    name: &str,
+    raw: &[u8],
+    declared: u64,
+    budget: &mut Budget,
+) -> Result<Vec<u8>, ZipError> {
     let room = budget.entry_room();
     let limits = budget.limits;
     let mut inflater = Decompress::new(false);
-    // Start from a ratio-based guess (DEX compresses about 3:1), grow by doubling.
-    let guess = (raw.len() as u64)
-        .saturating_mul(4)
+    // Start from the declared size, which is right for honest archives (no regrowth), but
+    // never beyond what the input can inflate to (deflate's ratio is at most 1032:1) or the
+    // budget allows: a lying size costs nothing. Grow by doubling if the stream is longer.
+    let guess = declared
+        .min((raw.len() as u64).saturating_mul(MAX_DEFLATE_RATIO))
         .clamp(4096, room.max(4096));
-    let mut out: Vec<u8> = Vec::with_capacity(guess as usize);
+    // A little slack so an exact-size stream reports its end without a regrowth.
+    let mut out: Vec<u8> = Vec::with_capacity(guess as usize + 64);
     loop {
         if out.len() == out.capacity() {
             if out.len() as u64 >= room {
