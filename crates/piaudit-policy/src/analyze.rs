@@ -168,6 +168,20 @@ pub struct Analyzer {
     pub(crate) config: AnalysisConfig,
     pub(crate) classify: ClassifyConfig,
     pub(crate) hints: Hints,
+    /// The first two non-space characters (folded, ASCII-lowercased) of every policy and
+    /// agreement title: a cheap necessary condition for a text to name a policy.
+    title_bigrams: std::collections::HashSet<(char, char)>,
+    /// A title too short (or starting with a space) to give a bigram: the filter is off.
+    title_filter_off: bool,
+}
+
+/// The stream of characters the title filter looks at: whitespace and invisible characters
+/// dropped (normalisation only ever removes those or turns them into one space), full-width
+/// forms folded and ASCII lower-cased (as the matcher does).
+fn filter_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !crate::text::is_invisible(*c))
+        .map(|c| crate::text::fold_char(c).to_ascii_lowercase())
 }
 
 /// A match in character offsets of the normalised text.
@@ -338,7 +352,25 @@ impl Analyzer {
                 line: None,
                 message: format!("cannot build matcher: {e}"),
             })?;
+        let mut title_bigrams = std::collections::HashSet::new();
+        let mut title_filter_off = false;
+        for title in tables
+            .titles
+            .privacy
+            .iter()
+            .chain(tables.titles.agreement.iter())
+        {
+            let mut chars = filter_chars(title.as_ref());
+            match (chars.next(), chars.next()) {
+                (Some(a), Some(b)) => {
+                    title_bigrams.insert((a, b));
+                }
+                _ => title_filter_off = true,
+            }
+        }
         Ok(Analyzer {
+            title_bigrams,
+            title_filter_off,
             automaton,
             owners,
             pi_ids,
@@ -370,6 +402,25 @@ impl Analyzer {
     /// The classification signals alone (titles, dialog words): the phrase pass without the
     /// regexes and element analysis. Lets callers skip the full scan for the many short UI
     /// strings of an app that name no policy.
+    /// Whether `text` may name a policy or agreement title: false means it certainly does not
+    /// (no title's first two characters occur next to each other in it). Much cheaper than
+    /// [`Analyzer::quick_signals`], which it guards.
+    pub(crate) fn may_name_title(&self, text: &str) -> bool {
+        if self.title_filter_off {
+            return true;
+        }
+        let mut prev = None;
+        for c in filter_chars(text) {
+            if let Some(p) = prev {
+                if self.title_bigrams.contains(&(p, c)) {
+                    return true;
+                }
+            }
+            prev = Some(c);
+        }
+        false
+    }
+
     pub(crate) fn quick_signals(&self, text: &str) -> Signals {
         let normalised = normalise(text);
         let idx = IndexedText::new(&normalised);

@@ -262,10 +262,11 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
     if trimmed.is_empty() {
         return None;
     }
-    let name_hint = path_has_hint(&name.to_lowercase(), &analyzer.hints.string_names);
+    // Computed only where it decides something: most strings never get that far.
+    let name_hint = || path_has_hint(&name.to_lowercase(), &analyzer.hints.string_names);
     if is_bare_url(trimmed, analyzer) {
         let marked = !policy_urls(trimmed, analyzer).is_empty();
-        return (marked || name_hint).then_some(StringClass::Url);
+        return (marked || name_hint()).then_some(StringClass::Url);
     }
     let rendered;
     let text = if trimmed.contains('<') && trimmed.contains('>') {
@@ -278,6 +279,9 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
     // Fast path: a string too short to be a policy text is only a dialog or a title when it
     // names a policy; most of an app's strings are short UI labels that do not.
     if text.chars().count() < c.string_text_min_chars {
+        if !analyzer.may_name_title(text) {
+            return None;
+        }
         let quick = analyzer.quick_signals(text);
         if quick.first_privacy_title.is_none() && quick.first_agreement_title.is_none() {
             return None;
@@ -289,7 +293,8 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
     if has_title && s.dialog_words > 0 && s.chars <= c.dialog_max_chars && !full_policy {
         return Some(StringClass::Dialog);
     }
-    if s.chars >= c.string_text_min_chars && is_policy_content(analyzer, &d, &s, name_hint, false) {
+    if s.chars >= c.string_text_min_chars && is_policy_content(analyzer, &d, &s, name_hint(), false)
+    {
         return Some(StringClass::Text);
     }
     if has_title && s.chars <= c.title_max_chars {

@@ -58,7 +58,7 @@ pub(crate) fn is_han(c: char) -> bool {
         | '\u{20000}'..='\u{3134F}')
 }
 
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 

@@ -227,3 +227,25 @@ fn short_or_untitled_texts_are_not_documents() {
     );
     assert!(classify_document("assets/changelog.txt", &changelog, &a).is_none());
 }
+
+/// The cheap title filter in front of the phrase scan must never hide a title that
+/// normalisation and folding would reveal (line breaks inside Chinese, full-width letters,
+/// upper case), and short UI strings without one are still ignored.
+#[test]
+fn the_title_filter_never_hides_a_title() {
+    let a = analyzer();
+    for title in [
+        "《隐私\n政策》",
+        "《隐私 政策》",
+        "PRIVACY POLICY",
+        "Privacy\u{200B} Policy",
+    ] {
+        assert!(
+            matches!(classify_string("link", title, &a), Some(StringClass::Title)),
+            "{title:?}"
+        );
+    }
+    for label in ["设置", "Settings", "确定", "Calculate 1 + 2"] {
+        assert_eq!(classify_string("label", label, &a), None, "{label:?}");
+    }
+}
