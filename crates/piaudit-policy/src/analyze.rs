@@ -411,10 +411,8 @@ impl Analyzer {
         }
         let mut prev = None;
         for c in filter_chars(text) {
-            if let Some(p) = prev {
-                if self.title_bigrams.contains(&(p, c)) {
-                    return true;
-                }
+            if prev.is_some_and(|p| self.title_bigrams.contains(&(p, c))) {
+                return true;
             }
             prev = Some(c);
         }
