@@ -17,10 +17,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use piaudit::AppFacts;
 use piaudit::analyze::Extraction;
 use piaudit::apk::{self, Limits, ZipIndex};
-use piaudit::auditor::{Auditor, Config};
+use piaudit::auditor::{Auditor, Config, SdkInputs};
 use piaudit::code::{ApiIndex, ClassOwner, CodeScan};
 use piaudit::resources::Resources;
-use piaudit_sdk::{Catalog, Evidence};
+use piaudit_sdk::Catalog;
 use support::{InputSet, inflate_needed};
 
 /// One app's inflated entries, grouped by what decodes them.
@@ -252,33 +252,8 @@ fn sdk_match(
         group.bench_function(set.name, |b| {
             b.iter(|| {
                 for x in apps {
-                    let classes: Vec<&str> = x.code.classes.iter().map(String::as_str).collect();
-                    let libs: Vec<&str> = x
-                        .facts
-                        .native_libs
-                        .iter()
-                        .map(|l| l.name.as_str())
-                        .collect();
-                    let components: Vec<&str> =
-                        x.facts.components.iter().map(|c| c.name.as_str()).collect();
-                    let meta: Vec<&str> =
-                        x.facts.meta_data.iter().map(|m| m.name.as_str()).collect();
-                    let urls: Vec<&str> = x.facts.urls.iter().map(String::as_str).collect();
-                    let assets: Vec<&str> = x
-                        .files
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|f| f.starts_with("assets/") || f.starts_with("res/raw/"))
-                        .collect();
-                    let evidence = Evidence {
-                        classes: &classes,
-                        native_libs: &libs,
-                        components: &components,
-                        meta_data_keys: &meta,
-                        urls: &urls,
-                        assets: &assets,
-                        calls: None,
-                    };
+                    let inputs = SdkInputs::new(&x.facts, &x.code.classes, &x.files);
+                    let evidence = inputs.evidence();
                     black_box(auditor.catalog().detect(&evidence));
                 }
             })

@@ -62,6 +62,48 @@ impl ClassOwner for CatalogOwners {
     }
 }
 
+/// What SDK and packer detection look at in one app, borrowed from its facts: class names,
+/// native library names, manifest component names and meta-data keys, URLs, and the paths of
+/// bundled files under `assets/` and `res/raw/`.
+pub struct SdkInputs<'a> {
+    pub classes: Vec<&'a str>,
+    pub native_libs: Vec<&'a str>,
+    pub components: Vec<&'a str>,
+    pub meta_data_keys: Vec<&'a str>,
+    pub urls: Vec<&'a str>,
+    pub assets: Vec<&'a str>,
+}
+
+impl<'a> SdkInputs<'a> {
+    pub fn new(facts: &'a AppFacts, classes: &'a [String], files: &'a [String]) -> SdkInputs<'a> {
+        SdkInputs {
+            classes: classes.iter().map(String::as_str).collect(),
+            native_libs: facts.native_libs.iter().map(|l| l.name.as_str()).collect(),
+            components: facts.components.iter().map(|c| c.name.as_str()).collect(),
+            meta_data_keys: facts.meta_data.iter().map(|m| m.name.as_str()).collect(),
+            urls: facts.urls.iter().map(String::as_str).collect(),
+            assets: files
+                .iter()
+                .map(String::as_str)
+                .filter(|f| f.starts_with("assets/") || f.starts_with("res/raw/"))
+                .collect(),
+        }
+    }
+
+    /// The catalogue's view (call data comes from our own code pass, not from here).
+    pub fn evidence(&self) -> Evidence<'_> {
+        Evidence {
+            classes: &self.classes,
+            native_libs: &self.native_libs,
+            components: &self.components,
+            meta_data_keys: &self.meta_data_keys,
+            urls: &self.urls,
+            assets: &self.assets,
+            calls: None,
+        }
+    }
+}
+
 /// Per (API reference, attribution): the SDK id, up to 10 callers, and the call-site count.
 type ApiGroup = (Option<String>, Vec<String>, u64);
 
@@ -237,47 +279,30 @@ impl Auditor {
     }
 
     fn detect_sdks(&self, facts: &mut AppFacts, code: &CodeFacts, files: &[String]) {
-        let classes: Vec<&str> = code.classes.iter().map(String::as_str).collect();
-        let libs: Vec<&str> = facts.native_libs.iter().map(|l| l.name.as_str()).collect();
-        let components: Vec<&str> = facts.components.iter().map(|c| c.name.as_str()).collect();
-        let meta: Vec<&str> = facts.meta_data.iter().map(|m| m.name.as_str()).collect();
-        let urls: Vec<&str> = facts.urls.iter().map(String::as_str).collect();
-        let assets: Vec<&str> = files
-            .iter()
-            .map(String::as_str)
-            .filter(|f| f.starts_with("assets/") || f.starts_with("res/raw/"))
-            .collect();
-        let evidence = Evidence {
-            classes: &classes,
-            native_libs: &libs,
-            components: &components,
-            meta_data_keys: &meta,
-            urls: &urls,
-            assets: &assets,
-            calls: None,
-        };
-        let mut hits = self.catalog.detect(&evidence);
+        let inputs = SdkInputs::new(facts, &code.classes, files);
+        let mut hits = self.catalog.detect(&inputs.evidence());
         for hit in &mut hits {
             // Usage comes from our own single pass over the code (see `code::CodeScan`).
-            hit.usage.analyzed = !classes.is_empty();
+            hit.usage.analyzed = !inputs.classes.is_empty();
             if let Some((count, examples)) = code.sdk_calls.get(&hit.index.get()) {
                 hit.usage.external_call_sites = *count;
                 hit.usage.example_callers = examples.iter().cloned().collect();
             }
             hit.used = hit.usage.external_call_sites > 0;
         }
-        facts.sdks = hits
-            .iter()
-            .filter_map(|h| serde_json::to_value(h).ok())
-            .collect();
-        facts.packers = self
+        let packers: Vec<serde_json::Value> = self
             .packers
-            .detect(&libs, &classes, &assets)
+            .detect(&inputs.native_libs, &inputs.classes, &inputs.assets)
             .iter()
             .map(
                 |p| json!({"id": p.id, "name": p.name, "vendor": p.vendor, "evidence": p.evidence}),
             )
             .collect();
+        facts.sdks = hits
+            .iter()
+            .filter_map(|h| serde_json::to_value(h).ok())
+            .collect();
+        facts.packers = packers;
     }
 
     /// Policy discovery, then (with `--online`) the fetch of every policy URL.
