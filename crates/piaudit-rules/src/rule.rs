@@ -90,13 +90,20 @@ impl AppFields {
 /// counted as `app` too, which converts more than needed but never less.
 fn app_fields_of(expr: &IdedExpr, used: &mut AppFields) {
     match &expr.expr {
-        Expr::Select(select) => match &select.operand.expr {
-            Expr::Ident(name) if name == "app" => {
-                used.names.insert(select.field.clone());
-            }
-            _ => app_fields_of(&select.operand, used),
-        },
+        Expr::Select(select) if matches!(&select.operand.expr, Expr::Ident(name) if name == "app") =>
+        {
+            used.names.insert(select.field.clone());
+        }
         Expr::Ident(name) => used.whole |= name == "app",
+        _ => for_each_child(expr, &mut |child| app_fields_of(child, used)),
+    }
+}
+
+/// Calls `visit` on each direct sub-expression of `expr` (the one place that knows the shape
+/// of every CEL expression node; the walkers above and below recurse through it).
+fn for_each_child<'a>(expr: &'a IdedExpr, visit: &mut dyn FnMut(&'a IdedExpr)) {
+    match &expr.expr {
+        Expr::Select(select) => visit(&select.operand),
         Expr::Comprehension(c) => {
             for e in [
                 &c.iter_range,
@@ -105,36 +112,30 @@ fn app_fields_of(expr: &IdedExpr, used: &mut AppFields) {
                 &c.loop_step,
                 &c.result,
             ] {
-                app_fields_of(e, used);
+                visit(e);
             }
         }
         Expr::Call(call) => {
             if let Some(target) = &call.target {
-                app_fields_of(target, used);
+                visit(target);
             }
-            for a in &call.args {
-                app_fields_of(a, used);
-            }
+            call.args.iter().for_each(&mut *visit);
         }
-        Expr::List(list) => {
-            for e in &list.elements {
-                app_fields_of(e, used);
-            }
-        }
-        Expr::Map(map) => entries_app_fields(&map.entries, used),
-        Expr::Struct(st) => entries_app_fields(&st.entries, used),
-        Expr::Unspecified | Expr::Literal(_) => {}
+        Expr::List(list) => list.elements.iter().for_each(&mut *visit),
+        Expr::Map(map) => entries_children(&map.entries, visit),
+        Expr::Struct(st) => entries_children(&st.entries, visit),
+        Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => {}
     }
 }
 
-fn entries_app_fields(entries: &[IdedEntryExpr], used: &mut AppFields) {
+fn entries_children<'a>(entries: &'a [IdedEntryExpr], visit: &mut dyn FnMut(&'a IdedExpr)) {
     for entry in entries {
         match &entry.expr {
             EntryExpr::MapEntry(m) => {
-                app_fields_of(&m.key, used);
-                app_fields_of(&m.value, used);
+                visit(&m.key);
+                visit(&m.value);
             }
-            EntryExpr::StructField(f) => app_fields_of(&f.value, used),
+            EntryExpr::StructField(f) => visit(&f.value),
         }
     }
 }
@@ -488,53 +489,14 @@ fn compile(
 
 /// The variables macros bind (`p` in `app.permissions.exists(p, ...)`), anywhere in `expr`.
 fn comprehension_variables<'a>(expr: &'a IdedExpr, names: &mut HashSet<&'a str>) {
-    match &expr.expr {
-        Expr::Comprehension(c) => {
-            names.insert(c.iter_var.as_str());
-            if let Some(v) = &c.iter_var2 {
-                names.insert(v.as_str());
-            }
-            names.insert(c.accu_var.as_str());
-            for e in [
-                &c.iter_range,
-                &c.accu_init,
-                &c.loop_cond,
-                &c.loop_step,
-                &c.result,
-            ] {
-                comprehension_variables(e, names);
-            }
+    if let Expr::Comprehension(c) = &expr.expr {
+        names.insert(c.iter_var.as_str());
+        if let Some(v) = &c.iter_var2 {
+            names.insert(v.as_str());
         }
-        Expr::Call(call) => {
-            if let Some(target) = &call.target {
-                comprehension_variables(target, names);
-            }
-            for a in &call.args {
-                comprehension_variables(a, names);
-            }
-        }
-        Expr::List(list) => {
-            for e in &list.elements {
-                comprehension_variables(e, names);
-            }
-        }
-        Expr::Select(select) => comprehension_variables(&select.operand, names),
-        Expr::Map(map) => entries_variables(&map.entries, names),
-        Expr::Struct(st) => entries_variables(&st.entries, names),
-        Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => {}
+        names.insert(c.accu_var.as_str());
     }
-}
-
-fn entries_variables<'a>(entries: &'a [IdedEntryExpr], names: &mut HashSet<&'a str>) {
-    for entry in entries {
-        match &entry.expr {
-            EntryExpr::MapEntry(m) => {
-                comprehension_variables(&m.key, names);
-                comprehension_variables(&m.value, names);
-            }
-            EntryExpr::StructField(f) => comprehension_variables(&f.value, names),
-        }
-    }
+    for_each_child(expr, &mut |child| comprehension_variables(child, names));
 }
 
 fn is_operator(name: &str) -> bool {
