@@ -89,6 +89,26 @@ pub struct FetchRecord {
     pub error: Option<String>,
 }
 
+impl FetchRecord {
+    /// An empty record for `url`, stamped now; the fetch fills it in.
+    fn started(url: &str) -> FetchRecord {
+        FetchRecord {
+            url: url.to_owned(),
+            final_url: url.to_owned(),
+            status: None,
+            redirects: Vec::new(),
+            fetched_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            sha256: String::new(),
+            bytes: 0,
+            text: String::new(),
+            encoding: None,
+            content_type: None,
+            truncated: false,
+            error: None,
+        }
+    }
+}
+
 /// Errors building the HTTP client.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
@@ -126,20 +146,7 @@ impl Fetcher {
 
     /// Fetches `url` (see the module documentation for the rules).
     pub fn fetch(&self, url: &str) -> FetchRecord {
-        let mut record = FetchRecord {
-            url: url.to_owned(),
-            final_url: url.to_owned(),
-            status: None,
-            redirects: Vec::new(),
-            fetched_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            sha256: String::new(),
-            bytes: 0,
-            text: String::new(),
-            encoding: None,
-            content_type: None,
-            truncated: false,
-            error: None,
-        };
+        let mut record = FetchRecord::started(url);
         if let Err(e) = self.fetch_into(url, &mut record) {
             record.error = Some(e);
         }
@@ -234,18 +241,8 @@ pub fn fetch_policy(url: &str, options: &FetchOptions) -> FetchRecord {
     match Fetcher::new(options) {
         Ok(fetcher) => fetcher.fetch(url),
         Err(e) => FetchRecord {
-            url: url.to_owned(),
-            final_url: url.to_owned(),
-            status: None,
-            redirects: Vec::new(),
-            fetched_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            sha256: String::new(),
-            bytes: 0,
-            text: String::new(),
-            encoding: None,
-            content_type: None,
-            truncated: false,
             error: Some(e.to_string()),
+            ..FetchRecord::started(url)
         },
     }
 }
