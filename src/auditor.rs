@@ -221,8 +221,19 @@ impl Auditor {
 
     /// Extracts and enriches the facts of one input (no rules).
     pub fn facts(&self, path: &Path, category: Option<&str>) -> Result<Extraction, InputError> {
+        self.facts_by_package(path, &|_| category.map(str::to_owned))
+    }
+
+    /// Like [`Auditor::facts`], with the app type chosen from the package the input declares
+    /// (`--categories`): known only after decoding, so decided here, in the same pass.
+    pub fn facts_by_package(
+        &self,
+        path: &Path,
+        category_of: &dyn Fn(Option<&str>) -> Option<String>,
+    ) -> Result<Extraction, InputError> {
         let mut x = analyze::analyze_path(path, &self.ctx, &self.options)?;
-        self.complete(&mut x, category);
+        let category = category_of(x.facts.package.as_deref());
+        self.complete(&mut x, category.as_deref());
         Ok(x)
     }
 

@@ -242,14 +242,14 @@ pub struct Scanned {
 pub fn scan_one(
     auditor: &Auditor,
     input: InputFile,
-    category: Option<&str>,
+    category_of: &dyn Fn(Option<&str>) -> Option<String>,
     baseline: &Baseline,
     keep_originals: bool,
 ) -> Scanned {
     let path = PathBuf::from(&input.path);
     // A panic in a decoder is a bug, but it must cost one record, not the batch.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let extraction = auditor.facts(&path, category)?;
+        let extraction = auditor.facts_by_package(&path, category_of)?;
         let evaluation = auditor.rules().evaluate(&extraction.facts);
         let originals = keep_originals.then_some(Originals {
             manifest_xml: extraction.manifest_xml,
@@ -314,13 +314,14 @@ pub enum Outcome {
 }
 
 /// Scans `inputs` by `plan`, calling `on_outcome` on the calling thread for each input as it
-/// finishes (in completion order). `category_of` gives each input's app type. When
+/// finishes (in completion order). `category_of` gives an app's type from the package it
+/// declares (None when it declares none). When
 /// `on_outcome` breaks (e.g. the output cannot be written), no further input is started.
 pub fn run(
     auditor: &Auditor,
     inputs: &[PathBuf],
     plan: &Plan<'_>,
-    category_of: &(dyn Fn(&Path) -> Option<String> + Sync),
+    category_of: &(dyn Fn(Option<&str>) -> Option<String> + Sync),
     mut on_outcome: impl FnMut(Outcome) -> ControlFlow<()>,
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let stop = AtomicBool::new(false);
@@ -348,11 +349,10 @@ pub fn run(
                         } else if !input.sha256.is_empty() && plan.done.contains(&input.sha256) {
                             Outcome::AlreadyDone { index, input }
                         } else {
-                            let category = category_of(path);
                             let scanned = scan_one(
                                 auditor,
                                 input,
-                                category.as_deref(),
+                                category_of,
                                 plan.baseline,
                                 plan.keep_originals,
                             );

@@ -430,18 +430,13 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         lang,
         invocation: &invocation,
     };
-    // The category of an input: --category for all, or by package from --categories.
-    // The package is only known after decoding, so the CSV lookup is by the package
-    // the input declares (read cheaply again by the auditor).
-    let category_of = |path: &Path| -> Option<String> {
-        if let Some(c) = &args.category {
-            return Some(c.clone());
+    // The category of an app: --category for all, or by the package it declares from
+    // --categories (looked up by the auditor once the input is decoded).
+    let category_of = |package: Option<&str>| -> Option<String> {
+        match &args.category {
+            Some(c) => Some(c.clone()),
+            None => package.and_then(|p| by_package.get(p).cloned()),
         }
-        if by_package.is_empty() {
-            return None;
-        }
-        let pkg = auditor.facts(path, None).ok()?.facts.package?;
-        by_package.get(&pkg).cloned()
     };
     let plan = Plan {
         jobs,

@@ -322,3 +322,49 @@ fn more_catalogue_rules_on_the_samples() {
         "no text: that is POLICY-MISSING's job"
     );
 }
+
+#[test]
+fn categories_csv_gives_each_app_its_type_by_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("types.csv");
+    std::fs::write(
+        &csv,
+        "package,category\ncn.piaudit.sample.musiclive,education\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_piaudit"))
+        .args(["scan", "--format", "jsonl", "--categories"])
+        .arg(&csv)
+        .arg(sample("yuhang-musiclive.apk"))
+        .arg(sample("no-pi-calculator.apk"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let of = |pkg: &str| {
+        records
+            .iter()
+            .find(|r| r["app"]["package"] == pkg)
+            .unwrap()
+            .clone()
+    };
+    let yuhang = of("cn.piaudit.sample.musiclive");
+    assert_eq!(yuhang["app"]["category"], "education");
+    assert!(
+        yuhang["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule_id"] == "PERM-NOT-NECESSARY")
+    );
+    // Not listed: no type, and the rule that needs one is skipped, not guessed.
+    assert!(of("cn.piaudit.sample.calculator")["app"]["category"].is_null());
+}
