@@ -6,7 +6,8 @@
 # usage: bench/run.sh [--apps N] [--runs R] [--peer-apps M] [--no-peers]
 #   --apps N       apps in the benchmark corpus (default 300): copies of samples/*, of
 #                  framework-res.apk (Debian package android-framework-res) and of the registry
-#                  corpus target/corpus/apks/*, whichever exist, round-robin
+#                  corpus target/corpus/apks/*, whichever exist, each distinct content once per
+#                  round, round-robin
 #   --runs R       timed runs of each measurement; the median is reported (default 3)
 #   --peer-apps M  the first M apps of the corpus (each distinct app once before any repeats)
 #                  are the peers' corpus (default 30; androguard's full analysis takes seconds
@@ -54,11 +55,19 @@ PEER_CORPUS="$WORK/peer-corpus"
 mkdir -p "$CORPUS" "$PEER_CORPUS"
 
 # --- the corpus: copies (hard links where possible) of every app file found, round-robin.
+# Each distinct file once (by content): the registry corpus also carries framework-res.apk,
+# and a second copy per round would weigh the corpus towards that one app.
 sources=()
+declare -A SEEN_SHA
 for f in samples/* "$FRAMEWORK_RES" target/corpus/apks/*; do
     [ -f "$f" ] || continue
     case "${f,,}" in
-        *.apk|*.apks|*.xapk|*.apkm) sources+=("$f") ;;
+        *.apk|*.apks|*.xapk|*.apkm)
+            sha=$(sha256sum "$f" | cut -d' ' -f1)
+            [ -n "${SEEN_SHA[$sha]:-}" ] && continue
+            SEEN_SHA[$sha]=1
+            sources+=("$f")
+            ;;
     esac
 done
 if [ "${#sources[@]}" -eq 0 ]; then

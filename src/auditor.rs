@@ -219,6 +219,11 @@ impl Auditor {
         &self.catalog
     }
 
+    /// The policy-text analyser built from the rule tables and the SDK catalogue.
+    pub fn policy_analyzer(&self) -> &piaudit_policy::Analyzer {
+        &self.policy
+    }
+
     /// Extracts and enriches the facts of one input (no rules).
     pub fn facts(&self, path: &Path, category: Option<&str>) -> Result<Extraction, InputError> {
         self.facts_by_package(path, &|_| category.map(str::to_owned))

@@ -313,8 +313,39 @@ pub enum Outcome {
     },
 }
 
+/// The order in which inputs are started: as given with one job; with more, largest first
+/// (longest-processing-time-first scheduling: the batch ends when its last app does, and a big
+/// app started last would run alone while the other workers idle). Sizes come from file
+/// metadata (a directory of splits: the sum of its files); an unreadable input counts as 0
+/// and fails later, in the scan, with its error.
+fn schedule(inputs: &[PathBuf], jobs: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    if jobs > 1 {
+        let size = |path: &PathBuf| -> u64 {
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_dir() => std::fs::read_dir(path)
+                    .map(|entries| {
+                        entries
+                            .filter_map(Result::ok)
+                            .filter_map(|e| e.metadata().ok())
+                            .filter(std::fs::Metadata::is_file)
+                            .map(|m| m.len())
+                            .sum()
+                    })
+                    .unwrap_or(0),
+                Ok(m) => m.len(),
+                Err(_) => 0,
+            }
+        };
+        let sizes: Vec<u64> = inputs.iter().map(size).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
+    }
+    order
+}
+
 /// Scans `inputs` by `plan`, calling `on_outcome` on the calling thread for each input as it
-/// finishes (in completion order). `category_of` gives an app's type from the package it
+/// finishes (in completion order; with one job that is the order given, with more the
+/// largest inputs start first, see [`schedule`]). `category_of` gives an app's type from the package it
 /// declares (None when it declares none). When
 /// `on_outcome` breaks (e.g. the output cannot be written), no further input is started.
 pub fn run(
@@ -329,14 +360,23 @@ pub fn run(
     let jobs = plan.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
     let (tx, rx) = mpsc::sync_channel::<Outcome>(jobs * 2);
+    let order = schedule(inputs, jobs);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
                 use rayon::prelude::*;
-                inputs
-                    .par_iter()
-                    .enumerate()
-                    .for_each_with(tx, |tx, (index, path)| {
+                // `par_bridge` hands the inputs out one at a time in `order`, to whichever
+                // worker is free: largest first keeps one big app from running alone at the end.
+                order
+                    .into_iter()
+                    .par_bridge()
+                    .for_each_with(tx, |tx, index| {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let Some(path) = inputs.get(index) else {
+                            return;
+                        };
                         // Hash before scanning only when sharding or resuming needs it; the
                         // analysis hashes the bytes it reads anyway (hashing twice cost ~8%).
                         let input = if plan.shard.is_some() || !plan.done.is_empty() {

@@ -74,31 +74,34 @@ pub fn discover(
     }
 
     for s in &facts.strings {
-        let source = if s.locale == "default" {
-            format!("string:{}", s.name)
-        } else {
-            format!("string:{} ({})", s.name, s.locale)
+        // Most strings are UI labels that name no policy: the source is written only for hits.
+        let source = || {
+            if s.locale == "default" {
+                format!("string:{}", s.name)
+            } else {
+                format!("string:{} ({})", s.name, s.locale)
+            }
         };
         match classify_string(&s.name, &s.value, analyzer) {
             Some(StringClass::Text) => {
-                let doc = PolicyDoc::string_text(&source, &s.value, analyzer);
+                let doc = PolicyDoc::string_text(&source(), &s.value, analyzer);
                 if seen_text.insert(doc.sha256.clone()) {
                     docs.push(doc);
                 }
             }
             Some(StringClass::Dialog) => {
-                let doc = PolicyDoc::dialog(&source, &s.value, analyzer);
+                let doc = PolicyDoc::dialog(&source(), &s.value, analyzer);
                 if seen_text.insert(doc.sha256.clone()) {
                     docs.push(doc);
                 }
             }
             // A bare link whose resource name marks it as the policy (privacy_policy_url = "https://…").
-            Some(StringClass::Url) => urls.push((source.clone(), s.value.trim().to_owned())),
+            Some(StringClass::Url) => urls.push((source(), s.value.trim().to_owned())),
             Some(StringClass::Title) | None => {}
         }
         if s.value.contains("http") {
             for url in policy_urls(&s.value, analyzer) {
-                urls.push((source.clone(), url));
+                urls.push((source(), url));
             }
         }
     }

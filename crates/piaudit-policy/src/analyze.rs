@@ -168,20 +168,126 @@ pub struct Analyzer {
     pub(crate) config: AnalysisConfig,
     pub(crate) classify: ClassifyConfig,
     pub(crate) hints: Hints,
-    /// The first two non-space characters (folded, ASCII-lowercased) of every policy and
-    /// agreement title: a cheap necessary condition for a text to name a policy.
-    title_bigrams: std::collections::HashSet<(char, char)>,
-    /// A title too short (or starting with a space) to give a bigram: the filter is off.
-    title_filter_off: bool,
+    /// The title filter ([`Analyzer::may_name_title`]); `None` when a title is too short to
+    /// filter on (the filter is then off).
+    title_filter: Option<TitleFilter>,
+}
+
+/// A necessary condition for a text to name a policy or agreement title, far cheaper than
+/// the phrase pass: both stages look at [`filter_chars`] of the text, which keeps every
+/// character the phrase matcher can see in a title's place (normalisation only removes
+/// whitespace and invisible characters, or turns whitespace into one space).
+///
+/// 1. A bitmap of the hashed first two characters of every title, probed at each pair of
+///    adjacent characters: no allocation, and most UI strings fail it. Hash collisions only
+///    let a text through to stage 2.
+/// 2. An Aho-Corasick automaton over the titles themselves (same view), on the filtered
+///    characters collected into a string: English titles start with bigrams as common as
+///    "pr" or "te", which stage 1 alone lets through for most English sentences.
+#[derive(Debug)]
+struct TitleFilter {
+    bigrams: Box<[u64; BIGRAM_WORDS]>,
+    titles: AhoCorasick,
+}
+
+/// Words of the bigram bitmap (2^16 bits).
+const BIGRAM_WORDS: usize = 1 << 10;
+
+impl TitleFilter {
+    fn new<'t>(titles: impl Iterator<Item = &'t str>) -> Result<Option<TitleFilter>, TablesError> {
+        let mut bigrams = Box::new([0u64; BIGRAM_WORDS]);
+        let mut patterns = Vec::new();
+        for title in titles {
+            let filtered: String = filter_chars(title).collect();
+            let mut chars = filtered.chars();
+            match (chars.next(), chars.next()) {
+                (Some(a), Some(b)) => {
+                    let bit = Self::bigram_bit(a, b);
+                    bigrams[bit / 64] |= 1 << (bit % 64);
+                }
+                _ => return Ok(None),
+            }
+            patterns.push(filtered);
+        }
+        let titles = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .map_err(|e| TablesError::Invalid {
+                key: "titles".to_owned(),
+                line: None,
+                message: format!("cannot build the title filter: {e}"),
+            })?;
+        Ok(Some(TitleFilter { bigrams, titles }))
+    }
+
+    fn bigram_bit(a: char, b: char) -> usize {
+        let key = (u32::from(a).wrapping_mul(0x9E37_79B1) ^ u32::from(b)).wrapping_mul(0x85EB_CA6B);
+        (key >> 16) as usize
+    }
+
+    fn may_match(&self, text: &str) -> bool {
+        thread_local! {
+            /// The filtered characters of the text being tested, reused between calls (the
+            /// filter runs on every string resource of an app: hundreds of thousands for some).
+            static FILTERED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        FILTERED.with_borrow_mut(|filtered| {
+            filtered.clear();
+            let mut prev = None;
+            let mut candidate = false;
+            // The same characters as `filter_chars`, with a byte fast path for ASCII (most
+            // UI strings): the filter sees every string resource of the app.
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while let Some(&b) = bytes.get(i) {
+                let c = if b.is_ascii() {
+                    i += 1;
+                    if b <= b' ' || b == 0x7f {
+                        continue;
+                    }
+                    char::from(b.to_ascii_lowercase())
+                } else {
+                    let Some(ch) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                        break;
+                    };
+                    i += ch.len_utf8();
+                    match filter_char(ch) {
+                        Some(c) => c,
+                        None => continue,
+                    }
+                };
+                if let Some(p) = prev {
+                    let bit = Self::bigram_bit(p, c);
+                    candidate |= self.bigrams[bit / 64] & (1 << (bit % 64)) != 0;
+                }
+                filtered.push(c);
+                prev = Some(c);
+            }
+            let hit = candidate && self.titles.is_match(filtered.as_str());
+            // A huge text must not pin its buffer for the thread's lifetime.
+            if filtered.capacity() > 64 * 1024 {
+                *filtered = String::new();
+            }
+            hit
+        })
+    }
 }
 
 /// The stream of characters the title filter looks at: whitespace and invisible characters
 /// dropped (normalisation only ever removes those or turns them into one space), full-width
 /// forms folded and ASCII lower-cased (as the matcher does).
 fn filter_chars(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && !crate::text::is_invisible(*c))
-        .map(|c| crate::text::fold_char(c).to_ascii_lowercase())
+    text.chars().filter_map(filter_char)
+}
+
+/// One character of [`filter_chars`]: `None` when it is dropped.
+fn filter_char(c: char) -> Option<char> {
+    if c.is_ascii() {
+        // ASCII whitespace and control characters are all at or below the space, or DEL.
+        return (c > ' ' && c != '\u{7f}').then(|| c.to_ascii_lowercase());
+    }
+    (!c.is_whitespace() && !crate::text::is_invisible(c))
+        .then(|| crate::text::fold_char(c).to_ascii_lowercase())
 }
 
 /// A match in character offsets of the normalised text.
@@ -352,25 +458,16 @@ impl Analyzer {
                 line: None,
                 message: format!("cannot build matcher: {e}"),
             })?;
-        let mut title_bigrams = std::collections::HashSet::new();
-        let mut title_filter_off = false;
-        for title in tables
-            .titles
-            .privacy
-            .iter()
-            .chain(tables.titles.agreement.iter())
-        {
-            let mut chars = filter_chars(title.as_ref());
-            match (chars.next(), chars.next()) {
-                (Some(a), Some(b)) => {
-                    title_bigrams.insert((a, b));
-                }
-                _ => title_filter_off = true,
-            }
-        }
+        let title_filter = TitleFilter::new(
+            tables
+                .titles
+                .privacy
+                .iter()
+                .chain(tables.titles.agreement.iter())
+                .map(|t| t.get_ref().as_str()),
+        )?;
         Ok(Analyzer {
-            title_bigrams,
-            title_filter_off,
+            title_filter,
             automaton,
             owners,
             pi_ids,
@@ -398,33 +495,24 @@ impl Analyzer {
             .unwrap_or_default()
     }
 
-    /// Analysis plus classification signals, in one pass.
+    /// Whether `text` may name a policy or agreement title: false means it certainly does not
+    /// (see [`TitleFilter`]). Much cheaper than [`Analyzer::quick_signals`], which it guards.
+    pub(crate) fn may_name_title(&self, text: &str) -> bool {
+        self.title_filter
+            .as_ref()
+            .is_none_or(|filter| filter.may_match(text))
+    }
+
     /// The classification signals alone (titles, dialog words): the phrase pass without the
     /// regexes and element analysis. Lets callers skip the full scan for the many short UI
     /// strings of an app that name no policy.
-    /// Whether `text` may name a policy or agreement title: false means it certainly does not
-    /// (no title's first two characters occur next to each other in it). Much cheaper than
-    /// [`Analyzer::quick_signals`], which it guards.
-    pub(crate) fn may_name_title(&self, text: &str) -> bool {
-        if self.title_filter_off {
-            return true;
-        }
-        let mut prev = None;
-        for c in filter_chars(text) {
-            if prev.is_some_and(|p| self.title_bigrams.contains(&(p, c))) {
-                return true;
-            }
-            prev = Some(c);
-        }
-        false
-    }
-
     pub(crate) fn quick_signals(&self, text: &str) -> Signals {
         let normalised = normalise(text);
         let idx = IndexedText::new(&normalised);
         self.collect_phrases(&idx).signals
     }
 
+    /// Analysis plus classification signals, in one pass.
     pub(crate) fn scan(&self, text: &str) -> (Disclosures, Signals) {
         let normalised = normalise(text);
         let idx = IndexedText::new(&normalised);

@@ -278,7 +278,8 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
     let c = &analyzer.classify;
     // Fast path: a string too short to be a policy text is only a dialog or a title when it
     // names a policy; most of an app's strings are short UI labels that do not.
-    if text.chars().count() < c.string_text_min_chars {
+    // (Fewer bytes than the minimum means fewer characters: no need to count them.)
+    if text.len() < c.string_text_min_chars || text.chars().count() < c.string_text_min_chars {
         if !analyzer.may_name_title(text) {
             return None;
         }

@@ -31,7 +31,8 @@ pub fn normalise(text: &str) -> String {
         if is_invisible(c) {
             continue;
         }
-        let joins_cjk = last.is_some_and(is_cjk) && is_cjk(c) && line_breaks <= 1;
+        let joins_cjk =
+            last.is_some_and(joins_without_space) && joins_without_space(c) && line_breaks <= 1;
         if pending_space && !joins_cjk {
             out.push(' ');
         }
@@ -47,6 +48,16 @@ pub fn normalise(text: &str) -> String {
 pub(crate) fn is_cjk(c: char) -> bool {
     is_han(c)
         || matches!(c, '\u{3000}'..='\u{303F}' | '\u{3040}'..='\u{30FF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// CJK characters other than full-width Latin letters and digits: "ＰＲＩＶＡＣＹ　ＰＯＬＩＣＹ" is two
+/// words written in full width, and the space between them stays.
+fn joins_without_space(c: char) -> bool {
+    is_cjk(c)
+        && !matches!(
+            c,
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
+        )
 }
 
 /// Han ideographs (CJK Unified Ideographs and extensions, compatibility ideographs).
@@ -197,6 +208,12 @@ mod tests {
         );
         assert_eq!(normalise(""), "");
         assert_eq!(normalise(" \n\t "), "");
+        // Full-width Latin words keep their space; full-width punctuation joins like Han.
+        assert_eq!(
+            normalise("ＰＲＩＶＡＣＹ　ＰＯＬＩＣＹ"),
+            "ＰＲＩＶＡＣＹ ＰＯＬＩＣＹ"
+        );
+        assert_eq!(normalise("隐私政策，\n我们"), "隐私政策，我们");
     }
 
     #[test]

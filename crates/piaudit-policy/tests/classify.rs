@@ -239,13 +239,23 @@ fn the_title_filter_never_hides_a_title() {
         "《隐私 政策》",
         "PRIVACY POLICY",
         "Privacy\u{200B} Policy",
+        "ＰＲＩＶＡＣＹ　ＰＯＬＩＣＹ",
+        "ｐｒｉｖａｃｙ ｐｏｌｉｃｙ",
+        "Terms of\nService",
     ] {
         assert!(
             matches!(classify_string("link", title, &a), Some(StringClass::Title)),
             "{title:?}"
         );
     }
-    for label in ["设置", "Settings", "确定", "Calculate 1 + 2"] {
+    for label in [
+        "设置",
+        "Settings",
+        "确定",
+        "Calculate 1 + 2",
+        "Present the previous process",
+        "Tell the user about terms",
+    ] {
         assert_eq!(classify_string("label", label, &a), None, "{label:?}");
     }
 }
