@@ -140,10 +140,24 @@ fn decoder_stages(c: &mut Criterion, sets: &[InputSet], entries: &[Vec<Entries>]
             continue;
         }
         group.throughput(Throughput::Bytes(bytes));
+        // What a scan does: piaudit-arsc's table, then owned string resources for the facts.
         group.bench_function(set.name, |b| {
             b.iter(|| {
                 for arsc in apps.iter().filter_map(|a| a.arsc.as_ref()) {
                     black_box(Resources::parse(arsc).map(|r| r.strings().len()).ok());
+                }
+            })
+        });
+        // The reader alone: index the chunks, decode every string resource (borrowed).
+        group.bench_function(format!("{}/reader", set.name), |b| {
+            b.iter(|| {
+                for arsc in apps.iter().filter_map(|a| a.arsc.as_ref()) {
+                    black_box(piaudit_arsc::Table::parse(arsc).map(|t| {
+                        t.string_resources()
+                            .map(|s| s.name.len() + s.value.len())
+                            .sum::<usize>()
+                    }))
+                    .ok();
                 }
             })
         });
@@ -262,10 +276,49 @@ fn sdk_match(
     group.finish();
 }
 
-/// Policy extraction (discovery of bundled and string-resource policies, and their analysis)
-/// has no public per-stage entry point yet: the auditor runs it inside `Auditor::facts`.
-/// Benchmark it here once the lead exposes one; until then `whole_audit` includes it.
-fn policy_extraction(_c: &mut Criterion, _sets: &[InputSet], _extracted: &[Vec<Extraction>]) {}
+/// Policy extraction: discovery over the bundled candidate files and every string resource
+/// in every locale, with the analysis of each policy found (`discovery::discover`). Its input
+/// is the extraction with string resources kept, so throughput is in string resources.
+fn policy_extraction(c: &mut Criterion, sets: &[InputSet], auditor: &Auditor) {
+    let keeping = match Auditor::new(&Config {
+        options: piaudit::analyze::Options {
+            keep_strings: true,
+            ..Default::default()
+        },
+        ..Config::default()
+    }) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("bench: the embedded rules do not load: {e}");
+            return;
+        }
+    };
+    let mut group = configure(c, "policy_extraction");
+    for set in sets {
+        let apps = extractions(set, &keeping);
+        let strings: usize = apps.iter().map(|x| x.facts.strings.len()).sum();
+        if apps.is_empty() {
+            continue;
+        }
+        group.throughput(Throughput::Elements(strings.max(1) as u64));
+        group.bench_function(set.name, |b| {
+            b.iter(|| {
+                for x in &apps {
+                    let analyzer = auditor.policy_analyzer();
+                    let strings =
+                        piaudit::discovery::StringFindings::of_strings(&x.facts.strings, analyzer);
+                    black_box(piaudit::discovery::discover(
+                        &x.facts,
+                        &x.policy_files,
+                        &strings,
+                        analyzer,
+                    ));
+                }
+            })
+        });
+    }
+    group.finish();
+}
 
 fn rule_evaluation(
     c: &mut Criterion,
@@ -335,9 +388,9 @@ fn stages(c: &mut Criterion) {
     drop(entries);
     let extracted: Vec<Vec<Extraction>> = sets.iter().map(|s| extractions(s, &auditor)).collect();
     sdk_match(c, &sets, &extracted, &auditor);
-    policy_extraction(c, &sets, &extracted);
     rule_evaluation(c, &sets, &extracted, &auditor);
     drop(extracted);
+    policy_extraction(c, &sets, &auditor);
     whole_audit(c, &sets, &auditor);
 }
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::apk::{self, Budget, Layout, Limits, SharedBytes, ZipIndex};
+use crate::discovery::StringFindings;
 use crate::facts::{Anomaly, AppFacts, InputFile};
 use crate::resources::Resources;
 use crate::{code, manifest, native};
@@ -41,6 +42,10 @@ impl Default for Options {
 pub struct Context {
     pub apis: code::ApiIndex,
     pub owners: Box<dyn code::ClassOwner + Send + Sync>,
+    /// The policy analyser: with one, string resources are classified for policy discovery
+    /// as the resource table is read, and kept in `AppFacts.strings` only when
+    /// [`Options::keep_strings`] asks; without one, they are all kept for the caller.
+    pub policy: Option<Arc<piaudit_policy::Analyzer>>,
 }
 
 impl Default for Context {
@@ -48,7 +53,31 @@ impl Default for Context {
         Context {
             apis: code::ApiIndex::default(),
             owners: Box::new(code::NoOwners),
+            policy: None,
         }
+    }
+}
+
+/// Where an app's string resources go as its resource tables are read (see [`Context::policy`]).
+struct StringSink<'c> {
+    analyzer: Option<&'c piaudit_policy::Analyzer>,
+    findings: StringFindings,
+    keep: bool,
+}
+
+impl<'c> StringSink<'c> {
+    fn new(ctx: &'c Context, opts: &Options) -> StringSink<'c> {
+        let analyzer = ctx.policy.as_deref();
+        StringSink {
+            analyzer,
+            findings: StringFindings::default(),
+            keep: opts.keep_strings || analyzer.is_none(),
+        }
+    }
+
+    /// The findings, when strings were classified here.
+    fn finish(self) -> Option<StringFindings> {
+        self.analyzer.map(|_| self.findings)
     }
 }
 
@@ -85,6 +114,9 @@ pub struct Extraction {
     pub files: Vec<String>,
     /// Bundled files that may hold a privacy policy (`discovery::is_candidate`), with bytes.
     pub policy_files: Vec<(String, Vec<u8>)>,
+    /// What the string resources hold for policy discovery, when the context had a policy
+    /// analyser (else the strings are in `facts.strings`).
+    pub strings: Option<StringFindings>,
 }
 
 /// Reads and analyses one input path: an APK, a split bundle, a directory of splits, or a
@@ -143,6 +175,7 @@ pub fn analyze_bytes(
             code: code.facts,
             files: Vec::new(),
             policy_files: Vec::new(),
+            strings: None,
         });
     }
     if !apk::zip::looks_like_zip(&bytes) && bytes.len() < 22 {
@@ -172,7 +205,16 @@ pub fn analyze_bytes(
             let forensics = apk::forensics::examine(shared.clone(), None);
             absorb_forensics(&mut facts, forensics);
             let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
-            let xml = analyze_apk(&index, &mut budget, opts, &mut facts, &mut code, None);
+            let mut strings = StringSink::new(ctx, opts);
+            let xml = analyze_apk(
+                &index,
+                &mut budget,
+                opts,
+                &mut facts,
+                &mut code,
+                &mut strings,
+                None,
+            );
             code.finish(&mut facts);
             let policy_files = read_policy_candidates(&[(None, &index)], &mut budget, &mut facts);
             finish(&mut facts);
@@ -182,6 +224,7 @@ pub fn analyze_bytes(
                 code: code.facts,
                 files: index.entries().iter().map(|e| e.name.clone()).collect(),
                 policy_files,
+                strings: strings.finish(),
             })
         }
         Layout::Bundle { kind, base, splits } => {
@@ -268,6 +311,7 @@ fn analyze_splits(
     let mut files = Vec::new();
     let mut policy_files = Vec::new();
     let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
+    let mut strings = StringSink::new(ctx, opts);
     for (i, (name, bytes)) in inner.into_iter().enumerate() {
         let shared = SharedBytes(Arc::new(bytes));
         let index = match ZipIndex::parse(&shared.0, &opts.limits) {
@@ -283,9 +327,25 @@ fn analyze_splits(
                 &mut facts,
                 apk::forensics::examine(shared.clone(), Some(&name)),
             );
-            xml = analyze_apk(&index, budget, opts, &mut facts, &mut code, None);
+            xml = analyze_apk(
+                &index,
+                budget,
+                opts,
+                &mut facts,
+                &mut code,
+                &mut strings,
+                None,
+            );
         } else {
-            analyze_apk(&index, budget, opts, &mut facts, &mut code, Some(&name));
+            analyze_apk(
+                &index,
+                budget,
+                opts,
+                &mut facts,
+                &mut code,
+                &mut strings,
+                Some(&name),
+            );
         }
         let split = if i == 0 { None } else { Some(name.as_str()) };
         policy_files.extend(read_policy_candidates(
@@ -302,6 +362,7 @@ fn analyze_splits(
         code: code.facts,
         files,
         policy_files,
+        strings: strings.finish(),
     }
 }
 
@@ -358,6 +419,7 @@ fn analyze_apk(
     opts: &Options,
     facts: &mut AppFacts,
     code: &mut code::CodeScan<'_>,
+    strings: &mut StringSink<'_>,
     split: Option<&str>,
 ) -> Option<String> {
     let at = |entry: &str| match split {
@@ -377,21 +439,32 @@ fn analyze_apk(
         };
 
     // Resources first: the manifest's references resolve through them.
-    let resources = read(apk::RESOURCE_TABLE, budget, facts, "resources").and_then(|bytes| {
-        match Resources::parse(&bytes) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                facts.problem("resources", e);
-                facts.anomalies.push(Anomaly {
-                    source: "resources".to_owned(),
-                    kind: "resources-unreadable".to_owned(),
-                    detail: at(apk::RESOURCE_TABLE),
-                    severity: "high".to_owned(),
-                });
-                None
-            }
-        }
-    });
+    // The table borrows its bytes, which live as long as it is used (to the manifest): a
+    // stored table (the norm: Android wants it stored) straight from the archive, without a
+    // copy or a charge to the inflation budget, like native libraries; else inflated.
+    let arsc_stored = index
+        .entry(apk::RESOURCE_TABLE)
+        .and_then(|entry| index.stored_slice(entry).ok().flatten());
+    let arsc_inflated = match arsc_stored {
+        Some(_) => None,
+        None => read(apk::RESOURCE_TABLE, budget, facts, "resources"),
+    };
+    let resources =
+        arsc_stored
+            .or(arsc_inflated.as_deref())
+            .and_then(|bytes| match Resources::parse(bytes) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    facts.problem("resources", e);
+                    facts.anomalies.push(Anomaly {
+                        source: "resources".to_owned(),
+                        kind: "resources-unreadable".to_owned(),
+                        detail: at(apk::RESOURCE_TABLE),
+                        severity: "high".to_owned(),
+                    });
+                    None
+                }
+            });
     if let Some(res) = &resources {
         for (kind, detail) in res.anomalies() {
             facts.anomalies.push(Anomaly {
@@ -401,13 +474,33 @@ fn analyze_apk(
                 severity: "medium".to_owned(),
             });
         }
-        let strings = res.strings();
-        facts.resources.string_count += strings.len() as u64;
-        let mut locales: std::collections::BTreeSet<&str> =
-            facts.resources.locales.iter().map(String::as_str).collect();
-        locales.extend(strings.iter().map(|s| s.locale.as_str()));
-        facts.resources.locales = locales.into_iter().map(str::to_owned).collect();
-        facts.strings.extend(strings);
+        // One pass over the strings, none of them held unless asked (framework-res has 152k).
+        let mut locales: std::collections::BTreeSet<String> =
+            std::mem::take(&mut facts.resources.locales)
+                .into_iter()
+                .collect();
+        if strings.keep {
+            facts.strings.reserve(res.string_count());
+        }
+        let mut count = 0u64;
+        res.for_each_string(|name, locale, value| {
+            count += 1;
+            if !locales.contains(locale) {
+                locales.insert(locale.to_owned());
+            }
+            if let Some(analyzer) = strings.analyzer {
+                strings.findings.add(name, locale, value, analyzer);
+            }
+            if strings.keep {
+                facts.strings.push(crate::facts::StringResource {
+                    name: name.to_owned(),
+                    locale: locale.to_owned(),
+                    value: value.to_owned(),
+                });
+            }
+        });
+        facts.resources.string_count += count;
+        facts.resources.locales = locales.into_iter().collect();
     }
 
     let mut xml = None;

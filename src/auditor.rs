@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use piaudit_rules::{Evaluation, RuleSet, Tables};
 use piaudit_sdk::{Attribution, Catalog, Evidence, PackerCatalog, SdkIdx};
@@ -118,7 +119,7 @@ pub struct Auditor {
     ctx: Context,
     catalog: std::sync::Arc<Catalog>,
     packers: PackerCatalog,
-    policy: piaudit_policy::Analyzer,
+    policy: Arc<piaudit_policy::Analyzer>,
     fetcher: Option<piaudit_policy::Fetcher>,
     rules: RuleSet,
     options: Options,
@@ -176,7 +177,7 @@ impl Auditor {
             })
             .collect();
         let policy =
-            piaudit_policy::Analyzer::new(&policy_tables, sdk_names).map_err(policy_err)?;
+            Arc::new(piaudit_policy::Analyzer::new(&policy_tables, sdk_names).map_err(policy_err)?);
         let fetcher = match &config.online {
             Some(opts) => Some(
                 piaudit_policy::Fetcher::new(opts)
@@ -184,7 +185,7 @@ impl Auditor {
             ),
             None => None,
         };
-        let catalog = std::sync::Arc::new(catalog);
+        let catalog = Arc::new(catalog);
         let apis = ApiIndex::new(
             rules
                 .tables()
@@ -197,6 +198,7 @@ impl Auditor {
             ctx: Context {
                 apis,
                 owners: Box::new(CatalogOwners(catalog.clone())),
+                policy: Some(policy.clone()),
             },
             catalog,
             packers,
@@ -273,7 +275,7 @@ impl Auditor {
         let facts = &mut x.facts;
         self.detect_sdks(facts, &x.code, &x.files);
         self.attribute_apis(facts, &x.code);
-        self.find_policies(facts, &x.policy_files);
+        self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         facts.startup_permission_requests = x
             .code
             .startup_requests
@@ -322,8 +324,22 @@ impl Auditor {
     }
 
     /// Policy discovery, then (with `--online`) the fetch of every policy URL.
-    fn find_policies(&self, facts: &mut AppFacts, files: &[(String, Vec<u8>)]) {
-        let docs = crate::discovery::discover(facts, files, &self.policy);
+    fn find_policies(
+        &self,
+        facts: &mut AppFacts,
+        files: &[(String, Vec<u8>)],
+        strings: Option<&crate::discovery::StringFindings>,
+    ) {
+        let of_facts;
+        let strings = match strings {
+            Some(found) => found,
+            None => {
+                of_facts =
+                    crate::discovery::StringFindings::of_strings(&facts.strings, &self.policy);
+                &of_facts
+            }
+        };
+        let docs = crate::discovery::discover(facts, files, strings, &self.policy);
         facts.policies = docs
             .iter()
             .map(|doc| {

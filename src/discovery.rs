@@ -11,7 +11,7 @@ use piaudit_policy::{
     Analyzer, PolicyDoc, StringClass, classify_document, classify_string, decode, policy_urls,
 };
 
-use crate::facts::AppFacts;
+use crate::facts::{AppFacts, StringResource};
 
 /// File extensions of bundled files that may hold policy text.
 pub const TEXT_EXTENSIONS: [&str; 6] = [".html", ".htm", ".txt", ".md", ".json", ".xhtml"];
@@ -51,10 +51,65 @@ pub fn candidate_priority(path: &str) -> u8 {
     }
 }
 
-/// Finds the policies of one app. `files` are the candidate files read from the APK.
+/// Policies and policy URLs found in an app's string resources. Filled one string at a time
+/// while the resource table is read ([`StringFindings::add`]), so that the hundreds of
+/// thousands of strings some apps carry never have to be held at once.
+#[derive(Debug, Default)]
+pub struct StringFindings {
+    /// Policy texts and consent dialogs, in the order met (duplicates merged by [`discover`]).
+    docs: Vec<PolicyDoc>,
+    /// (source, url)
+    urls: Vec<(String, String)>,
+}
+
+impl StringFindings {
+    /// Classifies every string of a list (the facts' string resources, when they were kept).
+    pub fn of_strings(strings: &[StringResource], analyzer: &Analyzer) -> StringFindings {
+        let mut findings = StringFindings::default();
+        for s in strings {
+            findings.add(&s.name, &s.locale, &s.value, analyzer);
+        }
+        findings
+    }
+
+    /// Classifies one string resource: `name` is its resource name, `locale` its
+    /// configuration's qualifier (`default` for none).
+    pub fn add(&mut self, name: &str, locale: &str, value: &str, analyzer: &Analyzer) {
+        // Most strings are UI labels that name no policy: the source is written only for hits.
+        let source = || {
+            if locale == "default" {
+                format!("string:{name}")
+            } else {
+                format!("string:{name} ({locale})")
+            }
+        };
+        match classify_string(name, value, analyzer) {
+            Some(StringClass::Text) => {
+                self.docs
+                    .push(PolicyDoc::string_text(&source(), value, analyzer));
+            }
+            Some(StringClass::Dialog) => {
+                self.docs
+                    .push(PolicyDoc::dialog(&source(), value, analyzer))
+            }
+            // A bare link whose resource name marks it as the policy (privacy_policy_url = "https://…").
+            Some(StringClass::Url) => self.urls.push((source(), value.trim().to_owned())),
+            Some(StringClass::Title) | None => {}
+        }
+        if value.contains("http") {
+            for url in policy_urls(value, analyzer) {
+                self.urls.push((source(), url));
+            }
+        }
+    }
+}
+
+/// Finds the policies of one app: `files` are the candidate files read from the APK,
+/// `strings` what its string resources hold, `facts.urls` gives the URLs in its code.
 pub fn discover(
     facts: &AppFacts,
     files: &[(String, Vec<u8>)],
+    strings: &StringFindings,
     analyzer: &Analyzer,
 ) -> Vec<PolicyDoc> {
     let mut docs: Vec<PolicyDoc> = Vec::new();
@@ -72,39 +127,12 @@ pub fn discover(
             urls.push((path.clone(), url));
         }
     }
-
-    for s in &facts.strings {
-        // Most strings are UI labels that name no policy: the source is written only for hits.
-        let source = || {
-            if s.locale == "default" {
-                format!("string:{}", s.name)
-            } else {
-                format!("string:{} ({})", s.name, s.locale)
-            }
-        };
-        match classify_string(&s.name, &s.value, analyzer) {
-            Some(StringClass::Text) => {
-                let doc = PolicyDoc::string_text(&source(), &s.value, analyzer);
-                if seen_text.insert(doc.sha256.clone()) {
-                    docs.push(doc);
-                }
-            }
-            Some(StringClass::Dialog) => {
-                let doc = PolicyDoc::dialog(&source(), &s.value, analyzer);
-                if seen_text.insert(doc.sha256.clone()) {
-                    docs.push(doc);
-                }
-            }
-            // A bare link whose resource name marks it as the policy (privacy_policy_url = "https://…").
-            Some(StringClass::Url) => urls.push((source(), s.value.trim().to_owned())),
-            Some(StringClass::Title) | None => {}
-        }
-        if s.value.contains("http") {
-            for url in policy_urls(&s.value, analyzer) {
-                urls.push((source(), url));
-            }
+    for doc in &strings.docs {
+        if seen_text.insert(doc.sha256.clone()) {
+            docs.push(doc.clone());
         }
     }
+    urls.extend(strings.urls.iter().cloned());
 
     for url in &facts.urls {
         for u in policy_urls(url, analyzer) {

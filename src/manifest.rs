@@ -3,7 +3,7 @@
 //! Owns the meaning of manifest elements and attributes (what Android applies when an
 //! attribute is absent, how class names are qualified, which activity is the launcher) and
 //! printing the decoded manifest as text XML. Binary XML parsing is `apk-info`'s; resource
-//! references are resolved through [`Resources`]. It must not read the archive itself.
+//! references are named and resolved through [`Resources`]. It must not read the archive itself.
 
 use apk_info::AXML;
 use apk_info_xml::Element;
@@ -26,15 +26,162 @@ const PERMISSION_ELEMENTS: [&str; 3] = [
 /// Caps on what one manifest may contribute (a hostile manifest can declare millions).
 const MAX_ITEMS: usize = 50_000;
 
-/// Parses binary XML (the manifest or any `res/xml/*.xml`), resolving references through
-/// `resources` where given.
-pub fn parse_axml(bytes: &[u8], resources: Option<&Resources>) -> Result<AXML, String> {
+/// Parses binary XML (the manifest or any `res/xml/*.xml`), naming references through
+/// `resources` where given (`@string/app_name`; a reference the table cannot name stays
+/// `@7f0a0001`).
+pub fn parse_axml(bytes: &[u8], resources: Option<&Resources<'_>>) -> Result<AXML, String> {
     if bytes.is_empty() {
         return Err("empty file".to_owned());
     }
     let patched = with_resource_map(bytes);
-    let mut input = patched.as_deref().unwrap_or(bytes);
-    AXML::new(&mut input, resources.map(Resources::arsc)).map_err(|e| e.to_string())
+    let doc = patched.as_deref().unwrap_or(bytes);
+    let mut input = doc;
+    let mut axml = AXML::new(&mut input, None).map_err(|e| e.to_string())?;
+    if let Some(res) = resources {
+        if let Some(root) = name_references(&axml.root, res, &reference_ids(doc)) {
+            axml.root = root;
+        }
+    }
+    Ok(axml)
+}
+
+/// Chunk types of binary XML.
+const XML_TYPE: u16 = 0x0003;
+const XML_START_ELEMENT_TYPE: u16 = 0x0102;
+/// `Res_value` types of references.
+const TYPE_REFERENCE: u8 = 0x01;
+const TYPE_DYNAMIC_REFERENCE: u8 = 0x07;
+/// Reference ids collected from one document at most.
+const MAX_REFERENCE_IDS: usize = 100_000;
+
+/// The resource ids the document's attributes reference (typed values of reference type), so
+/// that only those printed ids are renamed, never a string attribute that looks like one.
+/// None when the chunk walk meets something it cannot follow (then any printed id is renamed,
+/// as the table-aware decoder did).
+fn reference_ids(doc: &[u8]) -> Option<std::collections::HashSet<u32>> {
+    let u16_at = |at: usize| {
+        Some(u16::from_le_bytes(
+            doc.get(at..at.checked_add(2)?)?.try_into().ok()?,
+        ))
+    };
+    let u32_at = |at: usize| {
+        Some(u32::from_le_bytes(
+            doc.get(at..at.checked_add(4)?)?.try_into().ok()?,
+        ))
+    };
+    if u16_at(0)? != XML_TYPE {
+        return None;
+    }
+    let end = usize::try_from(u32_at(4)?).ok()?.min(doc.len());
+    let mut pos = usize::from(u16_at(2)?);
+    let mut ids = std::collections::HashSet::new();
+    while pos.checked_add(8)? <= end {
+        let kind = u16_at(pos)?;
+        let header = usize::from(u16_at(pos + 2)?);
+        let size = usize::try_from(u32_at(pos + 4)?).ok()?;
+        if header < 8 || size < header || pos.checked_add(size)? > end {
+            return None;
+        }
+        if kind == XML_START_ELEMENT_TYPE {
+            // ResXMLTree_attrExt after the node header: ns, name, attributeStart,
+            // attributeSize, attributeCount, ...
+            let ext = pos + header;
+            let start = usize::from(u16_at(ext + 8)?);
+            let step = usize::from(u16_at(ext + 10)?).max(20);
+            let count = usize::from(u16_at(ext + 12)?);
+            for i in 0..count {
+                // ns, name, rawValue, then Res_value { size, res0, dataType, data }
+                let at = ext + start + i * step;
+                if at + 20 > pos + size {
+                    break;
+                }
+                let data_type = *doc.get(at + 15)?;
+                if matches!(data_type, TYPE_REFERENCE | TYPE_DYNAMIC_REFERENCE)
+                    && ids.len() < MAX_REFERENCE_IDS
+                {
+                    ids.insert(u32_at(at + 16)?);
+                }
+            }
+        }
+        pos += size;
+    }
+    Some(ids)
+}
+
+/// A reference as `apk-info` prints one it cannot name: `@` and eight lowercase hex digits.
+fn printed_id(value: &str) -> Option<u32> {
+    let hex = value.strip_prefix('@')?;
+    if hex.len() != 8 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    u32::from_str_radix(hex, 16).ok()
+}
+
+/// The tree with every app reference printed as an id (`@7f0a0001`) renamed to its
+/// `@type/name`, as `apk-info` printed it when given the table; None when nothing changes.
+/// Framework ids (`0x01......`) are left alone: the decoder names those itself or not at all.
+fn name_references(
+    root: &Element,
+    res: &Resources<'_>,
+    ids: &Option<std::collections::HashSet<u32>>,
+) -> Option<Element> {
+    let rename = |value: &str| -> Option<String> {
+        let id = printed_id(value)?;
+        if id >> 24 == 1 || ids.as_ref().is_some_and(|ids| !ids.contains(&id)) {
+            return None;
+        }
+        res.name_of(id).map(|name| format!("@{name}"))
+    };
+    let any = std::iter::once(root)
+        .chain(root.descendants())
+        .any(|el| el.attributes().any(|a| rename(a.value()).is_some()));
+    if !any {
+        return None;
+    }
+    // Rebuild the tree (Element has no mutable access) without recursion: a hostile document
+    // can nest deeply.
+    let copy = |el: &Element| {
+        let mut out = Element::with_capacity(el.name(), el.attributes().count());
+        for attr in el.attributes() {
+            let shown = attr.to_string();
+            let qname = shown.split_once("=\"").map_or(attr.name(), |(q, _)| q);
+            let prefix = qname.rsplit_once(':').map(|(p, _)| p);
+            let value = rename(attr.value());
+            out.set_attribute_with_prefix(
+                prefix,
+                attr.name(),
+                value.as_deref().unwrap_or(attr.value()),
+            );
+        }
+        out
+    };
+    let mut stack: Vec<(Element, Vec<&Element>)> = Vec::new();
+    stack.push((
+        copy(root),
+        root.childrens()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect(),
+    ));
+    loop {
+        let top = stack.last_mut()?;
+        if let Some(child) = top.1.pop() {
+            let pending = child
+                .childrens()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            stack.push((copy(child), pending));
+            continue;
+        }
+        let (done, _) = stack.pop()?;
+        match stack.last_mut() {
+            Some(parent) => parent.0.append_child(done),
+            None => return Some(done),
+        }
+    }
 }
 
 /// Chunk type of the XML resource map (`RES_XML_RESOURCE_MAP_TYPE`).
@@ -65,11 +212,11 @@ fn with_resource_map(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A manifest attribute value, with references resolved.
-struct Values<'r> {
-    resources: Option<&'r Resources>,
+struct Values<'r, 'a> {
+    resources: Option<&'r Resources<'a>>,
 }
 
-impl Values<'_> {
+impl Values<'_, '_> {
     /// The value as text: a `@type/name` reference is resolved to its value when possible.
     fn text(&self, raw: &str) -> String {
         if raw.starts_with('@') {
@@ -104,7 +251,7 @@ fn parse_bool(v: &str) -> Option<bool> {
 }
 
 /// Fills the manifest fields of `facts` from the decoded tree.
-pub fn fill_facts(root: &Element, resources: Option<&Resources>, facts: &mut AppFacts) {
+pub fn fill_facts(root: &Element, resources: Option<&Resources<'_>>, facts: &mut AppFacts) {
     let values = Values { resources };
     if root.name() != "manifest" {
         facts.problem(
@@ -180,11 +327,11 @@ pub fn fill_facts(root: &Element, resources: Option<&Resources>, facts: &mut App
 
 /// An SDK level: an integer, or a preview codename (which Android treats as the next level:
 /// recorded as absent here, since its number is not knowable from the APK).
-fn sdk_level(values: &Values<'_>, raw: Option<&str>) -> Option<u32> {
+fn sdk_level(values: &Values<'_, '_>, raw: Option<&str>) -> Option<u32> {
     values.int(raw).and_then(|v| u32::try_from(v).ok())
 }
 
-fn fill_application(app: &Element, pkg: &str, values: &Values<'_>, facts: &mut AppFacts) {
+fn fill_application(app: &Element, pkg: &str, values: &Values<'_, '_>, facts: &mut AppFacts) {
     // An unresolvable reference is no label (aapt shows none either).
     facts.label = app
         .attr("label")
@@ -325,7 +472,28 @@ pub fn to_xml(root: &Element) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::qualify;
+    use super::{printed_id, qualify, reference_ids};
+
+    #[test]
+    fn printed_ids_are_eight_lowercase_hex_digits() {
+        assert_eq!(printed_id("@7f0a0001"), Some(0x7f0a_0001));
+        assert_eq!(printed_id("@7F0A0001"), None);
+        assert_eq!(printed_id("@+7f0a001"), None);
+        assert_eq!(printed_id("@string/app_name"), None);
+        assert_eq!(printed_id("7f0a0001"), None);
+    }
+
+    #[test]
+    fn reference_ids_walk_gives_up_on_broken_documents() {
+        assert_eq!(reference_ids(&[]), None);
+        assert_eq!(
+            reference_ids(&[3, 0, 8, 0, 8, 0, 0, 0]),
+            Some(Default::default())
+        );
+        // a child chunk larger than the document
+        let doc = [3, 0, 8, 0, 16, 0, 0, 0, 2, 1, 16, 0, 255, 0, 0, 0];
+        assert_eq!(reference_ids(&doc), None);
+    }
 
     #[test]
     fn class_names_are_qualified_like_package_parser() {
