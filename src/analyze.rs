@@ -25,7 +25,13 @@ pub struct Options {
     pub max_input: u64,
     /// Keep every string resource in `AppFacts.strings` (large; `inspect --strings`).
     pub keep_strings: bool,
+    /// Map input files of at least this many bytes instead of reading them (`None`: never;
+    /// `--no-mmap`). See [`apk::MappedFile`] for the trade.
+    pub map_inputs_from: Option<u64>,
 }
+
+/// Inputs from this size on are mapped by default: below it, reading costs little memory.
+pub const DEFAULT_MAP_FROM: u64 = 8 << 20;
 
 impl Default for Options {
     fn default() -> Self {
@@ -33,6 +39,7 @@ impl Default for Options {
             limits: Limits::default(),
             max_input: 4 << 30,
             keep_strings: false,
+            map_inputs_from: Some(DEFAULT_MAP_FROM),
         }
     }
 }
@@ -126,8 +133,39 @@ pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
     if path.is_dir() {
         return analyze_split_dir(path, ctx, opts);
     }
+    let size = std::fs::metadata(path)?.len();
+    if opts.map_inputs_from.is_some_and(|from| size >= from) && size <= opts.max_input {
+        let mapped = std::fs::File::open(path).and_then(apk::MappedFile::new);
+        // A file that cannot be mapped (a pipe, some file systems) is read instead.
+        if let Ok(mapped) = mapped {
+            let input = InputFile {
+                path: shown,
+                sha256: hash_file(mapped.file())?,
+                size: mapped.file().metadata()?.len(),
+            };
+            return analyze_shared(input, SharedBytes::Mapped(Arc::new(mapped)), ctx, opts);
+        }
+    }
     let bytes = read_capped(path, opts.max_input)?;
     analyze_bytes(&shown, bytes, ctx, opts)
+}
+
+/// SHA-256 of a file, read in chunks through the handle: hashing a mapped input through its
+/// mapping would make every page of it resident.
+fn hash_file(mut file: &std::fs::File) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok(hex::encode(hasher.finalize()))
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
@@ -157,17 +195,31 @@ pub fn analyze_bytes(
     ctx: &Context,
     opts: &Options,
 ) -> Result<Extraction, InputError> {
+    let input = input_file(path, &bytes);
+    analyze_shared(input, SharedBytes::owned(bytes), ctx, opts)
+}
+
+/// Analyses one input's bytes; `input` names and hashes them.
+fn analyze_shared(
+    input: InputFile,
+    shared: SharedBytes,
+    ctx: &Context,
+    opts: &Options,
+) -> Result<Extraction, InputError> {
+    let path = input.path.clone();
+    let path = path.as_str();
+    let bytes = shared.as_ref();
     let mut facts = AppFacts {
-        input: input_file(path, &bytes),
+        input,
         ..AppFacts::default()
     };
-    if piaudit_dex::is_dex(&bytes) {
+    if piaudit_dex::is_dex(bytes) {
         facts.container = "dex".to_owned();
         let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
         let file = Path::new(path)
             .file_name()
             .map_or(path.into(), |f| f.to_string_lossy());
-        code.add_dex(&file, &bytes, &mut facts);
+        code.add_dex(&file, bytes, &mut facts);
         code.finish(&mut facts);
         return Ok(Extraction {
             facts,
@@ -178,13 +230,12 @@ pub fn analyze_bytes(
             strings: None,
         });
     }
-    if !apk::zip::looks_like_zip(&bytes) && bytes.len() < 22 {
+    if !apk::zip::looks_like_zip(bytes) && bytes.len() < 22 {
         return Err(InputError::NotApk(
             "too short to be a zip archive".to_owned(),
         ));
     }
-    let shared = SharedBytes(Arc::new(bytes));
-    let index = ZipIndex::parse(&shared.0, &opts.limits).map_err(apk::ContainerError::from)?;
+    let index = ZipIndex::parse(bytes, &opts.limits).map_err(apk::ContainerError::from)?;
     let mut budget = Budget::new(opts.limits);
 
     let mut split_probe = |name: &str| -> Option<bool> {
@@ -313,8 +364,8 @@ fn analyze_splits(
     let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
     let mut strings = StringSink::new(ctx, opts);
     for (i, (name, bytes)) in inner.into_iter().enumerate() {
-        let shared = SharedBytes(Arc::new(bytes));
-        let index = match ZipIndex::parse(&shared.0, &opts.limits) {
+        let shared = SharedBytes::owned(bytes);
+        let index = match ZipIndex::parse(shared.as_ref(), &opts.limits) {
             Ok(ix) => ix,
             Err(e) => {
                 facts.problem("container", format!("{name}: {e}"));

@@ -167,6 +167,10 @@ struct ScanArgs {
     /// off by default so scans are deterministic.
     #[arg(long)]
     online: bool,
+    /// Read every input into memory instead of mapping large ones (a mapped input that another
+    /// process truncates mid-scan ends the process with SIGBUS).
+    #[arg(long)]
+    no_mmap: bool,
     /// Write per app an evidence folder (manifest, policies, facts, report, SHA256SUMS) under DIR.
     #[arg(long, value_name = "DIR")]
     evidence_dir: Option<PathBuf>,
@@ -228,7 +232,7 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
 }
 
 fn auditor(rules: Option<PathBuf>, keep_strings: bool) -> anyhow::Result<Auditor> {
-    auditor_with(rules, keep_strings, false)
+    auditor_with(rules, keep_strings, false, true)
 }
 
 /// The auditor; `online` lets it fetch the policy URLs apps link to (`--online`).
@@ -236,12 +240,15 @@ fn auditor_with(
     rules: Option<PathBuf>,
     keep_strings: bool,
     online: bool,
+    mmap: bool,
 ) -> anyhow::Result<Auditor> {
+    let defaults = Options::default();
     let config = Config {
         rules_dir: rules,
         options: Options {
             keep_strings,
-            ..Options::default()
+            map_inputs_from: defaults.map_inputs_from.filter(|_| mmap),
+            ..defaults
         },
         online: online.then(piaudit_policy::FetchOptions::default),
     };
@@ -350,7 +357,7 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
 
 fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started_at = report::utc_now_rfc3339();
-    let auditor = auditor_with(args.rules.clone(), false, args.online)?;
+    let auditor = auditor_with(args.rules.clone(), false, args.online, !args.no_mmap)?;
     check_category(&auditor, args.category.as_deref())?;
     let by_package = match &args.categories {
         Some(csv) => read_categories(csv, &auditor)?,

@@ -28,7 +28,16 @@ pub fn examine(bytes: SharedBytes, location: Option<&str>) -> Forensics {
         anomalies: Vec::new(),
         problems: Vec::new(),
     };
-    let zip = match ZipEntry::from_reader(Cursor::new(bytes)) {
+    // A mapped input is read through its file (positional reads): apk-info visits every
+    // local header, which through the mapping would make most of the file resident.
+    let opened = match &bytes {
+        SharedBytes::Mapped(mapped) => match mapped.file().try_clone() {
+            Ok(file) => ZipEntry::from_reader(file),
+            Err(_) => ZipEntry::from_reader(Cursor::new(bytes)),
+        },
+        SharedBytes::Owned(_) => ZipEntry::from_reader(Cursor::new(bytes)),
+    };
+    let zip = match opened {
         Ok(zip) => zip,
         Err(e) => {
             out.problems

@@ -17,13 +17,56 @@ pub const MANIFEST: &str = "AndroidManifest.xml";
 /// The resource table's path inside an APK.
 pub const RESOURCE_TABLE: &str = "resources.arsc";
 
-/// Input bytes shared between our reader and `apk-info`'s (which wants an owned `Read + Seek`).
+/// An input's bytes, shared between our reader and `apk-info`'s (which wants an owned
+/// `Read + Seek`): read into memory, or mapped (large files, see `analyze::Options`).
 #[derive(Clone, Debug)]
-pub struct SharedBytes(pub Arc<Vec<u8>>);
+pub enum SharedBytes {
+    Owned(Arc<Vec<u8>>),
+    Mapped(Arc<MappedFile>),
+}
+
+/// A file mapped read-only, with its open handle (for positional reads that should not touch
+/// the mapping, such as `apk-info`'s).
+///
+/// Only the pages piaudit reads become resident, which is why large inputs are mapped: an
+/// APK of mostly stored resources would otherwise sit in memory whole. The cost: if another
+/// process truncates the file while it is mapped, reading the lost pages raises SIGBUS and
+/// ends the process (`--no-mmap` reads inputs into memory instead).
+#[derive(Debug)]
+pub struct MappedFile {
+    map: memmap2::Mmap,
+    file: std::fs::File,
+}
+
+impl MappedFile {
+    /// Maps `file` read-only.
+    pub fn new(file: std::fs::File) -> std::io::Result<MappedFile> {
+        // SAFETY: the mapping is read-only and private to this process; the bytes are only
+        // ever read through `&[u8]`. A file changed by another process while mapped shows
+        // the change (or SIGBUS on truncation), which the type's documentation states.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        Ok(MappedFile { map, file })
+    }
+
+    /// The open file, for positional reads.
+    pub fn file(&self) -> &std::fs::File {
+        &self.file
+    }
+}
+
+impl SharedBytes {
+    /// In-memory bytes.
+    pub fn owned(bytes: Vec<u8>) -> SharedBytes {
+        SharedBytes::Owned(Arc::new(bytes))
+    }
+}
 
 impl AsRef<[u8]> for SharedBytes {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        match self {
+            SharedBytes::Owned(bytes) => bytes,
+            SharedBytes::Mapped(mapped) => &mapped.map,
+        }
     }
 }
 
