@@ -5,9 +5,12 @@
 //! Owns one pass over each DEX file (through `piaudit-dex`), keeping only compact results; it
 //! must not attribute classes to SDKs itself (it asks a [`ClassOwner`]) nor judge anything.
 
+use std::collections::hash_map::{Entry, RandomState};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
-use piaudit_dex::{CodeRefKind, Dex, descriptor_to_java};
+use memchr::memmem;
+use piaudit_dex::{CodeRefKind, Dex, decode_mutf8, descriptor_to_java, push_java_name};
 
 use crate::facts::{Anomaly, AppFacts};
 
@@ -52,18 +55,54 @@ impl ApiIndex {
         self.refs.get(id).map_or("", String::as_str)
     }
 
-    fn lookup(&self, dex: &Dex<'_>, method_idx: u32) -> Option<usize> {
-        let m = dex.method_ref(method_idx).ok()?;
-        let class = dex.type_descriptor(m.class_idx).ok()?;
-        let candidates = self.by_class.get(class.as_ref())?;
-        let name = dex.string(m.name_idx).ok()?;
+    /// The api id of every method reference of `dex` (index = method idx; [`NONE`] when it is
+    /// not sensitive), or an empty vector when nothing is indexed. Each type's descriptor is
+    /// looked up once; names and protos are compared only for methods of indexed classes.
+    fn sensitive_methods(&self, dex: &Dex<'_>) -> Vec<u32> {
+        if self.by_class.is_empty() {
+            return Vec::new();
+        }
+        type Candidates = [(String, String, usize)];
+        let by_type: Vec<Option<&Candidates>> = (0..dex.type_count())
+            .map(|t| {
+                let bytes = dex.type_descriptor_bytes(t).ok()?;
+                self.by_class
+                    .get(decode_mutf8(bytes).as_ref())
+                    .map(Vec::as_slice)
+            })
+            .collect();
         let mut proto = String::new();
+        (0..dex.method_ref_count())
+            .map(|idx| {
+                let Ok(m) = dex.method_ref(idx) else {
+                    return NONE;
+                };
+                let Some(candidates) = by_type.get(m.class_idx as usize).copied().flatten() else {
+                    return NONE;
+                };
+                proto.clear();
+                Self::match_method(dex, m, candidates, &mut proto)
+                    .and_then(|id| u32::try_from(id).ok())
+                    .unwrap_or(NONE)
+            })
+            .collect()
+    }
+
+    /// The api id among `candidates` (the entries of the method's class) matching the
+    /// method's name and proto; `proto` is an empty scratch buffer.
+    fn match_method(
+        dex: &Dex<'_>,
+        m: piaudit_dex::MethodRef,
+        candidates: &[(String, String, usize)],
+        proto: &mut String,
+    ) -> Option<usize> {
+        let name = dex.string(m.name_idx).ok()?;
         for (n, p, id) in candidates {
             if n == name.as_ref() {
                 if proto.is_empty() {
-                    dex.write_proto(m.proto_idx, &mut proto).ok()?;
+                    dex.write_proto(m.proto_idx, proto).ok()?;
                 }
-                if *p == proto {
+                if p == proto {
                     return Some(*id);
                 }
             }
@@ -124,8 +163,152 @@ pub struct CodeScan<'c> {
     owners: &'c dyn ClassOwner,
     /// The start-up classes (dotted) and their kind.
     startup: Vec<(String, &'static str)>,
-    seen_classes: HashSet<String>,
+    seen_classes: SeenClasses,
+    /// Finds `://`, which every http(s) URL contains, in raw string bytes.
+    url_marker: memmem::Finder<'static>,
     pub facts: CodeFacts,
+}
+
+/// Marks "nothing" in the per-index tables of one DEX's scan.
+const NONE: u32 = u32::MAX;
+
+/// The SDK owning each type of one DEX, asked of the [`ClassOwner`] on first use: index = type
+/// idx. Also caches, per method reference, the owner of the method's class.
+struct TypeOwners<'d, 'c> {
+    dex: &'d Dex<'d>,
+    owners: &'c dyn ClassOwner,
+    by_type: Vec<Option<Option<usize>>>,
+    /// Index = method idx: [`UNKNOWN`], [`NONE`] (no owner, or no such method) or the SDK index.
+    by_method: Vec<u32>,
+    /// Scratch buffer for dotted class names.
+    dotted: String,
+}
+
+/// Not computed yet, in [`TypeOwners::by_method`].
+const UNKNOWN: u32 = u32::MAX - 1;
+
+impl<'d, 'c> TypeOwners<'d, 'c> {
+    fn new(dex: &'d Dex<'d>, owners: &'c dyn ClassOwner) -> Self {
+        TypeOwners {
+            dex,
+            owners,
+            by_type: vec![None; dex.type_count() as usize],
+            by_method: vec![UNKNOWN; dex.method_ref_count() as usize],
+            dotted: String::new(),
+        }
+    }
+
+    /// The owner of type `type_idx`.
+    fn of(&mut self, type_idx: u32) -> Option<usize> {
+        let slot = self.by_type.get_mut(type_idx as usize)?;
+        if let Some(known) = *slot {
+            return known;
+        }
+        let owner = match self.dex.type_descriptor(type_idx) {
+            Ok(d) => {
+                self.dotted.clear();
+                push_java_name(&d, &mut self.dotted);
+                self.owners.owner_of(&self.dotted)
+            }
+            Err(_) => None,
+        };
+        *slot = Some(owner);
+        owner
+    }
+
+    /// The owner of the class of method reference `method_idx`.
+    fn of_method_class(&mut self, method_idx: u32) -> Option<usize> {
+        match self.by_method.get(method_idx as usize).copied() {
+            None | Some(NONE) => None,
+            Some(UNKNOWN) => {
+                let owner = self
+                    .dex
+                    .method_ref(method_idx)
+                    .ok()
+                    .and_then(|m| self.of(m.class_idx));
+                // An SDK index too large to store is simply looked up again next time.
+                let stored = owner.map_or(Some(NONE), |sdk| {
+                    u32::try_from(sdk).ok().filter(|&s| s < UNKNOWN)
+                });
+                if let (Some(stored), Some(slot)) =
+                    (stored, self.by_method.get_mut(method_idx as usize))
+                {
+                    *slot = stored;
+                }
+                owner
+            }
+            Some(sdk) => Some(sdk as usize),
+        }
+    }
+}
+
+/// The dotted class names already listed, by a keyed hash (inputs cannot choose collisions):
+/// hash → index in the list of the first name with that hash. Names whose hash is taken by a
+/// different name (practically never) are kept in `colliding`. Saves a copy of every name.
+#[derive(Default)]
+struct SeenClasses {
+    hasher: RandomState,
+    first: HashMap<u64, u32, BuildHasherDefault<PreHashed>>,
+    colliding: HashSet<String>,
+}
+
+impl SeenClasses {
+    fn reserve(&mut self, additional: usize) {
+        self.first.reserve(additional);
+    }
+
+    /// Appends `dotted` to `classes` unless it is already there.
+    fn push_new(&mut self, classes: &mut Vec<String>, dotted: String) {
+        let hash = self.hasher.hash_one(dotted.as_str());
+        let Ok(index) = u32::try_from(classes.len()) else {
+            return;
+        };
+        match self.first.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                classes.push(dotted);
+            }
+            Entry::Occupied(slot) => {
+                let known = classes.get(*slot.get() as usize) == Some(&dotted);
+                if !known && self.colliding.insert(dotted.clone()) {
+                    classes.push(dotted);
+                }
+            }
+        }
+    }
+}
+
+/// Hasher for keys that already are keyed hashes: passes a `u64` through.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// What the code of one DEX's start-up classes refers to (few methods: maps are fine here).
+#[derive(Default)]
+struct StartupCode {
+    /// Method idx → class_def of the start-up class whose code defines it (the last one seen).
+    methods: HashMap<u32, u32>,
+    /// The keys of `methods` in the order they were first seen.
+    order: Vec<u32>,
+    /// Method idx → the methods it invokes, in code order.
+    calls: HashMap<u32, Vec<u32>>,
+    /// Method idx → the strings it loads, in code order.
+    strings: HashMap<u32, Vec<u32>>,
 }
 
 impl<'c> CodeScan<'c> {
@@ -140,7 +323,8 @@ impl<'c> CodeScan<'c> {
             apis,
             owners,
             startup,
-            seen_classes: HashSet::new(),
+            seen_classes: SeenClasses::default(),
+            url_marker: memmem::Finder::new(b"://").into_owned(),
             facts: CodeFacts::default(),
         }
     }
@@ -187,26 +371,12 @@ impl<'c> CodeScan<'c> {
         facts.dex.class_count += u64::from(dex.class_count());
         facts.dex.method_ref_count += u64::from(dex.method_ref_count());
 
-        // Owners of types, computed on demand: index = type idx.
-        let type_count = dex.type_count() as usize;
-        let mut type_owner: Vec<Option<Option<usize>>> = vec![None; type_count];
-        let owner_of_type = |t: u32, cache: &mut Vec<Option<Option<usize>>>| -> Option<usize> {
-            let slot = cache.get_mut(t as usize)?;
-            if let Some(known) = *slot {
-                return known;
-            }
-            let owner = dex
-                .type_descriptor(t)
-                .ok()
-                .and_then(|d| self.owners.owner_of(&descriptor_to_java(&d)));
-            *slot = Some(owner);
-            owner
-        };
-
-        // Class definitions.
+        // Class definitions: index = class_def idx (every index below the count is readable).
         let class_count = dex.class_count() as usize;
         let mut class_type: Vec<u32> = Vec::with_capacity(class_count);
-        let mut startup_defs: HashMap<u32, usize> = HashMap::new();
+        // (class_def, position in `self.startup`), in class_def order.
+        let mut startup_defs: Vec<(u32, usize)> = Vec::new();
+        self.seen_classes.reserve(class_count.min(MAX_CLASS_NAMES));
         for def in dex.class_defs() {
             class_type.push(def.class_idx);
             let Ok(desc) = dex.type_descriptor(def.class_idx) else {
@@ -214,79 +384,102 @@ impl<'c> CodeScan<'c> {
             };
             let dotted = descriptor_to_java(&desc);
             if let Some(pos) = self.startup.iter().position(|(c, _)| *c == dotted) {
-                startup_defs.insert(def.index, pos);
+                startup_defs.push((def.index, pos));
             }
-            if self.facts.classes.len() < MAX_CLASS_NAMES
-                && self.seen_classes.insert(dotted.clone())
-            {
-                self.facts.classes.push(dotted);
+            if self.facts.classes.len() < MAX_CLASS_NAMES {
+                self.seen_classes.push_new(&mut self.facts.classes, dotted);
             }
         }
-
-        // Sensitive method references, found once per method_id.
-        let mut sensitive: HashMap<u32, usize> = HashMap::new();
-        if !self.apis.by_class.is_empty() {
-            for idx in 0..dex.method_ref_count() {
-                if let Some(api) = self.apis.lookup(dex, idx) {
-                    sensitive.insert(idx, api);
+        // Whether each class_def is a start-up class (empty when there is none).
+        let mut is_startup_def = Vec::new();
+        if !startup_defs.is_empty() {
+            is_startup_def = vec![false; class_count];
+            for &(def, _) in &startup_defs {
+                if let Some(flag) = is_startup_def.get_mut(def as usize) {
+                    *flag = true;
                 }
             }
         }
 
-        // One pass over all code.
+        // Sensitive method references, found once per method_id: index = method idx.
+        let sensitive = self.apis.sensitive_methods(dex);
+
+        // One pass over all code, one method at a time.
+        let mut owners = TypeOwners::new(dex, self.owners);
+        let sdk_calls = &mut self.facts.sdk_calls;
         let mut per_class_api: HashMap<(usize, u32), u64> = HashMap::new();
-        let mut startup_calls: HashMap<u32, Vec<(u32, u32)>> = HashMap::new(); // caller method → (callee, class_def)
-        let mut startup_strings: HashMap<u32, Vec<u32>> = HashMap::new();
-        let mut startup_methods: HashMap<u32, u32> = HashMap::new(); // method idx → class_def
+        let mut startup = StartupCode::default();
         let mut call_sites = 0u64;
-        let summary = dex.visit_code_refs(|method, code_ref| {
-            let in_startup = startup_defs.contains_key(&method.class_def_idx);
-            if in_startup {
-                startup_methods.insert(method.method_idx, method.class_def_idx);
+        let summary = dex.visit_method_code_refs(|method, refs| {
+            if refs.is_empty() {
+                return;
             }
-            match code_ref.kind {
-                CodeRefKind::Invoke { method_idx } => {
-                    call_sites += 1;
-                    if let Some(&api) = sensitive.get(&method_idx) {
-                        *per_class_api
-                            .entry((api, method.class_def_idx))
-                            .or_default() += 1;
-                    }
-                    if in_startup {
-                        startup_calls
-                            .entry(method.method_idx)
-                            .or_default()
-                            .push((method_idx, method.class_def_idx));
-                    }
-                    // SDK use: a call into an SDK's class from a class outside that SDK.
-                    if let Ok(callee) = dex.method_ref(method_idx) {
-                        if let Some(sdk) = owner_of_type(callee.class_idx, &mut type_owner) {
-                            let caller_type =
-                                class_type.get(method.class_def_idx as usize).copied();
-                            let caller_owner =
-                                caller_type.and_then(|t| owner_of_type(t, &mut type_owner));
-                            if caller_owner != Some(sdk) {
-                                let (count, examples) =
-                                    self.facts.sdk_calls.entry(sdk).or_default();
-                                *count += 1;
-                                if examples.len() < 5 {
-                                    if let Some(d) =
-                                        caller_type.and_then(|t| dex.type_descriptor(t).ok())
-                                    {
-                                        examples.insert(descriptor_to_java(&d));
-                                    }
-                                }
-                            }
+            let class_def = method.class_def_idx;
+            let in_startup = is_startup_def
+                .get(class_def as usize)
+                .copied()
+                .unwrap_or(false);
+            if in_startup
+                && startup
+                    .methods
+                    .insert(method.method_idx, class_def)
+                    .is_none()
+            {
+                startup.order.push(method.method_idx);
+            }
+            let caller_type = class_type.get(class_def as usize).copied();
+            // The caller's owner and dotted name, computed on first need.
+            let mut caller_owner: Option<Option<usize>> = None;
+            let mut caller_name: Option<Option<String>> = None;
+            for code_ref in refs {
+                match code_ref.kind {
+                    CodeRefKind::Invoke { method_idx } => {
+                        call_sites += 1;
+                        if let Some(&api) = sensitive.get(method_idx as usize)
+                            && api != NONE
+                        {
+                            *per_class_api.entry((api as usize, class_def)).or_default() += 1;
+                        }
+                        if in_startup {
+                            startup
+                                .calls
+                                .entry(method.method_idx)
+                                .or_default()
+                                .push(method_idx);
+                        }
+                        // SDK use: a call into an SDK's class from a class outside that SDK.
+                        let Some(sdk) = owners.of_method_class(method_idx) else {
+                            continue;
+                        };
+                        let caller_sdk = *caller_owner
+                            .get_or_insert_with(|| caller_type.and_then(|t| owners.of(t)));
+                        if caller_sdk == Some(sdk) {
+                            continue;
+                        }
+                        let (count, examples) = sdk_calls.entry(sdk).or_default();
+                        *count += 1;
+                        if examples.len() < 5
+                            && let Some(caller) = caller_name
+                                .get_or_insert_with(|| {
+                                    caller_type
+                                        .and_then(|t| dex.type_descriptor(t).ok())
+                                        .map(|d| descriptor_to_java(&d))
+                                })
+                                .as_ref()
+                            && !examples.contains(caller)
+                        {
+                            examples.insert(caller.clone());
                         }
                     }
+                    CodeRefKind::ConstString { string_idx } if in_startup => {
+                        startup
+                            .strings
+                            .entry(method.method_idx)
+                            .or_default()
+                            .push(string_idx);
+                    }
+                    _ => {}
                 }
-                CodeRefKind::ConstString { string_idx } if in_startup => {
-                    startup_strings
-                        .entry(method.method_idx)
-                        .or_default()
-                        .push(string_idx);
-                }
-                _ => {}
             }
         });
         facts.dex.call_site_count += call_sites;
@@ -309,19 +502,27 @@ impl<'c> CodeScan<'c> {
             *self.facts.api_uses.entry((api, caller)).or_default() += n;
         }
 
-        self.collect_startup(
-            dex,
-            &startup_defs,
-            &startup_methods,
-            &startup_calls,
-            &startup_strings,
-        );
+        self.collect_startup(dex, &startup_defs, &startup);
+        self.collect_urls(dex);
+    }
 
-        // URLs in the string pool.
-        for s in dex.strings().flatten() {
+    /// http(s) URLs in the string pool. Only strings whose raw bytes could decode to text
+    /// containing a URL are decoded: those containing `://`, and those with an overlong MUTF-8
+    /// sequence that may decode to a URL character (see [`has_overlong_ascii`]). Every other
+    /// ASCII character of the decoded text is the same byte of the raw string, and raw bytes
+    /// between two of them decode to at least one other character.
+    fn collect_urls(&mut self, dex: &Dex<'_>) {
+        for idx in 0..dex.string_count() {
             if self.facts.urls.len() >= MAX_URLS {
                 break;
             }
+            let Ok(bytes) = dex.string_bytes(idx) else {
+                continue;
+            };
+            if !may_hold_url(&self.url_marker, bytes) {
+                continue;
+            }
+            let s = decode_mutf8(bytes);
             if s.contains("http://") || s.contains("https://") {
                 for url in extract_urls(&s) {
                     if self.facts.urls.len() < MAX_URLS {
@@ -333,21 +534,23 @@ impl<'c> CodeScan<'c> {
     }
 
     /// Finds permission requests reachable from a start-up class's `onCreate` (and
-    /// `attachBaseContext`), following calls to methods of the same class.
+    /// `attachBaseContext`), following calls to methods of the same class. Start-up classes
+    /// are taken in class_def order, their roots in code order.
     fn collect_startup(
         &mut self,
         dex: &Dex<'_>,
-        startup_defs: &HashMap<u32, usize>,
-        methods: &HashMap<u32, u32>,
-        calls: &HashMap<u32, Vec<(u32, u32)>>,
-        strings: &HashMap<u32, Vec<u32>>,
+        startup_defs: &[(u32, usize)],
+        code: &StartupCode,
     ) {
-        for (&class_def, &pos) in startup_defs {
-            let (component, kind) = self.startup[pos].clone();
-            let roots: Vec<u32> = methods
+        for &(class_def, pos) in startup_defs {
+            let Some((component, kind)) = self.startup.get(pos).cloned() else {
+                continue;
+            };
+            let roots: Vec<u32> = code
+                .order
                 .iter()
-                .filter(|&(_, &cd)| cd == class_def)
-                .map(|(&m, _)| m)
+                .copied()
+                .filter(|m| code.methods.get(m) == Some(&class_def))
                 .filter(|&m| {
                     dex.method_ref(m)
                         .ok()
@@ -368,7 +571,7 @@ impl<'c> CodeScan<'c> {
                 let mut request_api = None;
                 let mut perms = BTreeSet::new();
                 while let Some(m) = stack.pop() {
-                    for s in strings.get(&m).into_iter().flatten() {
+                    for s in code.strings.get(&m).into_iter().flatten() {
                         if let Ok(text) = dex.string(*s) {
                             if text.starts_with("android.permission.")
                                 || text.contains(".permission.")
@@ -377,11 +580,11 @@ impl<'c> CodeScan<'c> {
                             }
                         }
                     }
-                    for &(callee, _) in calls.get(&m).into_iter().flatten() {
+                    for &callee in code.calls.get(&m).into_iter().flatten() {
                         if request_api.is_none() && is_permission_request(dex, callee) {
                             request_api = dex.method_ref_display(callee).ok();
                         }
-                        if methods.get(&callee) == Some(&class_def)
+                        if code.methods.get(&callee) == Some(&class_def)
                             && seen.len() < 10_000
                             && seen.insert(callee)
                         {
@@ -439,6 +642,28 @@ fn is_permission_request(dex: &Dex<'_>, method_idx: u32) -> bool {
         .is_ok_and(|c| c.contains("Permission"))
 }
 
+/// Whether MUTF-8 `bytes` may decode to text containing `http://` or `https://`; `marker`
+/// finds `://`. False only when the decoded text cannot contain them.
+fn may_hold_url(marker: &memmem::Finder<'_>, bytes: &[u8]) -> bool {
+    marker.find(bytes).is_some() || has_overlong_ascii(bytes)
+}
+
+/// Whether MUTF-8 `bytes` may hold an overlong sequence that `decode_mutf8` turns into an ASCII
+/// character other than NUL: `C1 xx`, `C0 xx` except the MUTF-8 NUL `C0 80`, and `E0 80 xx` or
+/// `E0 81 xx`. Bytes `C0`, `C1` and `E0` are never continuation bytes, so each starts a
+/// character. Errs on the side of `true` (the caller then decodes and checks).
+fn has_overlong_ascii(bytes: &[u8]) -> bool {
+    memchr::memchr3_iter(0xc0, 0xc1, 0xe0, bytes).any(|at| {
+        let lead = bytes.get(at).copied().unwrap_or(0);
+        let next = bytes.get(at + 1).copied().unwrap_or(0);
+        match lead {
+            0xc0 => next != 0x80,
+            0xe0 => matches!(next, 0x80 | 0x81),
+            _ => true,
+        }
+    })
+}
+
 /// http(s) URLs inside a string, trimmed of trailing punctuation.
 pub fn extract_urls(s: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -469,7 +694,83 @@ pub fn extract_urls(s: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::extract_urls;
+    use super::{extract_urls, has_overlong_ascii};
+    use piaudit_dex::decode_mutf8;
+
+    #[test]
+    fn overlong_ascii_is_detected_and_the_mutf8_nul_is_not() {
+        assert!(!has_overlong_ascii(b"plain http text"));
+        assert!(!has_overlong_ascii("隐私政策".as_bytes()));
+        assert!(!has_overlong_ascii(b"a\xc0\x80b\xc0\x80"));
+        assert!(!has_overlong_ascii(b"\xe0\xa4\xb9")); // U+0939, Devanagari
+        // C1 A8 and E0 81 A8 both decode to 'h', C0 BA to ':'.
+        for hidden in [
+            &b"\xc1\xa8ttp://x.cn/a"[..],
+            b"\xe0\x81\xa8ttp",
+            b"http\xc0\xba//x",
+        ] {
+            assert!(has_overlong_ascii(hidden), "{hidden:02x?}");
+        }
+        assert!(decode_mutf8(b"http\xc0\xba//a.example.com").contains("http://"));
+        assert!(has_overlong_ascii(b"\xc1"));
+    }
+
+    #[test]
+    fn the_url_prefilter_never_drops_a_string_that_decodes_to_a_url() {
+        let marker = memchr::memmem::Finder::new(b"://");
+        // Pieces of URLs, plain and overlong ('h', 't', 'p', ':', '/' as C1 A8, C1 B4, C1 B0,
+        // C0 BA, C0 AF, E0 81 A8), the MUTF-8 NUL, other characters and stray bytes.
+        let tokens: &[&[u8]] = &[
+            b"h",
+            b"t",
+            b"p",
+            b"s",
+            b":",
+            b"/",
+            b"http",
+            b"://",
+            b"x",
+            b"\xc1\xa8",
+            b"\xc1\xb4",
+            b"\xc1\xb0",
+            b"\xc0\xba",
+            b"\xc0\xaf",
+            b"\xe0\x81\xa8",
+            b"\xc0\x80",
+            b"\xe4\xb8\xad",
+            b"\xed\xa0\xbd",
+            b"\x80",
+            b"\xc0",
+            b"\xe0",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut hidden = 0;
+        for _ in 0..300_000 {
+            let len = (next() % 9) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .flat_map(|_| {
+                    tokens[(next() % tokens.len() as u64) as usize]
+                        .iter()
+                        .copied()
+                })
+                .collect();
+            let text = decode_mutf8(&bytes);
+            if text.contains("http://") || text.contains("https://") {
+                assert!(super::may_hold_url(&marker, &bytes), "{bytes:02x?}");
+                hidden += usize::from(marker.find(&bytes).is_none());
+            }
+        }
+        assert!(
+            hidden > 0,
+            "no URL hidden by overlong sequences was generated"
+        );
+    }
 
     #[test]
     fn urls_are_cut_at_delimiters_and_trailing_punctuation() {

@@ -20,9 +20,7 @@ fn mapped_and_read_inputs_give_the_same_facts() {
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).expect("samples/ is in the repository") {
         let path = entry.expect("readable directory").path();
-        let is_app = path
-            .extension()
-            .is_some_and(|e| e == "apk" || e == "xapk");
+        let is_app = path.extension().is_some_and(|e| e == "apk" || e == "xapk");
         if !is_app {
             continue;
         }

@@ -232,6 +232,13 @@ impl<'a> Dex<'a> {
         self.string(self.type_descriptor_idx(type_idx)?)
     }
 
+    /// The raw MUTF-8 bytes of the descriptor of type `type_idx` (see [`Dex::string_bytes`]).
+    /// For ASCII descriptors, as almost all are, these are the bytes of
+    /// [`Dex::type_descriptor`]; comparing them avoids decoding.
+    pub fn type_descriptor_bytes(&self, type_idx: u32) -> Result<&'a [u8], DexError> {
+        self.string_bytes(self.type_descriptor_idx(type_idx)?)
+    }
+
     /// Prototype `idx`.
     pub fn proto(&self, idx: u32) -> Result<ProtoRef, DexError> {
         let at = entry(&self.proto_ids, IdTable::Protos, idx)?;

@@ -60,7 +60,12 @@ fn exercise(dex: &Dex<'_>) -> ScanSummary {
         let _ = s.map(|s| s.len());
     }
     for t in 0..dex.type_count() {
-        let _ = dex.type_descriptor(t);
+        let decoded = dex.type_descriptor(t);
+        let raw = dex.type_descriptor_bytes(t);
+        assert_eq!(decoded.is_ok(), raw.is_ok(), "type {t}");
+        if let (Ok(decoded), Ok(raw)) = (decoded, raw) {
+            assert_eq!(decoded, piaudit_dex::decode_mutf8(raw), "type {t}");
+        }
     }
     for m in 0..dex.method_ref_count() {
         let _ = dex.method_ref_display(m);
@@ -75,6 +80,17 @@ fn exercise(dex: &Dex<'_>) -> ScanSummary {
     dex.visit_const_strings(|site| {
         let _ = dex.string(site.string_idx);
     });
+    let mut one_by_one = Vec::new();
+    let per_ref = dex.visit_code_refs(|method, code_ref| one_by_one.push((*method, code_ref)));
+    let mut per_method = Vec::new();
+    let grouped = dex.visit_method_code_refs(|method, refs| {
+        per_method.extend(refs.iter().map(|&code_ref| (*method, code_ref)));
+    });
+    assert_eq!(
+        one_by_one, per_method,
+        "per-method and per-reference visits disagree"
+    );
+    assert_eq!(per_ref, grouped);
     let iterated = dex.call_sites().count();
     let mut visited = 0;
     let summary = dex.visit_call_sites(|_| visited += 1);
@@ -172,6 +188,10 @@ fn lying_table_offsets_leave_empty_tables() {
     assert!(dex.string(0).is_err());
     assert!(matches!(
         dex.type_descriptor(0),
+        Err(DexError::IndexOutOfRange { .. })
+    ));
+    assert!(matches!(
+        dex.type_descriptor_bytes(0),
         Err(DexError::IndexOutOfRange { .. })
     ));
     assert!(
@@ -537,4 +557,47 @@ fn v41_container_with_bad_header_offset_is_an_error() {
         Dex::parse(&bytes),
         Err(DexError::BadContainer { .. })
     ));
+}
+
+#[test]
+fn type_descriptor_bytes_are_raw_and_bounds_checked() {
+    let (mut bytes, layout) = small_dex();
+    let dex = Dex::parse(&bytes).unwrap();
+    let class = dex.class_def(0).unwrap();
+    assert_eq!(
+        dex.type_descriptor_bytes(class.class_idx).unwrap(),
+        b"Lx/A;"
+    );
+    assert!(matches!(
+        dex.type_descriptor_bytes(dex.type_count()),
+        Err(DexError::IndexOutOfRange { .. })
+    ));
+    assert!(dex.type_descriptor_bytes(u32::MAX).is_err());
+    // A type naming a string index past the table, then one whose string data lies past the end.
+    let type_ids_off = u32::from_le_bytes(
+        bytes[OFF_TYPE_IDS_OFF..OFF_TYPE_IDS_OFF + 4]
+            .try_into()
+            .unwrap(),
+    ) as usize;
+    set_u32(&mut bytes, type_ids_off, 0xffff_fff0);
+    let dex = Dex::parse(&bytes).unwrap();
+    assert!(matches!(
+        dex.type_descriptor_bytes(0),
+        Err(DexError::IndexOutOfRange { .. })
+    ));
+    let string_idx = {
+        let (bytes, _) = small_dex();
+        let dex = Dex::parse(&bytes).unwrap();
+        dex.type_descriptor_idx(1).unwrap()
+    };
+    set_u32(&mut bytes, type_ids_off, string_idx);
+    set_u32(
+        &mut bytes,
+        layout.string_ids_off + 4 * string_idx as usize,
+        0xffff_fff0,
+    );
+    let dex = Dex::parse(&bytes).unwrap();
+    assert!(dex.type_descriptor_bytes(0).is_err());
+    assert!(dex.type_descriptor(0).is_err());
+    exercise(&dex);
 }
