@@ -220,7 +220,7 @@ echo "scan/floor at --jobs 1:        $(ratio "$J1" "$FLOOR_S")   (target <= 1.5)
 echo "scaling jobs 1 -> 2:           $(ratio "$J1" "$J2")x  (target >= 1.8)"
 echo "peak RSS --jobs 1:             $((SCAN_RSS[1] / 1024)) MiB; largest app's inflated DEX+ARSC $((LARGEST / 1048576)) MiB; ratio $(ratio "${SCAN_RSS[1]}" "$((LARGEST / 1024))") (target <= 2)"
 echo "peak RSS --jobs 2:             $((SCAN_RSS[2] / 1024)) MiB"
-echo "peak RSS, $N_SMALL distinct apps: $((SMALL_RSS / 1024)) MiB (vs $APPS apps above: no growth with batch size)"
+echo "peak RSS, $N_SMALL distinct apps: $((SMALL_RSS / 1024)) MiB (vs $((SCAN_RSS[1] / 1024)) MiB for the $APPS apps above)"
 for line in "${PEER_RESULTS[@]}"; do
     echo "$line"
 done
