@@ -326,6 +326,20 @@ fn release_free_memory() {
     }
 }
 
+/// Makes glibc's malloc give big buffers back to the system when they are freed. By default
+/// its mmap threshold rises to the size of the largest block freed (up to 32 MiB), after which
+/// an app's inflated DEX files and decoded tables come from the heap arenas and stay there,
+/// fragmented: a batch then peaked ~10 MB above its largest app alone (65 vs 55 MB at
+/// `--jobs 1` over the 29 distinct test apps; 55 MB with a fixed 128 KiB threshold, the
+/// default's starting value, at the same speed). Process-wide; other platforms: nothing to do.
+fn configure_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's tuning; any thread may call it at any time.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
 /// The order in which inputs are started: as given with one job; with more, largest first
 /// (longest-processing-time-first scheduling: the batch ends when its last app does, and a big
 /// app started last would run alone while the other workers idle). Sizes come from file
@@ -374,6 +388,7 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
     let (tx, rx) = mpsc::sync_channel::<Outcome>(jobs * 2);
     let order = schedule(inputs, jobs);
+    configure_allocator();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
