@@ -134,14 +134,16 @@ pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         return analyze_split_dir(path, ctx, opts);
     }
     let size = std::fs::metadata(path)?.len();
-    if opts.map_inputs_from.is_some_and(|from| size >= from) && size <= opts.max_input {
+    // An empty file is never mapped: reading it gives the `Empty` error.
+    let map = opts.map_inputs_from.is_some_and(|from| size >= from.max(1));
+    if map && size <= opts.max_input {
         let mapped = std::fs::File::open(path).and_then(apk::MappedFile::new);
         // A file that cannot be mapped (a pipe, some file systems) is read instead.
         if let Ok(mapped) = mapped {
             let input = InputFile {
                 path: shown,
                 sha256: hash_file(mapped.file())?,
-                size: mapped.file().metadata()?.len(),
+                size: mapped.as_ref().len() as u64,
             };
             return analyze_shared(input, SharedBytes::Mapped(Arc::new(mapped)), ctx, opts);
         }

@@ -197,20 +197,14 @@ impl<'a> Resources<'a> {
     /// Every string resource in every configuration, with the configuration's qualifier
     /// (`default` for none): one allocation each for name, locale and value.
     pub fn strings(&self) -> Vec<StringResource> {
-        let count = self.table.string_resource_count().min(MAX_STRINGS);
-        let mut out = Vec::with_capacity(count);
-        out.extend(self.table.string_resources().take(MAX_STRINGS).map(|s| {
-            StringResource {
-                name: s.name.into_owned(),
-                locale: if s.qualifier.is_empty() {
-                    "default"
-                } else {
-                    s.qualifier
-                }
-                .to_owned(),
-                value: s.value.into_owned(),
-            }
-        }));
+        let mut out = Vec::with_capacity(self.string_count());
+        self.for_each_string(|name, locale, value| {
+            out.push(StringResource {
+                name: name.to_owned(),
+                locale: locale.to_owned(),
+                value: value.to_owned(),
+            })
+        });
         out
     }
 }

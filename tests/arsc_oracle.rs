@@ -5,6 +5,8 @@
 //!
 //! Skips with a printed reason only when `aapt` is not installed.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,12 +14,7 @@ use std::process::Command;
 use piaudit::apk::zip::{Budget, Limits, ZipIndex};
 use piaudit_arsc::{EntryValue, Table};
 
-fn tool_present(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use common::tool_present;
 
 /// Sample APKs with a resource table, and framework-res.apk when installed.
 fn inputs() -> Vec<PathBuf> {

@@ -5,6 +5,8 @@
 //! Skips with a printed reason when the oracle, its tools or the corpus are absent (a plain
 //! clone without `../shared`); CI has them all and runs every comparison.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -12,20 +14,11 @@ use piaudit::analyze::{self, Context, Options};
 use piaudit::facts::AppFacts;
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{repo, tool_present};
 
 fn oracle_script() -> Option<PathBuf> {
     let p = repo().join("../shared/corpus/oracle.py");
     p.exists().then_some(p)
-}
-
-fn tool_present(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// Inputs to compare: samples, the registry corpus, framework-res.apk.

@@ -30,12 +30,13 @@ pub fn examine(bytes: SharedBytes, location: Option<&str>) -> Forensics {
     };
     // A mapped input is read through its file (positional reads): apk-info visits every
     // local header, which through the mapping would make most of the file resident.
-    let opened = match &bytes {
-        SharedBytes::Mapped(mapped) => match mapped.file().try_clone() {
-            Ok(file) => ZipEntry::from_reader(file),
-            Err(_) => ZipEntry::from_reader(Cursor::new(bytes)),
-        },
-        SharedBytes::Owned(_) => ZipEntry::from_reader(Cursor::new(bytes)),
+    let file = match &bytes {
+        SharedBytes::Mapped(mapped) => mapped.file().try_clone().ok(),
+        SharedBytes::Owned(_) => None,
+    };
+    let opened = match file {
+        Some(file) => ZipEntry::from_reader(file),
+        None => ZipEntry::from_reader(Cursor::new(bytes)),
     };
     let zip = match opened {
         Ok(zip) => zip,

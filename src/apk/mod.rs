@@ -54,6 +54,12 @@ impl MappedFile {
     }
 }
 
+impl AsRef<[u8]> for MappedFile {
+    fn as_ref(&self) -> &[u8] {
+        &self.map
+    }
+}
+
 impl SharedBytes {
     /// In-memory bytes.
     pub fn owned(bytes: Vec<u8>) -> SharedBytes {
@@ -65,7 +71,7 @@ impl AsRef<[u8]> for SharedBytes {
     fn as_ref(&self) -> &[u8] {
         match self {
             SharedBytes::Owned(bytes) => bytes,
-            SharedBytes::Mapped(mapped) => &mapped.map,
+            SharedBytes::Mapped(mapped) => (**mapped).as_ref(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Test support: a tiny zip writer that can produce the malformed archives hostile APKs use
 //! (BadPack methods, fake encryption flags, lying local headers, fake EOCDs, duplicate names,
-//! ZIP64 records, bombs), and access to the samples.
+//! ZIP64 records, bombs), access to the samples, and whether an external tool is installed.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -15,6 +15,14 @@ pub fn repo() -> PathBuf {
 
 pub fn sample(name: &str) -> PathBuf {
     repo().join("samples").join(name)
+}
+
+/// Whether `name` is on PATH (the oracle tests skip, saying so, when a tool is missing).
+pub fn tool_present(name: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// One entry to write.

@@ -235,27 +235,7 @@ impl TitleFilter {
             filtered.clear();
             let mut prev = None;
             let mut candidate = false;
-            // The same characters as `filter_chars`, with a byte fast path for ASCII (most
-            // UI strings): the filter sees every string resource of the app.
-            let bytes = text.as_bytes();
-            let mut i = 0;
-            while let Some(&b) = bytes.get(i) {
-                let c = if b.is_ascii() {
-                    i += 1;
-                    if b <= b' ' || b == 0x7f {
-                        continue;
-                    }
-                    char::from(b.to_ascii_lowercase())
-                } else {
-                    let Some(ch) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                        break;
-                    };
-                    i += ch.len_utf8();
-                    match filter_char(ch) {
-                        Some(c) => c,
-                        None => continue,
-                    }
-                };
+            for c in filter_chars(text) {
                 if let Some(p) = prev {
                     let bit = Self::bigram_bit(p, c);
                     candidate |= self.bigrams[bit / 64] & (1 << (bit % 64)) != 0;
