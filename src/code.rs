@@ -8,9 +8,10 @@
 use std::collections::hash_map::{Entry, RandomState};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::ops::ControlFlow;
 
 use memchr::memmem;
-use piaudit_dex::{CodeRefKind, Dex, decode_mutf8, descriptor_to_java, push_java_name};
+use piaudit_dex::{CodeRefKind, Dex, MethodCode, decode_mutf8, descriptor_to_java, push_java_name};
 
 use crate::facts::{Anomaly, AppFacts};
 
@@ -311,6 +312,39 @@ struct StartupCode {
     strings: HashMap<u32, Vec<u32>>,
 }
 
+impl StartupCode {
+    /// Records the invokes and string loads of `method`, a method of a start-up class whose
+    /// code was scanned completely (methods without references are left out).
+    fn add_method(&mut self, dex: &Dex<'_>, method: &MethodCode) {
+        let Ok(refs) = dex.method_code_refs(method) else {
+            return;
+        };
+        let mut refs = refs.peekable();
+        if refs.peek().is_none() {
+            return;
+        }
+        let method_idx = method.method_idx;
+        if self
+            .methods
+            .insert(method_idx, method.class_def_idx)
+            .is_none()
+        {
+            self.order.push(method_idx);
+        }
+        for code_ref in refs {
+            match code_ref.kind {
+                CodeRefKind::Invoke { method_idx: callee } => {
+                    self.calls.entry(method_idx).or_default().push(callee);
+                }
+                CodeRefKind::ConstString { string_idx } => {
+                    self.strings.entry(method_idx).or_default().push(string_idx);
+                }
+                CodeRefKind::InvokeCustom { .. } => {}
+            }
+        }
+    }
+}
+
 impl<'c> CodeScan<'c> {
     /// `startup` lists the classes whose `onCreate` runs before the user does anything
     /// (launcher activity, Application subclass), with their kind.
@@ -404,84 +438,69 @@ impl<'c> CodeScan<'c> {
         // Sensitive method references, found once per method_id: index = method idx.
         let sensitive = self.apis.sensitive_methods(dex);
 
-        // One pass over all code, one method at a time.
+        // One pass over all code, one method at a time. Only invokes of sensitive methods or of
+        // SDK-owned classes are kept; all are counted.
         let mut owners = TypeOwners::new(dex, self.owners);
         let sdk_calls = &mut self.facts.sdk_calls;
         let mut per_class_api: HashMap<(usize, u32), u64> = HashMap::new();
         let mut startup = StartupCode::default();
         let mut call_sites = 0u64;
-        let summary = dex.visit_method_code_refs(|method, refs| {
-            if refs.is_empty() {
-                return;
-            }
+        let mut walk = dex.invoke_walk();
+        while let Some(invokes) = walk.next_method(|method_idx| {
+            sensitive
+                .get(method_idx as usize)
+                .is_some_and(|&api| api != NONE)
+                || owners.of_method_class(method_idx).is_some()
+        }) {
+            call_sites += u64::from(invokes.invoke_count);
+            let method = invokes.method;
             let class_def = method.class_def_idx;
-            let in_startup = is_startup_def
+            if is_startup_def
                 .get(class_def as usize)
                 .copied()
-                .unwrap_or(false);
-            if in_startup
-                && startup
-                    .methods
-                    .insert(method.method_idx, class_def)
-                    .is_none()
+                .unwrap_or(false)
             {
-                startup.order.push(method.method_idx);
+                startup.add_method(dex, &method);
+            }
+            if invokes.kept.is_empty() {
+                continue;
             }
             let caller_type = class_type.get(class_def as usize).copied();
             // The caller's owner and dotted name, computed on first need.
             let mut caller_owner: Option<Option<usize>> = None;
             let mut caller_name: Option<Option<String>> = None;
-            for code_ref in refs {
-                match code_ref.kind {
-                    CodeRefKind::Invoke { method_idx } => {
-                        call_sites += 1;
-                        if let Some(&api) = sensitive.get(method_idx as usize)
-                            && api != NONE
-                        {
-                            *per_class_api.entry((api as usize, class_def)).or_default() += 1;
-                        }
-                        if in_startup {
-                            startup
-                                .calls
-                                .entry(method.method_idx)
-                                .or_default()
-                                .push(method_idx);
-                        }
-                        // SDK use: a call into an SDK's class from a class outside that SDK.
-                        let Some(sdk) = owners.of_method_class(method_idx) else {
-                            continue;
-                        };
-                        let caller_sdk = *caller_owner
-                            .get_or_insert_with(|| caller_type.and_then(|t| owners.of(t)));
-                        if caller_sdk == Some(sdk) {
-                            continue;
-                        }
-                        let (count, examples) = sdk_calls.entry(sdk).or_default();
-                        *count += 1;
-                        if examples.len() < 5
-                            && let Some(caller) = caller_name
-                                .get_or_insert_with(|| {
-                                    caller_type
-                                        .and_then(|t| dex.type_descriptor(t).ok())
-                                        .map(|d| descriptor_to_java(&d))
-                                })
-                                .as_ref()
-                            && !examples.contains(caller)
-                        {
-                            examples.insert(caller.clone());
-                        }
-                    }
-                    CodeRefKind::ConstString { string_idx } if in_startup => {
-                        startup
-                            .strings
-                            .entry(method.method_idx)
-                            .or_default()
-                            .push(string_idx);
-                    }
-                    _ => {}
+            for &method_idx in invokes.kept {
+                if let Some(&api) = sensitive.get(method_idx as usize)
+                    && api != NONE
+                {
+                    *per_class_api.entry((api as usize, class_def)).or_default() += 1;
+                }
+                // SDK use: a call into an SDK's class from a class outside that SDK.
+                let Some(sdk) = owners.of_method_class(method_idx) else {
+                    continue;
+                };
+                let caller_sdk =
+                    *caller_owner.get_or_insert_with(|| caller_type.and_then(|t| owners.of(t)));
+                if caller_sdk == Some(sdk) {
+                    continue;
+                }
+                let (count, examples) = sdk_calls.entry(sdk).or_default();
+                *count += 1;
+                if examples.len() < 5
+                    && let Some(caller) = caller_name
+                        .get_or_insert_with(|| {
+                            caller_type
+                                .and_then(|t| dex.type_descriptor(t).ok())
+                                .map(|d| descriptor_to_java(&d))
+                        })
+                        .as_ref()
+                    && !examples.contains(caller)
+                {
+                    examples.insert(caller.clone());
                 }
             }
-        });
+        }
+        let summary = walk.summary();
         facts.dex.call_site_count += call_sites;
         if summary.methods_skipped > 0 {
             facts.problem(
@@ -512,25 +531,33 @@ impl<'c> CodeScan<'c> {
     /// ASCII character of the decoded text is the same byte of the raw string, and raw bytes
     /// between two of them decode to at least one other character.
     fn collect_urls(&mut self, dex: &Dex<'_>) {
-        for idx in 0..dex.string_count() {
-            if self.facts.urls.len() >= MAX_URLS {
-                break;
+        let marker = &self.url_marker;
+        let urls = &mut self.facts.urls;
+        // Marks where `://` or a byte that may start an overlong sequence is: only strings
+        // holding one can pass `may_hold_url`.
+        let marks = |block| {
+            merge_ascending(
+                marker.find_iter(block),
+                memchr::memchr3_iter(0xc0, 0xc1, 0xe0, block),
+            )
+        };
+        dex.visit_marked_strings(marks, |_, bytes| {
+            if urls.len() >= MAX_URLS {
+                return ControlFlow::Break(());
             }
-            let Ok(bytes) = dex.string_bytes(idx) else {
-                continue;
-            };
-            if !may_hold_url(&self.url_marker, bytes) {
-                continue;
+            if !may_hold_url(marker, bytes) {
+                return ControlFlow::Continue(());
             }
             let s = decode_mutf8(bytes);
             if s.contains("http://") || s.contains("https://") {
                 for url in extract_urls(&s) {
-                    if self.facts.urls.len() < MAX_URLS {
-                        self.facts.urls.insert(url);
+                    if urls.len() < MAX_URLS {
+                        urls.insert(url);
                     }
                 }
             }
-        }
+            ControlFlow::Continue(())
+        });
     }
 
     /// Finds permission requests reachable from a start-up class's `onCreate` (and
@@ -640,6 +667,19 @@ fn is_permission_request(dex: &Dex<'_>, method_idx: u32) -> bool {
     }
     dex.type_descriptor(m.class_idx)
         .is_ok_and(|c| c.contains("Permission"))
+}
+
+/// The positions of `a` and `b`, both ascending, in one ascending sequence.
+fn merge_ascending(
+    a: impl Iterator<Item = usize>,
+    b: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = usize> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y < x => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 /// Whether MUTF-8 `bytes` may decode to text containing `http://` or `https://`; `marker`

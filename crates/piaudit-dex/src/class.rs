@@ -97,7 +97,7 @@ impl<'a> Dex<'a> {
             dex: self,
             next_class: 0,
             current: None,
-            seen_class_data: HashSet::new(),
+            seen_class_data: ClassDataSet::new(self.bytes().len()),
             seen_code: CodeOffsetSet::new(self.bytes().len()),
             summary: ScanSummary::default(),
         }
@@ -294,12 +294,41 @@ impl CodeOffsetSet {
     }
 }
 
+/// Set of `class_data_item` offsets seen so far: one bit per byte of the data (class data is
+/// not aligned), and a hash set for offsets past the end (only hostile files have those).
+#[derive(Debug, Clone)]
+struct ClassDataSet {
+    bits: Vec<u64>,
+    outside: HashSet<u32>,
+}
+
+impl ClassDataSet {
+    fn new(data_len: usize) -> Self {
+        ClassDataSet {
+            bits: vec![0; data_len / 64 + 1],
+            outside: HashSet::new(),
+        }
+    }
+
+    /// Marks `offset`; returns false if it was already marked.
+    fn insert(&mut self, offset: u32) -> bool {
+        let at = offset as usize;
+        let Some(word) = self.bits.get_mut(at / 64) else {
+            return self.outside.insert(offset);
+        };
+        let mask = 1u64 << (at % 64);
+        let fresh = *word & mask == 0;
+        *word |= mask;
+        fresh
+    }
+}
+
 /// Iterator over every method of a DEX (see [`Dex::methods`]).
 pub struct Methods<'d, 'a> {
     dex: &'d Dex<'a>,
     next_class: u32,
     current: Option<ClassMethods<'a>>,
-    seen_class_data: HashSet<u32>,
+    seen_class_data: ClassDataSet,
     seen_code: CodeOffsetSet,
     summary: ScanSummary,
 }

@@ -196,6 +196,76 @@ impl<'a> CodeItem<'a> {
     }
 }
 
+impl CodeItem<'_> {
+    /// Single pass like [`CodeItem::collect_code_refs`], for scans that need only some
+    /// invokes: validates every instruction the same way, counts the method invokes and
+    /// appends to `kept` the callee of each one `keep` accepts. On error `kept` may hold a
+    /// partial list (and `keep` may have been asked about invokes of the rejected code).
+    fn collect_invokes(
+        &self,
+        kept: &mut Vec<u32>,
+        keep: &mut impl FnMut(u32) -> bool,
+    ) -> Result<u32, DexError> {
+        let insns = self.insns;
+        let len = (insns.len() / 2) as u64;
+        let mut pos = 0usize;
+        let mut invokes = 0u32;
+        while let Some(&[opcode, high]) = insns.get(pos * 2..pos * 2 + 2) {
+            let info = INVOKE_WALK.get(usize::from(opcode)).copied().unwrap_or(0);
+            let width = if info & WALK_SPECIAL == 0 {
+                u64::from(info & WALK_WIDTH)
+            } else if opcode == 0 {
+                payload_width(insns, pos, u16::from_le_bytes([opcode, high]))
+            } else {
+                return Err(step_error(Step::Unused(opcode), insns, pos, self.code_off));
+            };
+            // Cannot overflow: `pos` < `len` and widths are below 2^48.
+            let end = pos as u64 + width;
+            if end > len {
+                return Err(step_error(Step::PastEnd, insns, pos, self.code_off));
+            }
+            if info & WALK_INVOKE != 0 {
+                // Invokes are at least three units wide, so unit 1 is inside.
+                if let Some(&[lo, hi]) = insns.get(pos * 2 + 2..pos * 2 + 4) {
+                    let method_idx = u32::from(u16::from_le_bytes([lo, hi]));
+                    invokes = invokes.saturating_add(1);
+                    if keep(method_idx) {
+                        kept.push(method_idx);
+                    }
+                }
+            }
+            pos = end as usize;
+        }
+        Ok(invokes)
+    }
+}
+
+/// Per opcode, for [`CodeItem::collect_invokes`]: the width in its low bits
+/// ([`WALK_WIDTH`]), [`WALK_INVOKE`] for method invokes (as [`REF_METHOD`]) and
+/// [`WALK_SPECIAL`] for opcodes whose width is not in the table (`nop` and the payloads, which
+/// share opcode 0, and the unused opcodes). Derived from [`OPCODE_WIDTHS`] and [`REF_SHAPES`].
+const INVOKE_WALK: [u8; 256] = build_invoke_walk();
+const WALK_WIDTH: u8 = 0x0f;
+const WALK_INVOKE: u8 = 0x10;
+const WALK_SPECIAL: u8 = 0x20;
+
+const fn build_invoke_walk() -> [u8; 256] {
+    let mut info = [0u8; 256];
+    let mut op = 0usize;
+    while op < 256 {
+        let width = OPCODE_WIDTHS[op];
+        info[op] = if op == 0 || width == 0 {
+            WALK_SPECIAL
+        } else if REF_SHAPES[op] == REF_METHOD {
+            width | WALK_INVOKE
+        } else {
+            width
+        };
+        op += 1;
+    }
+    info
+}
+
 /// What reference an opcode carries, for [`CodeItem::collect_code_refs`]: none, a method
 /// index in unit 1, a call site index in unit 1, a string index in unit 1, or a string index
 /// in units 1-2. Must agree with [`is_ref_opcode`] and [`Instruction::code_ref`].
@@ -635,6 +705,67 @@ impl<'a> Dex<'a> {
     }
 }
 
+impl<'a> Dex<'a> {
+    /// A walk over every method's invokes, with the same rules as [`Dex::visit_code_refs`]
+    /// (malformed methods and methods sharing code are skipped and counted), for scans that
+    /// count all invokes but look at few: see [`InvokeWalk::next_method`].
+    pub fn invoke_walk(&self) -> InvokeWalk<'_, 'a> {
+        InvokeWalk {
+            dex: self,
+            methods: self.methods(),
+            kept: Vec::new(),
+        }
+    }
+}
+
+/// Pull-based walk over the invokes of every method's code (see [`Dex::invoke_walk`]).
+pub struct InvokeWalk<'d, 'a> {
+    dex: &'d Dex<'a>,
+    methods: Methods<'d, 'a>,
+    /// The kept callees of the current method (one buffer for the whole walk).
+    kept: Vec<u32>,
+}
+
+/// The invokes of one completely scanned method, from [`InvokeWalk::next_method`].
+#[derive(Debug, Clone, Copy)]
+pub struct MethodInvokes<'w> {
+    /// The method.
+    pub method: MethodCode,
+    /// Number of method invokes in its code (the call sites [`Dex::visit_call_sites`] reports).
+    pub invoke_count: u32,
+    /// The callee `method_ids` index of each invoke the filter kept, in instruction order.
+    pub kept: &'w [u32],
+}
+
+impl InvokeWalk<'_, '_> {
+    /// The next method whose code was scanned completely (methods without code are passed
+    /// over), or `None` when all are done. `keep` is asked about each invoke's callee, possibly
+    /// also for invokes of code that then turns out malformed and is skipped.
+    pub fn next_method(&mut self, mut keep: impl FnMut(u32) -> bool) -> Option<MethodInvokes<'_>> {
+        while let Some((method, code)) = next_method_with_code(self.dex, &mut self.methods) {
+            self.kept.clear();
+            match code.and_then(|code| code.collect_invokes(&mut self.kept, &mut keep)) {
+                Ok(invoke_count) => {
+                    record_scan(&mut self.methods, &method, Ok(()));
+                    return Some(MethodInvokes {
+                        method,
+                        invoke_count,
+                        kept: &self.kept,
+                    });
+                }
+                Err(err) => record_scan(&mut self.methods, &method, Err(err)),
+            }
+        }
+        None
+    }
+
+    /// What has been visited and skipped so far (complete once [`InvokeWalk::next_method`]
+    /// returned `None`).
+    pub fn summary(&self) -> &ScanSummary {
+        self.methods.summary()
+    }
+}
+
 /// Next method with a code item of its own (skipping, and counting, methods that share one).
 fn next_method_with_code<'a>(
     dex: &Dex<'a>,
@@ -721,6 +852,34 @@ mod tests {
         code.collect_code_refs(&mut out).map(|()| out)
     }
 
+    /// The invoke walk's result, derived from the reference walk: invoke count and the
+    /// callees `keep` accepts.
+    fn invokes_by_walk(
+        code: &CodeItem<'_>,
+        keep: impl Fn(u32) -> bool,
+    ) -> Result<(u32, Vec<u32>), DexError> {
+        let refs = walk(code)?;
+        let callees: Vec<u32> = refs
+            .iter()
+            .filter_map(|r| match r.kind {
+                CodeRefKind::Invoke { method_idx } => Some(method_idx),
+                _ => None,
+            })
+            .collect();
+        let count = callees.len() as u32;
+        Ok((count, callees.into_iter().filter(|&m| keep(m)).collect()))
+    }
+
+    fn invokes(
+        code: &CodeItem<'_>,
+        keep: impl Fn(u32) -> bool,
+    ) -> Result<(u32, Vec<u32>), DexError> {
+        let mut kept = Vec::new();
+        let mut keep = keep;
+        code.collect_invokes(&mut kept, &mut keep)
+            .map(|count| (count, kept))
+    }
+
     fn code_item(bytes: &[u8], code_off: u32) -> CodeItem<'_> {
         CodeItem {
             code_off,
@@ -742,8 +901,46 @@ mod tests {
                 let (bytes, off) = item(&units);
                 let code = code_item(&bytes, off);
                 assert_eq!(fast(&code), walk(&code), "opcode {opcode:#x}, {tail} units");
+                assert_eq!(
+                    invokes(&code, |_| true),
+                    invokes_by_walk(&code, |_| true),
+                    "opcode {opcode:#x}, {tail} units"
+                );
             }
         }
+    }
+
+    #[test]
+    fn collect_invokes_counts_keeps_and_rejects_malformed_code() {
+        // invoke-static {v0} m5; invoke-virtual/range m7; const-string s9; nop.
+        let units = [0x1071, 5, 0, 0x0174, 7, 0, 0x001a, 9, 0x0000];
+        let (bytes, off) = item(&units);
+        let code = code_item(&bytes, off);
+        assert_eq!(invokes(&code, |m| m == 7), Ok((2, vec![7])));
+        assert_eq!(invokes(&code, |_| false), Ok((2, vec![])));
+        // Truncated inside the second invoke, then an unused opcode: both rejected.
+        for cut in [10, 11] {
+            let code = code_item(&bytes[..cut], off);
+            assert!(matches!(
+                invokes(&code, |_| true),
+                Err(DexError::InstructionPastEnd { at: 3, .. })
+            ));
+        }
+        let (bad, off) = item(&[0x1071, 5, 0, 0x003e]);
+        let code = code_item(&bad, off);
+        assert!(matches!(
+            invokes(&code, |_| true),
+            Err(DexError::UnusedOpcode {
+                opcode: 0x3e,
+                at: 3,
+                ..
+            })
+        ));
+        // A payload whose declared size runs past the end.
+        let (payload, off) = item(&[0x0300, 2, 0xffff, 0xffff]);
+        let code = code_item(&payload, off);
+        assert!(invokes(&code, |_| true).is_err());
+        assert_eq!(invokes(&code_item(&[], off), |_| true), Ok((0, vec![])));
     }
 
     #[test]
@@ -771,6 +968,12 @@ mod tests {
             for cut in [bytes.len(), bytes.len().saturating_sub(1)] {
                 let code = code_item(&bytes[..cut], off);
                 assert_eq!(fast(&code), walk(&code), "{units:04x?}");
+                let keep = |m: u32| m % 3 != 0;
+                assert_eq!(
+                    invokes(&code, keep),
+                    invokes_by_walk(&code, keep),
+                    "{units:04x?}"
+                );
             }
         }
     }

@@ -2,6 +2,7 @@
 //! references, and their smali-style display. Owns index resolution; it must not walk code.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use crate::dex::{Dex, StringBounds, Table};
 use crate::error::{DexError, IdTable};
@@ -155,6 +156,14 @@ impl<'a> Dex<'a> {
     /// Like [`Dex::string_bytes`], but scans at most `max_len + 1` bytes for the terminator and
     /// fails with [`DexError::DisplayTooLong`] if the string is longer than `max_len`.
     fn string_bytes_within(&self, idx: u32, max_len: usize) -> Result<&'a [u8], DexError> {
+        let (start, end) = self.string_span_within(idx, max_len)?;
+        self.bytes()
+            .get(start..end)
+            .ok_or(DexError::UnterminatedString { offset: start })
+    }
+
+    /// The byte range of [`Dex::string_bytes_within`] in [`Dex::bytes`].
+    fn string_span_within(&self, idx: u32, max_len: usize) -> Result<(usize, usize), DexError> {
         let data = self.bytes();
         let at = entry(&self.string_ids, IdTable::Strings, idx)?;
         let data_off = u32_at(data, at).unwrap_or(u32::MAX) as usize;
@@ -186,8 +195,83 @@ impl<'a> Dex<'a> {
                 end
             }
         };
-        end.and_then(|end| data.get(start..end))
+        end.filter(|&end| start <= end && end <= data.len())
+            .map(|end| (start, end))
             .ok_or(DexError::UnterminatedString { offset: start })
+    }
+
+    /// Offset of string `idx`'s `string_data_item` (its length prefix), as stored.
+    fn string_data_off(&self, idx: u32) -> Option<usize> {
+        let at = self.string_ids.entry(idx)?;
+        u32_at(self.bytes(), at).map(|off| off as usize)
+    }
+
+    /// Calls `visit` with the index and raw bytes (as [`Dex::string_bytes`]) of strings in
+    /// index order, until it breaks, for searches whose matches contain a rare byte pattern:
+    /// `marks` gets one block of the file holding the string data and yields, in ascending
+    /// order, positions in it (e.g. where a pattern starts). Every readable string whose bytes
+    /// contain a yielded position is visited; others may be visited too (the visitor makes
+    /// the exact test), but when the string data is in index order, as compilers write it, only
+    /// strings whose data item holds a mark are, so the block is searched once instead of each
+    /// string on its own.
+    pub fn visit_marked_strings<M: Iterator<Item = usize>>(
+        &self,
+        marks: impl FnOnce(&'a [u8]) -> M,
+        mut visit: impl FnMut(u32, &'a [u8]) -> ControlFlow<()>,
+    ) {
+        let count = self.string_count();
+        if !matches!(self.string_bounds, StringBounds::Ordered) {
+            for idx in 0..count {
+                if let Ok(bytes) = self.string_bytes(idx)
+                    && visit(idx, bytes).is_break()
+                {
+                    return;
+                }
+            }
+            return;
+        }
+        let Some(last) = count.checked_sub(1) else {
+            return;
+        };
+        // Offsets increase with the index (`Ordered`), and each string's bytes lie between its
+        // data offset and the next string's (the last one's end where it is readable).
+        let data = self.bytes();
+        let off = |idx: u32| self.string_data_off(idx).unwrap_or(usize::MAX);
+        let first = off(0).min(data.len());
+        let end = match self.string_span_within(last, usize::MAX) {
+            Ok((_, end)) => end,
+            Err(_) => off(last),
+        };
+        let block = data.get(first..end.min(data.len())).unwrap_or_default();
+        // Strings below `next` are done.
+        let mut next = 0u32;
+        for mark in marks(block) {
+            let Some(at) = first.checked_add(mark) else {
+                return;
+            };
+            // The string whose data item holds `at`: the last one starting at or before it.
+            let (mut lo, mut hi) = (next, count);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if off(mid) <= at {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            let Some(idx) = lo.checked_sub(1).filter(|&idx| idx >= next) else {
+                continue;
+            };
+            next = idx + 1;
+            if let Ok(bytes) = self.string_bytes(idx)
+                && visit(idx, bytes).is_break()
+            {
+                return;
+            }
+            if next > last {
+                return;
+            }
+        }
     }
 
     /// Appends string `idx` to `out` if `out` stays within [`MAX_DISPLAY_BYTES`]; the work done

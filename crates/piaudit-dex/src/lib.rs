@@ -3,8 +3,9 @@
 //! [`Dex::parse`] validates the header and bounds every id table against the bytes present
 //! (clamping and recording [`Anomaly`]s instead of failing); accessors resolve strings (MUTF-8),
 //! types, prototypes, fields and methods by index; [`Dex::methods`], [`Dex::visit_call_sites`],
-//! [`Dex::call_sites`], [`Dex::visit_const_strings`] and [`Dex::visit_method_code_refs`] walk
-//! class data and Dalvik bytecode to report invoke call sites and string constants. No input can make it panic, loop forever or
+//! [`Dex::call_sites`], [`Dex::visit_const_strings`], [`Dex::visit_method_code_refs`] and
+//! [`Dex::invoke_walk`] walk class data and Dalvik bytecode to report invoke call sites and
+//! string constants. No input can make it panic, loop forever or
 //! allocate more than a small multiple of the input size; malformed methods are skipped and
 //! counted in a [`ScanSummary`].
 //!
@@ -34,7 +35,7 @@ pub use anomaly::{Anomaly, AnomalyKind, MAX_ANOMALIES};
 pub use class::{ClassDef, ClassMethods, MethodCode, Methods, ScanError, ScanSummary};
 pub use code::{
     CallSite, CallSites, CodeItem, CodeRef, CodeRefKind, CodeRefs, ConstStringSite, Instruction,
-    Instructions,
+    Instructions, InvokeWalk, MethodInvokes,
 };
 pub use descriptor::{descriptor_to_java, push_java_name};
 pub use dex::{Dex, HEADER_SIZE, HEADER_SIZE_V41, NO_INDEX, is_dex};

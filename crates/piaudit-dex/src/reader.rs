@@ -24,6 +24,13 @@ pub(crate) fn u32_at(data: &[u8], off: usize) -> Option<u32> {
 #[inline]
 pub(crate) fn uleb128(data: &[u8], pos: &mut usize) -> Result<u32, DexError> {
     let start = *pos;
+    // Fast path: most values (method index deltas, flags) fit in one byte.
+    if let Some(&byte) = data.get(start)
+        && byte & 0x80 == 0
+    {
+        *pos = start + 1;
+        return Ok(u32::from(byte));
+    }
     let mut value: u32 = 0;
     for i in 0..5usize {
         let at = start.checked_add(i).ok_or(DexError::OutOfBounds {

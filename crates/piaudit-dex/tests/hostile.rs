@@ -92,10 +92,74 @@ fn exercise(dex: &Dex<'_>) -> ScanSummary {
     );
     assert_eq!(per_ref, grouped);
     let iterated = dex.call_sites().count();
-    let mut visited = 0;
-    let summary = dex.visit_call_sites(|_| visited += 1);
-    assert_eq!(iterated, visited, "iterator and visitor disagree");
+    let mut visited = Vec::new();
+    let summary = dex.visit_call_sites(|site| visited.push(site));
+    assert_eq!(iterated, visited.len(), "iterator and visitor disagree");
+    check_invoke_walk(dex, &visited, &summary);
+    check_marked_strings(dex);
     summary
+}
+
+/// The invoke walk agrees with the call-site visit: same invokes per method, same kept
+/// callees (here: odd method indices), same summary.
+fn check_invoke_walk(dex: &Dex<'_>, sites: &[piaudit_dex::CallSite], summary: &ScanSummary) {
+    let mut walk = dex.invoke_walk();
+    let mut counted = 0usize;
+    let mut kept = Vec::new();
+    while let Some(invokes) = walk.next_method(|m| m % 2 == 1) {
+        counted += invokes.invoke_count as usize;
+        kept.extend(invokes.kept.iter().map(|&m| (invokes.method.method_idx, m)));
+    }
+    let expected: Vec<(u32, u32)> = sites
+        .iter()
+        .filter(|s| s.callee_method_idx % 2 == 1)
+        .map(|s| (s.caller_method_idx, s.callee_method_idx))
+        .collect();
+    assert_eq!(counted, sites.len(), "invoke walk counts differ");
+    assert_eq!(kept, expected, "invoke walk keeps different callees");
+    assert_eq!(walk.summary(), summary, "invoke walk summary differs");
+}
+
+/// Marking every byte of the string block visits every readable string, in index order;
+/// marking the byte `t` visits at least the strings containing it.
+fn check_marked_strings(dex: &Dex<'_>) {
+    let readable: Vec<u32> = (0..dex.string_count())
+        .filter(|&i| dex.string_bytes(i).is_ok_and(|b| !b.is_empty()))
+        .collect();
+    let mut all = Vec::new();
+    dex.visit_marked_strings(
+        |block| 0..block.len(),
+        |idx, bytes| {
+            assert_eq!(dex.string_bytes(idx), Ok(bytes));
+            all.push(idx);
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "not in index order");
+    assert!(
+        readable.iter().all(|i| all.contains(i)),
+        "{readable:?} {all:?}"
+    );
+    let mut with_t = Vec::new();
+    dex.visit_marked_strings(
+        |block| {
+            block
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b't')
+                .map(|(at, _)| at)
+        },
+        |idx, bytes| {
+            if bytes.contains(&b't') {
+                with_t.push(idx);
+            }
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    let expected: Vec<u32> = (0..dex.string_count())
+        .filter(|&i| dex.string_bytes(i).is_ok_and(|b| b.contains(&b't')))
+        .collect();
+    assert_eq!(with_t, expected);
 }
 
 fn call_site_count(dex: &Dex<'_>) -> usize {

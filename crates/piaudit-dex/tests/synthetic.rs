@@ -327,6 +327,68 @@ fn reports_const_strings_and_invoke_custom() {
 }
 
 #[test]
+fn invoke_walk_counts_every_invoke_and_keeps_the_filtered_ones() {
+    let sample = build_sample(38, false);
+    let dex = Dex::parse(&sample.bytes).unwrap();
+    let mut counted = 0;
+    let mut kept = Vec::new();
+    let mut walk = dex.invoke_walk();
+    while let Some(invokes) = walk.next_method(|m| m == sample.get_device_id) {
+        counted += invokes.invoke_count as usize;
+        kept.extend(invokes.kept.iter().map(|&m| (invokes.method.method_idx, m)));
+    }
+    assert_eq!(counted, sample.sites.len());
+    let expected: Vec<(u32, u32)> = sample
+        .sites
+        .iter()
+        .filter(|s| s.1 == sample.get_device_id)
+        .map(|s| (s.0, s.1))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(kept, expected);
+    assert_eq!(walk.summary(), &dex.visit_call_sites(|_| {}));
+}
+
+#[test]
+fn marked_strings_are_found_in_and_out_of_data_order() {
+    for reverse in [false, true] {
+        let sample = build_sample(35, reverse);
+        let dex = Dex::parse(&sample.bytes).unwrap();
+        let holds_colon = |b: &[u8]| b.contains(&b':');
+        let mut visited = Vec::new();
+        dex.visit_marked_strings(
+            |block| {
+                block
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == b':')
+                    .map(|(at, _)| at)
+            },
+            |idx, bytes| {
+                if holds_colon(bytes) {
+                    visited.push(idx);
+                }
+                std::ops::ControlFlow::Continue(())
+            },
+        );
+        let expected: Vec<u32> = (0..dex.string_count())
+            .filter(|&i| dex.string_bytes(i).is_ok_and(holds_colon))
+            .collect();
+        assert_eq!(visited, expected, "reverse {reverse}");
+        // Breaking stops the visit.
+        let mut calls = 0;
+        dex.visit_marked_strings(
+            |block| 0..block.len(),
+            |_, _| {
+                calls += 1;
+                std::ops::ControlFlow::Break(())
+            },
+        );
+        assert_eq!(calls, 1);
+    }
+}
+
+#[test]
 fn methods_iterator_lists_direct_then_virtual_with_code_offsets() {
     let sample = build_sample(35, false);
     let dex = Dex::parse(&sample.bytes).unwrap();
