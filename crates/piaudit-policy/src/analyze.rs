@@ -165,12 +165,16 @@ pub struct Analyzer {
     purpose_element: usize,
     sdk_ids: Vec<String>,
     pattern_sets: BTreeMap<String, Vec<Regex>>,
+    /// The `url` patterns anchored at the start ([`Analyzer::url_regexes_at_start`]).
+    url_at_start: Vec<Regex>,
     pub(crate) config: AnalysisConfig,
     pub(crate) classify: ClassifyConfig,
     pub(crate) hints: Hints,
     /// The title filter ([`Analyzer::may_name_title`]); `None` when a title is too short to
     /// filter on (the filter is then off).
     title_filter: Option<TitleFilter>,
+    /// The signal filter ([`Analyzer::prefilter`]).
+    signal_filter: SignalFilter,
 }
 
 /// A necessary condition for a text to name a policy or agreement title, far cheaper than
@@ -178,79 +182,189 @@ pub struct Analyzer {
 /// character the phrase matcher can see in a title's place (normalisation only removes
 /// whitespace and invisible characters, or turns whitespace into one space).
 ///
-/// 1. A bitmap of the hashed first two characters of every title, probed at each pair of
-///    adjacent characters: no allocation, and most UI strings fail it. Hash collisions only
-///    let a text through to stage 2.
+/// 1. A bitmap of the hashed first `gram` characters of every title (`gram` = the shortest
+///    title, at most [`MAX_GRAM`]), probed at each run of `gram` adjacent characters: no
+///    allocation, and most UI strings fail it. Hash collisions only let a text through to
+///    stage 2.
 /// 2. An Aho-Corasick automaton over the titles themselves (same view), on the filtered
-///    characters collected into a string: English titles start with bigrams as common as
-///    "pr" or "te", which stage 1 alone lets through for most English sentences.
+///    characters collected into a string.
 #[derive(Debug)]
 struct TitleFilter {
-    bigrams: Box<[u64; BIGRAM_WORDS]>,
+    grams: Box<[u64; GRAM_WORDS]>,
+    gram: usize,
     titles: AhoCorasick,
 }
 
-/// Words of the bigram bitmap (2^16 bits).
-const BIGRAM_WORDS: usize = 1 << 10;
+/// Words of the gram bitmap (2^16 bits).
+const GRAM_WORDS: usize = 1 << 10;
+/// Longest gram hashed by the title filter: 4 characters make English titles ("priv", "term")
+/// as selective as Chinese ones, where 2 let most English sentences through.
+const MAX_GRAM: usize = 4;
 
 impl TitleFilter {
     fn new<'t>(titles: impl Iterator<Item = &'t str>) -> Result<Option<TitleFilter>, TablesError> {
-        let mut bigrams = Box::new([0u64; BIGRAM_WORDS]);
-        let mut patterns = Vec::new();
-        for title in titles {
-            let filtered: String = filter_chars(title).collect();
-            let mut chars = filtered.chars();
-            match (chars.next(), chars.next()) {
-                (Some(a), Some(b)) => {
-                    let bit = Self::bigram_bit(a, b);
-                    bigrams[bit / 64] |= 1 << (bit % 64);
-                }
-                _ => return Ok(None),
+        let patterns: Vec<String> = titles.map(|t| filter_chars(t).collect()).collect();
+        let shortest = patterns.iter().map(|p| p.chars().count()).min();
+        let gram = match shortest {
+            Some(n) if n >= 2 => n.min(MAX_GRAM),
+            _ => return Ok(None),
+        };
+        let mut grams = Box::new([0u64; GRAM_WORDS]);
+        for p in &patterns {
+            let mut window = [0u32; MAX_GRAM];
+            for (slot, c) in window.iter_mut().zip(p.chars()) {
+                *slot = u32::from(c);
             }
-            patterns.push(filtered);
+            let bit = Self::gram_bit(window.get(..gram).unwrap_or_default());
+            grams[bit / 64] |= 1 << (bit % 64);
         }
-        let titles = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(&patterns)
-            .map_err(|e| TablesError::Invalid {
-                key: "titles".to_owned(),
-                line: None,
-                message: format!("cannot build the title filter: {e}"),
-            })?;
-        Ok(Some(TitleFilter { bigrams, titles }))
+        Ok(Some(TitleFilter {
+            grams,
+            gram,
+            titles: build_filter_automaton(&patterns, "titles")?,
+        }))
     }
 
-    fn bigram_bit(a: char, b: char) -> usize {
-        let key = (u32::from(a).wrapping_mul(0x9E37_79B1) ^ u32::from(b)).wrapping_mul(0x85EB_CA6B);
-        (key >> 16) as usize
+    fn gram_bit(chars: &[u32]) -> usize {
+        let mut key = 0u32;
+        for &c in chars {
+            key = (key ^ c).wrapping_mul(0x9E37_79B1).rotate_left(5);
+        }
+        (key.wrapping_mul(0x85EB_CA6B) >> 16) as usize
     }
 
     fn may_match(&self, text: &str) -> bool {
-        thread_local! {
-            /// The filtered characters of the text being tested, reused between calls (the
-            /// filter runs on every string resource of an app: hundreds of thousands for some).
-            static FILTERED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-        }
-        FILTERED.with_borrow_mut(|filtered| {
-            filtered.clear();
-            let mut prev = None;
-            let mut candidate = false;
-            for c in filter_chars(text) {
-                if let Some(p) = prev {
-                    let bit = Self::bigram_bit(p, c);
-                    candidate |= self.bigrams[bit / 64] & (1 << (bit % 64)) != 0;
+        // Stage 1 on a sliding window of the last `gram` filtered characters.
+        let mut window = [0u32; MAX_GRAM];
+        let mut seen = 0usize;
+        let candidate = filter_chars(text).any(|c| {
+            window.copy_within(1.., 0);
+            window[MAX_GRAM - 1] = u32::from(c);
+            seen += 1;
+            seen >= self.gram && {
+                let bit = Self::gram_bit(window.get(MAX_GRAM - self.gram..).unwrap_or_default());
+                self.grams[bit / 64] & (1 << (bit % 64)) != 0
+            }
+        });
+        candidate && with_filtered(text, |filtered| self.titles.is_match(filtered))
+    }
+}
+
+/// Which signal phrases one pattern of the [`SignalFilter`] stands for.
+#[derive(Debug, Clone, Copy, Default)]
+struct SignalKind {
+    privacy_title: bool,
+    agreement_title: bool,
+    /// Core terms whose filtered form is this pattern (the scan counts each).
+    core_terms: usize,
+}
+
+/// A necessary condition for the classification signals of [`Analyzer::scan`]: one
+/// Aho-Corasick pass over [`filter_chars`] of the text with the privacy titles, agreement
+/// titles and core terms in the same view. Every hit of such a phrase in the scan (on the
+/// normalised, folded text) is an occurrence of the phrase's filtered form in the filtered
+/// text, at a distinct position for distinct hits: see [`Analyzer::prefilter`].
+#[derive(Debug)]
+struct SignalFilter {
+    automaton: AhoCorasick,
+    kinds: Vec<SignalKind>,
+}
+
+impl SignalFilter {
+    fn new(tables: &PolicyTables) -> Result<SignalFilter, TablesError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut kinds: Vec<SignalKind> = Vec::new();
+        let lists = [
+            (&tables.titles.privacy, 0),
+            (&tables.titles.agreement, 1),
+            (&tables.classify.core_terms, 2),
+        ];
+        for (list, which) in lists {
+            for phrase in list {
+                // The same phrases the scan's automaton gets (empty ones are never added).
+                let folded = fold_phrase(phrase.get_ref());
+                if folded.is_empty() {
+                    continue;
                 }
-                filtered.push(c);
-                prev = Some(c);
+                let filtered: String = filter_chars(&folded).collect();
+                let i = match patterns.iter().position(|p| *p == filtered) {
+                    Some(i) => i,
+                    None => {
+                        patterns.push(filtered);
+                        kinds.push(SignalKind::default());
+                        kinds.len() - 1
+                    }
+                };
+                if let Some(kind) = kinds.get_mut(i) {
+                    match which {
+                        0 => kind.privacy_title = true,
+                        1 => kind.agreement_title = true,
+                        _ => kind.core_terms += 1,
+                    }
+                }
             }
-            let hit = candidate && self.titles.is_match(filtered.as_str());
-            // A huge text must not pin its buffer for the thread's lifetime.
-            if filtered.capacity() > 64 * 1024 {
-                *filtered = String::new();
-            }
-            hit
+        }
+        Ok(SignalFilter {
+            automaton: build_filter_automaton(&patterns, "signals")?,
+            kinds,
         })
     }
+
+    fn prefilter(&self, text: &str) -> Prefilter {
+        with_filtered(text, |filtered| {
+            let mut out = Prefilter::default();
+            for found in self.automaton.find_overlapping_iter(filtered) {
+                if let Some(kind) = self.kinds.get(found.pattern().as_usize()) {
+                    out.privacy_title |= kind.privacy_title;
+                    out.agreement_title |= kind.agreement_title;
+                    out.core_terms = out.core_terms.saturating_add(kind.core_terms);
+                }
+            }
+            out
+        })
+    }
+}
+
+/// Over-approximations of the classification [`Signals`] of a text ([`Analyzer::prefilter`]):
+/// a `false` or a count is certain, a `true` only possible.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Prefilter {
+    /// The scan may find a privacy title (`false`: `first_privacy_title` is `None`).
+    pub privacy_title: bool,
+    /// The scan may find an agreement title (`false`: `first_agreement_title` is `None`).
+    pub agreement_title: bool,
+    /// At least the scan's `core_terms`.
+    pub core_terms: usize,
+}
+
+/// An ASCII-case-insensitive automaton over filtered phrases (overlapping search works on it).
+fn build_filter_automaton(patterns: &[String], key: &str) -> Result<AhoCorasick, TablesError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .map_err(|e| TablesError::Invalid {
+            key: key.to_owned(),
+            line: None,
+            message: format!("cannot build the {key} filter: {e}"),
+        })
+}
+
+/// Runs `f` on [`filter_chars`] of `text` collected into a per-thread buffer (the filters run
+/// on every string resource of an app: hundreds of thousands for some).
+fn with_filtered<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static FILTERED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    FILTERED.with_borrow_mut(|filtered| {
+        filtered.clear();
+        filtered.extend(filter_chars(text));
+        let out = f(filtered.as_str());
+        // A huge text must not pin its buffer for the thread's lifetime.
+        if filtered.capacity() > 64 * 1024 {
+            *filtered = String::new();
+        }
+        out
+    })
 }
 
 /// The stream of characters the title filter looks at: whitespace and invisible characters
@@ -446,8 +560,26 @@ impl Analyzer {
                 .chain(tables.titles.agreement.iter())
                 .map(|t| t.get_ref().as_str()),
         )?;
+        let signal_filter = SignalFilter::new(tables)?;
+        let url_at_start = tables
+            .patterns
+            .get("url")
+            .unwrap_or_default()
+            .iter()
+            .zip(
+                pattern_sets
+                    .get("url")
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            )
+            .map(|(source, plain)| {
+                compile_regex(&format!(r"\A(?:{})", source.get_ref()))
+                    .unwrap_or_else(|_| plain.clone())
+            })
+            .collect();
         Ok(Analyzer {
             title_filter,
+            signal_filter,
             automaton,
             owners,
             pi_ids,
@@ -456,6 +588,7 @@ impl Analyzer {
             purpose_element,
             sdk_ids,
             pattern_sets,
+            url_at_start,
             config: tables.analysis.clone(),
             classify: tables.classify.clone(),
             hints: tables.hints.clone(),
@@ -475,12 +608,38 @@ impl Analyzer {
             .unwrap_or_default()
     }
 
+    /// The URL regexes, each anchored at the start of the haystack: for a haystack, the match
+    /// of `\A(?:P)` is the leftmost-first match of `P` when that starts at 0, and there is
+    /// none otherwise (leftmost-first picks among the matches starting at the leftmost place
+    /// by the same preference order). Where wrapping a pattern does not compile (a `(?x)`
+    /// comment swallowing the `)`), the plain regex stands in: callers still check that the
+    /// match starts at 0.
+    pub(crate) fn url_regexes_at_start(&self) -> &[Regex] {
+        &self.url_at_start
+    }
+
     /// Whether `text` may name a policy or agreement title: false means it certainly does not
     /// (see [`TitleFilter`]). Much cheaper than [`Analyzer::quick_signals`], which it guards.
     pub(crate) fn may_name_title(&self, text: &str) -> bool {
         self.title_filter
             .as_ref()
             .is_none_or(|filter| filter.may_match(text))
+    }
+
+    /// Over-approximations of the classification signals of [`Analyzer::scan`], from one
+    /// cheap pass: no normalised copy, no character index, no regexes.
+    ///
+    /// Why it never misses: a hit of phrase `P` in the scan is `P` (ASCII case aside) at some
+    /// place of the folded normalised text. [`filter_chars`] of the normalised text equals
+    /// `filter_chars` of the text (normalisation only drops whitespace and invisible
+    /// characters or turns whitespace into a space, all of which the filter drops; folding is
+    /// idempotent), and filtering a stretch yields a stretch of the filtered whole, so the
+    /// filtered form of `P` occurs in the filtered text. `P` starts with a character the
+    /// filter keeps, so distinct hits of `P` land at distinct places; overlapping search reports
+    /// every place, and patterns shared by several core terms count once per term. The scan's
+    /// word-boundary test and hit cap only ever remove hits.
+    pub(crate) fn prefilter(&self, text: &str) -> Prefilter {
+        self.signal_filter.prefilter(text)
     }
 
     /// The classification signals alone (titles, dialog words): the phrase pass without the

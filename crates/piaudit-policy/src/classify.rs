@@ -195,6 +195,30 @@ pub fn classify_document(
     decoded: &Decoded,
     analyzer: &Analyzer,
 ) -> Option<PolicyDoc> {
+    if !may_be_policy_document(analyzer, &decoded.text) {
+        return None;
+    }
+    classify_document_scanned(path_hint, decoded, analyzer)
+}
+
+/// A necessary condition for [`is_policy_content`], from [`Analyzer::prefilter`] alone: most
+/// bundled text files (dictionaries, licences, data) are turned down without the full scan.
+///
+/// Conservative: every way to `true` in `is_policy_content` needs the scan to find a privacy
+/// title (titled and agreement paths) or at least `untitled_min_core_terms` core terms (the
+/// untitled path), and the prefilter never reports "no privacy title" or fewer core terms
+/// than the scan would.
+fn may_be_policy_document(analyzer: &Analyzer, text: &str) -> bool {
+    let p = analyzer.prefilter(text);
+    p.privacy_title || p.core_terms >= analyzer.classify.untitled_min_core_terms
+}
+
+/// [`classify_document`] without the prefilter.
+fn classify_document_scanned(
+    path_hint: &str,
+    decoded: &Decoded,
+    analyzer: &Analyzer,
+) -> Option<PolicyDoc> {
     let (disclosures, signals) = analyzer.scan(&decoded.text);
     let path_lower = path_hint.to_lowercase();
     let name_privacy = path_has_hint(&path_lower, &analyzer.hints.privacy_file_names);
@@ -268,6 +292,17 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
         let marked = !policy_urls(trimmed, analyzer).is_empty();
         return (marked || name_hint()).then_some(StringClass::Url);
     }
+    classify_string_text(trimmed, analyzer, name_hint, true)
+}
+
+/// The non-URL part of [`classify_string`]; `gated` puts [`Analyzer::prefilter`] in front of
+/// the full scan of long strings (off only to test that it changes nothing).
+fn classify_string_text(
+    trimmed: &str,
+    analyzer: &Analyzer,
+    name_hint: impl Fn() -> bool,
+    gated: bool,
+) -> Option<StringClass> {
     let rendered;
     let text = if trimmed.contains('<') && trimmed.contains('>') {
         rendered = html::to_text(trimmed);
@@ -279,12 +314,25 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
     // Fast path: a string too short to be a policy text is only a dialog or a title when it
     // names a policy; most of an app's strings are short UI labels that do not.
     // (Fewer bytes than the minimum means fewer characters: no need to count them.)
-    if text.len() < c.string_text_min_chars || text.chars().count() < c.string_text_min_chars {
+    let short =
+        text.len() < c.string_text_min_chars || text.chars().count() < c.string_text_min_chars;
+    if gated && short {
         if !analyzer.may_name_title(text) {
             return None;
         }
         let quick = analyzer.quick_signals(text);
         if quick.first_privacy_title.is_none() && quick.first_agreement_title.is_none() {
+            return None;
+        }
+    } else if gated {
+        // Conservative: `Dialog` and `Title` need a title; `Text` needs `is_policy_content`,
+        // hence a privacy title or `untitled_min_core_terms` core terms (the agreement path
+        // needs a privacy title too). The prefilter never misses a title or undercounts.
+        let p = analyzer.prefilter(text);
+        if !p.privacy_title
+            && !p.agreement_title
+            && p.core_terms < analyzer.classify.untitled_min_core_terms
+        {
             return None;
         }
     }
@@ -304,9 +352,15 @@ pub fn classify_string(name: &str, value: &str, analyzer: &Analyzer) -> Option<S
     None
 }
 
+/// Whether the whole value (up to 3 trailing characters) is one URL of the tables.
+///
+/// The regexes are the URL regexes anchored at the start ([`Analyzer::url_regexes_at_start`]):
+/// they find the same match as the plain ones whenever that starts at 0, and none otherwise,
+/// so the test is unchanged while most strings fail at their first byte instead of being
+/// searched through.
 fn is_bare_url(value: &str, analyzer: &Analyzer) -> bool {
     !value.chars().any(char::is_whitespace)
-        && analyzer.url_regexes().iter().any(|re| {
+        && analyzer.url_regexes_at_start().iter().any(|re| {
             re.find(value)
                 .is_some_and(|m| m.start() == 0 && trim_url(m.as_str()).len() + 3 >= value.len())
         })
@@ -388,6 +442,252 @@ fn percent_decode(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::decode;
+    use crate::tables::PolicyTables;
+
+    fn tables() -> PolicyTables {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/data/policy.toml");
+        let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
+        PolicyTables::from_toml(&source).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn analyzer(tables: &PolicyTables) -> Analyzer {
+        let sdks = vec![crate::SdkName {
+            id: "amap".into(),
+            names: vec!["高德".into(), "AMap".into()],
+        }];
+        Analyzer::new(tables, sdks).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The gates change nothing: gated and ungated classification agree, and the prefilter
+    /// never reports less than the scan finds.
+    fn check_gates(a: &Analyzer, path: &str, text: &str) -> bool {
+        let decoded = decode(text.as_bytes());
+        let doc = classify_document(path, &decoded, a);
+        assert_eq!(
+            doc,
+            classify_document_scanned(path, &decoded, a),
+            "{path}: {text:?}"
+        );
+        let (_, s) = a.scan(&decoded.text);
+        let p = a.prefilter(&decoded.text);
+        assert!(
+            p.privacy_title || s.first_privacy_title.is_none(),
+            "{text:?}"
+        );
+        assert!(
+            p.agreement_title || s.first_agreement_title.is_none(),
+            "{text:?}"
+        );
+        assert!(p.core_terms >= s.core_terms, "{text:?}");
+        let trimmed = text.trim();
+        if !trimmed.is_empty() && !is_bare_url(trimmed, a) {
+            assert_eq!(
+                classify_string_text(trimmed, a, || false, true),
+                classify_string_text(trimmed, a, || false, false),
+                "{text:?}"
+            );
+        }
+        doc.is_some()
+    }
+
+    const ZH_BODY: &str = "更新日期：2024年1月1日\n本应用由示例网络科技有限公司运营。\n\
+        为了向您推荐附近门店，我们会在您授权后收集您的位置信息；您可以在系统设置中随时关闭位置权限。\n\
+        为保障账号安全，我们会收集设备标识（Android ID）。我们仅在实现目的所需的最短时间内保存您的个人信息。\n\
+        您可以查阅、更正或删除您的个人信息。联系邮箱：a@example.com";
+    const EN_BODY: &str = "Last updated: January 1, 2024. This app is operated by Example Ltd. \
+        We collect your location and your device ID in order to provide nearby results and \
+        to keep your account secure. We retain your personal information only as long as \
+        needed. You may access, correct or delete your personal information and withdraw \
+        your consent at any time. Contact: privacy@example.com. We do not share your data \
+        with third parties except our partners listed below. Children under 14 must have \
+        parental consent.";
+
+    #[test]
+    fn gated_documents_classify_as_before() {
+        let t = tables();
+        let a = analyzer(&t);
+        let zh_untitled = ZH_BODY.replace("您的个人信息", "您的个人信息，个人数据与用户信息");
+        let texts: Vec<(&str, String, bool)> = vec![
+            ("assets/p.txt", format!("隐私政策\n{ZH_BODY}"), true),
+            ("assets/p.txt", format!("《隐私\n政策》\n{ZH_BODY}"), true),
+            ("assets/p.txt", format!("Privacy Policy\n{EN_BODY}"), true),
+            (
+                "assets/p.txt",
+                format!("PRIVACY\u{200B} POLICY\n{EN_BODY}"),
+                true,
+            ),
+            (
+                "assets/p.txt",
+                format!("ＰＲＩＶＡＣＹ　ＰＯＬＩＣＹ\n{EN_BODY}"),
+                true,
+            ),
+            (
+                "assets/p.html",
+                format!("<html><body><h1>隐私<b>政策</b></h1><p>{ZH_BODY}</p></body></html>"),
+                true,
+            ),
+            (
+                "assets/user_agreement.txt",
+                format!("用户协议\n第一条 总则。\n第五条 隐私政策\n{ZH_BODY}"),
+                true,
+            ),
+            (
+                "assets/terms.txt",
+                format!("Terms of Service\n1. General.\n7. Privacy Notice\n{EN_BODY}"),
+                true,
+            ),
+            ("assets/a.txt", zh_untitled, true),
+            (
+                "assets/a.txt",
+                EN_BODY.replace("Contact:", "Your privacy and your data matter. Contact:"),
+                true,
+            ),
+            (
+                "assets/privacy.txt",
+                format!("第一章 总则\n{ZH_BODY}\n附：隐私政策"),
+                true,
+            ),
+            (
+                "assets/dict.txt",
+                "干杯 乾杯\n发现 發現\n".repeat(200),
+                false,
+            ),
+            (
+                "assets/readme.txt",
+                EN_BODY.replace("personal information", "details"),
+                false,
+            ),
+        ];
+        for (path, text, policy) in &texts {
+            let decoded = decode(text.as_bytes());
+            assert_eq!(
+                classify_document(path, &decoded, &a).is_some(),
+                *policy,
+                "{path}: {text:?}"
+            );
+            check_gates(&a, path, text);
+        }
+    }
+
+    /// Texts built at random from the tables' own phrases (titles, core terms, PI synonyms,
+    /// element phrases, dialog words), with the whitespace, invisible, full-width and case
+    /// variants normalisation and folding hide: the gates never change a verdict.
+    #[test]
+    fn gates_agree_with_the_full_scan_on_generated_texts() {
+        let t = tables();
+        let a = analyzer(&t);
+        let mut pool: Vec<String> = Vec::new();
+        let lists = [
+            &t.titles.privacy,
+            &t.titles.agreement,
+            &t.classify.core_terms,
+            &t.dialog_words.words,
+            &t.negation_cues.words,
+        ];
+        for list in lists {
+            pool.extend(list.iter().map(|p| p.get_ref().clone()));
+        }
+        for def in t.pi_types.values() {
+            pool.extend(def.synonyms.iter().map(|p| p.get_ref().clone()));
+        }
+        for def in t.elements.values() {
+            pool.extend(def.phrases.iter().map(|p| p.get_ref().clone()));
+        }
+        pool.extend(
+            [
+                "，",
+                "。",
+                "\n",
+                "\n\n",
+                " ",
+                "\u{3000}",
+                "\u{200B}",
+                "2024年1月1日",
+                "a@b.cn",
+                "<b>",
+                "</b>",
+                "我们",
+                "the",
+                "x",
+                "4008108888",
+                "https://a.cn/privacy",
+            ]
+            .map(str::to_owned),
+        );
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n.max(1) as u64).unwrap_or(0)
+        };
+        let mut policies = 0;
+        for round in 0..1500 {
+            let pieces = 1 + next(if round % 3 == 0 { 12 } else { 120 });
+            let mut text = String::new();
+            for _ in 0..pieces {
+                let phrase = pool.get(next(pool.len())).cloned().unwrap_or_default();
+                let phrase = match next(6) {
+                    0 => phrase.to_uppercase(),
+                    1 => phrase
+                        .chars()
+                        .map(|c| match c {
+                            '!'..='~' => char::from_u32(u32::from(c) + 0xFEE0).unwrap_or(c),
+                            ' ' => '\u{3000}',
+                            _ => c,
+                        })
+                        .collect(),
+                    2 => {
+                        // A line break or a zero-width space inside the phrase.
+                        let cut = next(phrase.chars().count() + 1);
+                        let (head, tail): (String, String) = (
+                            phrase.chars().take(cut).collect(),
+                            phrase.chars().skip(cut).collect(),
+                        );
+                        let sep = if next(2) == 0 { "\n" } else { "\u{200B}" };
+                        format!("{head}{sep}{tail}")
+                    }
+                    _ => phrase,
+                };
+                text.push_str(&phrase);
+                if next(3) == 0 {
+                    text.push(' ');
+                }
+            }
+            let path = ["assets/a.txt", "assets/privacy.txt", "assets/terms.html"][next(3)];
+            policies += usize::from(check_gates(&a, path, &text));
+        }
+        // The generator reaches both verdicts.
+        assert!(policies > 0 && policies < 1500, "{policies}");
+    }
+
+    #[test]
+    fn anchored_url_regexes_agree_with_the_plain_ones() {
+        let a = analyzer(&tables());
+        let plain = |v: &str| {
+            !v.chars().any(char::is_whitespace)
+                && a.url_regexes().iter().any(|re| {
+                    re.find(v).is_some_and(|m| {
+                        m.start() == 0 && trim_url(m.as_str()).len() + 3 >= v.len()
+                    })
+                })
+        };
+        for v in [
+            "https://a.cn/privacy.html",
+            "HTTP://A.CN/x).",
+            "https://a.cn/x)...",
+            "xhttps://a.cn",
+            "see:https://a.cn",
+            "https://",
+            "http://a.cn/隐私。",
+            "https://a.cn/p?q=1&r=2",
+            "ftp://a.cn",
+            "",
+        ] {
+            assert_eq!(is_bare_url(v, &a), plain(v), "{v:?}");
+        }
+    }
 
     #[test]
     fn percent_decoding() {
