@@ -527,21 +527,32 @@ fn analyze_apk(
                 severity: "medium".to_owned(),
             });
         }
-        // One pass over the strings, none of them held unless asked (framework-res has 152k).
+        // Counts and locales from the entry index alone; then one pass over the strings
+        // discovery reads (or all of them when asked), none held unless asked (framework-res
+        // has 152k in 2,200 configurations).
         let mut locales: std::collections::BTreeSet<String> =
             std::mem::take(&mut facts.resources.locales)
                 .into_iter()
                 .collect();
-        if strings.keep {
-            facts.strings.reserve(res.string_count());
-        }
-        let mut count = 0u64;
-        res.for_each_string(|name, locale, value| {
-            count += 1;
+        for (locale, n) in res.string_counts() {
+            facts.resources.string_count += n as u64;
             if !locales.contains(locale) {
                 locales.insert(locale.to_owned());
             }
-            if let Some(analyzer) = strings.analyzer {
+        }
+        facts.resources.locales = locales.into_iter().collect();
+        if strings.keep {
+            facts.strings.reserve(res.string_count());
+        }
+        let wanted = if strings.keep {
+            |_: &piaudit_arsc::Config| true
+        } else {
+            crate::discovery::is_policy_config
+        };
+        res.for_each_string_where(wanted, |config, name, locale, value| {
+            if let Some(analyzer) = strings.analyzer
+                && (!strings.keep || crate::discovery::is_policy_config(config))
+            {
                 strings.findings.add(name, locale, value, analyzer);
             }
             if strings.keep {
@@ -552,8 +563,6 @@ fn analyze_apk(
                 });
             }
         });
-        facts.resources.string_count += count;
-        facts.resources.locales = locales.into_iter().collect();
     }
 
     let mut xml = None;
@@ -638,16 +647,29 @@ fn analyze_apk(
         }
     }
 
-    // Native libraries.
-    for entry in index.entries() {
-        let Some((abi, file)) = native::lib_path(&entry.name) else {
-            continue;
-        };
-        let lib = match index.stored_slice(entry) {
-            Ok(Some(slice)) => native::describe(abi, file, entry.uncompressed_size, Ok(slice)),
-            _ => match index.read(entry, budget) {
-                Ok((bytes, _)) => native::describe(abi, file, entry.uncompressed_size, Ok(&bytes)),
-                Err(e) => native::describe(abi, file, entry.uncompressed_size, Err(e.to_string())),
+    // Native libraries: every stored one is read in place; a compressed one is inflated only
+    // when no other copy of the same library (another ABI's build) is read (see
+    // `native::Selection`).
+    let libs: Vec<(&str, &str, &apk::zip::Entry, Option<&[u8]>)> = index
+        .entries()
+        .iter()
+        .filter_map(|entry| {
+            let (abi, file) = native::lib_path(&entry.name)?;
+            Some((abi, file, entry, index.stored_slice(entry).ok().flatten()))
+        })
+        .collect();
+    let selection = native::Selection::new(
+        libs.iter()
+            .map(|(abi, file, _, s)| (*abi, *file, s.is_some())),
+    );
+    for (abi, file, entry, stored) in libs {
+        let size = entry.uncompressed_size;
+        let lib = match (stored, selection.read_from(file)) {
+            (Some(slice), _) => native::describe(abi, file, size, Ok(slice)),
+            (None, Some(chosen)) if chosen != abi => native::not_read(abi, file, size, chosen),
+            (None, _) => match index.read(entry, budget) {
+                Ok((bytes, _)) => native::describe(abi, file, size, Ok(&bytes)),
+                Err(e) => native::describe(abi, file, size, Err(e.to_string())),
             },
         };
         facts.native_libs.push(lib);

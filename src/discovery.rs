@@ -63,10 +63,11 @@ pub struct StringFindings {
 }
 
 impl StringFindings {
-    /// Classifies every string of a list (the facts' string resources, when they were kept).
+    /// Classifies the strings of a list (the facts' string resources, when they were kept)
+    /// whose configuration discovery reads ([`is_policy_locale`]).
     pub fn of_strings(strings: &[StringResource], analyzer: &Analyzer) -> StringFindings {
         let mut findings = StringFindings::default();
-        for s in strings {
+        for s in strings.iter().filter(|s| is_policy_locale(&s.locale)) {
             findings.add(&s.name, &s.locale, &s.value, analyzer);
         }
         findings
@@ -150,4 +151,112 @@ pub fn discover(
         }
     }
     docs
+}
+
+/// Whether discovery reads the string resources of a configuration: the default language
+/// (any configuration without a locale: `default`, `land`, `v21`, ...), Chinese (any region
+/// or script: `zh-rCN`, `zh-rTW`, `b+zh+Hans`) and English. These are what a user in mainland
+/// China is shown — Android falls back from `zh-rCN` to `zh` to the default — plus English,
+/// the usual default of apps built abroad. The other languages' strings are translations of
+/// the same texts (AndroidX alone brings ~80 locales to most apps; framework-res has 2,200
+/// string configurations): reading them would multiply the work by ten and could only add
+/// duplicates, or policies no user in China is shown.
+pub fn is_policy_config(config: &piaudit_arsc::Config) -> bool {
+    matches!(
+        &config.language(),
+        [0, 0, 0, 0] | [b'z', b'h', 0, 0] | [b'e', b'n', 0, 0] | b"zho\0" | b"chi\0" | b"eng\0"
+    )
+}
+
+/// [`is_policy_config`] for a configuration known by its qualifier string only (as in
+/// `AppFacts.strings`: `default`, `zh-rCN`, `b+zh+Hans`, `mcc460-zh-rCN-land`): the locale
+/// is the first part after any `mcc`/`mnc` parts, when it is a `b+` tag or a two- or
+/// three-letter language (no other qualifier is two letters; `car`, the one three-letter
+/// word, is a UI mode).
+pub fn is_policy_locale(qualifier: &str) -> bool {
+    let part = qualifier
+        .split('-')
+        .find(|p| !(p.starts_with("mcc") || p.starts_with("mnc")))
+        .unwrap_or("");
+    let language = match part.strip_prefix("b+") {
+        Some(tag) => tag.split('+').next().unwrap_or(""),
+        None if (2..=3).contains(&part.len())
+            && part != "car"
+            && part.bytes().all(|b| b.is_ascii_lowercase()) =>
+        {
+            part
+        }
+        None => "",
+    };
+    matches!(language, "" | "zh" | "en" | "zho" | "chi" | "eng")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use piaudit_arsc::Config;
+
+    fn config(language: &[u8; 2], country: &[u8; 2]) -> Config {
+        Config {
+            locale: u32::from_le_bytes([language[0], language[1], country[0], country[1]]),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn policy_configurations_are_default_chinese_and_english() {
+        let read = [
+            Config::default(),
+            config(b"zh", b"CN"),
+            config(b"zh", b"TW"),
+            config(b"en", b"\0\0"),
+            Config {
+                locale_script: *b"Hans",
+                ..config(b"zh", b"\0\0")
+            },
+            Config {
+                imsi: 460,
+                version: 21,
+                ..config(b"zh", b"CN")
+            },
+            // uiMode car, landscape, v21: no locale
+            Config {
+                screen_config: 0x0300,
+                ..Config::default()
+            },
+            Config {
+                screen_type: 2 << 24,
+                version: 21,
+                ..Config::default()
+            },
+            Config {
+                imsi: 460,
+                ..Config::default()
+            },
+        ];
+        let skipped = [
+            config(b"fr", b"\0\0"),
+            config(b"ja", b"JP"),
+            Config {
+                locale_script: *b"Latn",
+                ..config(b"sr", b"\0\0")
+            },
+            Config {
+                imsi: 310,
+                screen_config: 0x0300,
+                ..config(b"de", b"DE")
+            },
+            // "fil", packed as three 5-bit letters (f=5, i=8, l=11 from 'a')
+            config(&[0xad, 0x05], b"PH"),
+        ];
+        for c in read {
+            assert!(is_policy_config(&c), "{}", c.qualifier());
+            assert!(is_policy_locale(&c.qualifier()), "{}", c.qualifier());
+        }
+        for c in skipped {
+            assert!(!is_policy_config(&c), "{}", c.qualifier());
+            assert!(!is_policy_locale(&c.qualifier()), "{}", c.qualifier());
+        }
+        assert!(is_policy_locale("default"));
+    }
 }

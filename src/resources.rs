@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use apk_info::structs::ResourceValueType;
 use apk_info::structs::system_types;
-use piaudit_arsc::{EntryValue, TYPE_DYNAMIC_REFERENCE, TYPE_REFERENCE, Table, Value};
+use piaudit_arsc::{Config, EntryValue, TYPE_DYNAMIC_REFERENCE, TYPE_REFERENCE, Table, Value};
 
 use crate::facts::StringResource;
 
@@ -184,14 +184,51 @@ impl<'a> Resources<'a> {
     /// (locale: the configuration's qualifier, `default` for none), borrowing where the table
     /// allows (UTF-8 pools): nothing is collected.
     pub fn for_each_string(&self, mut visit: impl FnMut(&str, &str, &str)) {
-        for s in self.table.string_resources().take(MAX_STRINGS) {
+        self.for_each_string_where(
+            |_| true,
+            |_, name, locale, value| visit(name, locale, value),
+        );
+    }
+
+    /// [`Resources::for_each_string`] over the configurations `wanted` accepts only (the
+    /// others' entries are skipped without being read); `visit` also gets the configuration.
+    pub fn for_each_string_where(
+        &self,
+        wanted: fn(&Config) -> bool,
+        mut visit: impl FnMut(&Config, &str, &str, &str),
+    ) {
+        for s in self.table.string_resources_where(wanted).take(MAX_STRINGS) {
             let locale = if s.qualifier.is_empty() {
                 "default"
             } else {
                 s.qualifier
             };
-            visit(&s.name, locale, &s.value);
+            visit(s.config, &s.name, locale, &s.value);
         }
+    }
+
+    /// The configurations holding string resources, as (qualifier, `default` for none; how
+    /// many), in table order, without decoding any string. The counts add up to at most
+    /// [`Resources::string_count`]'s cap.
+    pub fn string_counts(&self) -> Vec<(&str, usize)> {
+        let mut left = MAX_STRINGS;
+        let mut out = Vec::new();
+        for (qualifier, n) in self.table.string_resource_counts() {
+            let n = n.min(left);
+            if n == 0 {
+                break;
+            }
+            left -= n;
+            out.push((
+                if qualifier.is_empty() {
+                    "default"
+                } else {
+                    qualifier
+                },
+                n,
+            ));
+        }
+        out
     }
 
     /// Every string resource in every configuration, with the configuration's qualifier

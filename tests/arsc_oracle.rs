@@ -189,3 +189,41 @@ fn arsc_reader_agrees_with_aapt() {
     println!("compared {compared} resource tables with aapt");
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
+
+/// Discovery chooses string configurations by their `Config` while scanning and by their
+/// qualifier string when it classifies kept strings: both must agree on every configuration of
+/// every sample and of framework-res (2,200 string configurations, every kind of qualifier).
+/// Needs no tool.
+#[test]
+fn policy_locale_choice_agrees_on_configs_and_qualifiers() {
+    let mut configs = 0;
+    let mut read = 0;
+    for apk in inputs() {
+        let Some(bytes) = arsc_of(&apk) else {
+            continue;
+        };
+        let res = piaudit::resources::Resources::parse(&bytes).expect("table opens");
+        let mut seen = std::collections::BTreeSet::new();
+        res.for_each_string_where(
+            |_| true,
+            |config, _, locale, _| {
+                if seen.insert(locale.to_owned()) {
+                    configs += 1;
+                    let by_config = piaudit::discovery::is_policy_config(config);
+                    read += usize::from(by_config);
+                    assert_eq!(
+                        by_config,
+                        piaudit::discovery::is_policy_locale(locale),
+                        "{}: {locale}",
+                        apk.display()
+                    );
+                }
+            },
+        );
+    }
+    assert!(
+        configs > 0 && read > 0,
+        "{configs} configurations, {read} read"
+    );
+    println!("{configs} string configurations, {read} read by discovery");
+}

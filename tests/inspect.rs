@@ -171,3 +171,55 @@ fn unreadable_inputs_exit_2_with_one_line_naming_the_file() {
         assert!(stderr.contains(path.to_str().unwrap()), "{stderr}");
     }
 }
+
+/// A library compressed for several ABIs is inflated once (the preferred ABI's build), and a
+/// stored build is always read in place; the other copies are listed with a `not_read` note.
+#[test]
+fn a_compressed_library_is_read_for_one_abi() {
+    let original = std::fs::read(sample("face-login.apk")).unwrap();
+    let items = common::entries_of(&original);
+    let lib = items
+        .iter()
+        .find(|i| i.name == "lib/x86_64/libmegface.so")
+        .expect("the sample's library")
+        .data
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    for (x86_64_stored, read_abi) in [(false, "arm64-v8a"), (true, "x86_64")] {
+        let mut apk: Vec<common::ZipItem> = items
+            .iter()
+            .filter(|i| !i.name.starts_with("lib/") && !i.name.starts_with("META-INF/"))
+            .cloned()
+            .collect();
+        apk.push(common::ZipItem::new(
+            "lib/x86_64/libmegface.so",
+            lib.clone(),
+            !x86_64_stored,
+        ));
+        for abi in ["armeabi-v7a", "arm64-v8a"] {
+            apk.push(common::ZipItem::new(
+                &format!("lib/{abi}/libmegface.so"),
+                lib.clone(),
+                true,
+            ));
+        }
+        let path = dir.path().join(format!("libs-{x86_64_stored}.apk"));
+        std::fs::write(&path, common::write_zip(&apk, &common::ZipTail::default())).unwrap();
+        let (code, stdout, stderr) = inspect(&[path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+        let facts: Value = serde_json::from_str(&stdout).unwrap();
+        let libs = facts["native_libs"].as_array().unwrap();
+        assert_eq!(libs.len(), 3, "every copy is listed");
+        for l in libs {
+            assert_eq!(l["size"], lib.len() as u64);
+            if l["abi"] == read_abi {
+                assert_eq!(l["soname"], "libmegface.so", "{l}");
+                assert!(l.get("not_read").is_none(), "{l}");
+            } else {
+                assert!(l["soname"].is_null(), "{l}");
+                let note = l["not_read"].as_str().expect("a note on the unread copy");
+                assert!(note.contains(read_abi), "{note}");
+            }
+        }
+    }
+}

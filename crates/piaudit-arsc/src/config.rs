@@ -85,6 +85,16 @@ impl Config {
         (c, size)
     }
 
+    /// The language subtag, unpacked (`zh`, `en`, `fil`), NUL-padded; all NUL for a
+    /// configuration without a locale.
+    pub fn language(&self) -> [u8; 4] {
+        let b = self.locale.to_le_bytes();
+        if b[0] == 0 {
+            return [0; 4];
+        }
+        unpack([b[0], b[1]], b'a')
+    }
+
     /// Whether this is the default configuration (no qualifiers at all).
     pub fn is_default(&self) -> bool {
         *self == Config::default()
@@ -434,6 +444,7 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(c.qualifier(), "b+zh+Hans");
+        assert_eq!(&c.language(), b"zh\0\0");
         let c = Config {
             locale: locale(b"sr", b"\0\0"),
             locale_script: *b"Latn",
@@ -449,6 +460,8 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(c.qualifier(), "fil-rPH");
+        assert_eq!(&c.language(), b"fil\0");
+        assert_eq!(&Config::default().language(), b"\0\0\0\0");
         let c = Config {
             screen_config: 0x0000_0001,
             screen_config2: 0x0000_0002,

@@ -374,18 +374,48 @@ impl<'a> Table<'a> {
     /// every configuration: packages in file order, configurations in configuration order,
     /// entries in index order.
     pub fn string_resources(&self) -> StringResources<'_, 'a> {
+        self.string_resources_where(|_| true)
+    }
+
+    /// The string resources of the configurations `wanted` accepts, in the order of
+    /// [`Table::string_resources`]; the entries of the other configurations are not even
+    /// looked at.
+    pub fn string_resources_where(&self, wanted: fn(&Config) -> bool) -> StringResources<'_, 'a> {
         StringResources {
             table: self,
             package: 0,
             chunk: None,
             chunk_end: 0,
             slot: 0,
+            wanted,
         }
     }
 
     /// How many items [`Table::string_resources`] yields, without decoding any string.
     pub fn string_resource_count(&self) -> usize {
         self.string_resources().count()
+    }
+
+    /// How many string resources each configuration holds, without decoding any string:
+    /// (qualifier, count) per type chunk of the `string` type that holds at least one, in the
+    /// order of [`Table::string_resources`] (a qualifier repeats when several packages have
+    /// it).
+    pub fn string_resource_counts(&self) -> Vec<(&str, usize)> {
+        let mut out: Vec<(&str, usize)> = Vec::new();
+        let mut items = self.string_resources();
+        // The (package, chunk) position of the last counted chunk.
+        let mut last = None;
+        while let Some((_, chunk, _, _)) = items.advance() {
+            let this = Some((items.package, items.chunk));
+            match out.last_mut() {
+                Some((_, n)) if last == this => *n += 1,
+                _ => {
+                    out.push((chunk.qualifier(), 1));
+                    last = this;
+                }
+            }
+        }
+        out
     }
 
     /// Entries of one type chunk, decoded on demand.
@@ -711,13 +741,17 @@ impl TypeChunk {
             qualifier: config.qualifier().into_boxed_str(),
             config,
         };
-        let bad = (0..entry_count)
-            .filter(|&pos| {
-                chunk
-                    .slot(data, pos)
-                    .is_some_and(|(_, off)| off != NO_ENTRY && chunk.decode(data, 0, off).is_none())
-            })
-            .count();
+        let mut bad = 0usize;
+        let mut pos = chunk.skip_empty(data, 0);
+        while pos < entry_count {
+            if chunk
+                .slot(data, pos)
+                .is_some_and(|(_, off)| off != NO_ENTRY && chunk.decode(data, 0, off).is_none())
+            {
+                bad += 1;
+            }
+            pos = chunk.skip_empty(data, pos + 1);
+        }
         if bad != 0 {
             log.record(AnomalyKind::EntryOutOfBounds, || {
                 format!(
@@ -782,6 +816,37 @@ impl TypeChunk {
                 Some((id, u32_at(data, self.index + p * 4)?))
             }
         }
+    }
+
+    /// The first position at or after `pos` whose slot is not the empty marker (`entry_count`
+    /// when there is none), found by scanning the index as a block: most slots of most
+    /// translations are empty (framework-res: 4.4 million `string` slots for 152,000
+    /// strings), and this is several times faster than one [`TypeChunk::slot`] call each. A
+    /// sparse index has no empty slots; a slot the data does not hold is not skipped (the
+    /// caller's `slot` call reports it as it always did).
+    fn skip_empty(&self, data: &[u8], pos: u32) -> u32 {
+        if pos >= self.entry_count || self.is_sparse() {
+            return pos;
+        }
+        let width = if self.flags & TYPE_FLAG_OFFSET16 != 0 {
+            2
+        } else {
+            4
+        };
+        let start = self.index.saturating_add(pos as usize * width);
+        let end = self
+            .index
+            .saturating_add(self.entry_count as usize * width)
+            .min(data.len());
+        let Some(index) = data.get(start..end) else {
+            return pos;
+        };
+        let empty = index
+            .chunks_exact(width)
+            .take_while(|slot| slot.iter().all(|&b| b == 0xff))
+            .count();
+        pos.saturating_add(u32::try_from(empty).unwrap_or(u32::MAX))
+            .min(self.entry_count)
     }
 
     /// Decodes the entry at `off` from the entry data, bounded by the chunk.
@@ -895,7 +960,11 @@ impl Iterator for Entries<'_> {
     type Item = Entry;
 
     fn next(&mut self) -> Option<Entry> {
-        while self.pos < self.chunk.entry_count {
+        loop {
+            self.pos = self.chunk.skip_empty(self.data, self.pos);
+            if self.pos >= self.chunk.entry_count {
+                break;
+            }
             let pos = self.pos;
             self.pos += 1;
             let Some((id, off)) = self.chunk.slot(self.data, pos) else {
@@ -936,6 +1005,8 @@ pub struct StringResources<'t, 'a> {
     chunk: Option<usize>,
     chunk_end: usize,
     slot: u32,
+    /// Which configurations are visited.
+    wanted: fn(&Config) -> bool,
 }
 
 impl<'t, 'a> StringResources<'t, 'a> {
@@ -966,6 +1037,10 @@ impl<'t, 'a> StringResources<'t, 'a> {
                 continue;
             }
             let chunk = &package.types[ci];
+            if self.slot == 0 && !(self.wanted)(&chunk.config) {
+                self.slot = chunk.entry_count;
+            }
+            self.slot = chunk.skip_empty(table.data, self.slot);
             if self.slot >= chunk.entry_count {
                 self.chunk = Some(ci + 1);
                 self.slot = 0;

@@ -182,6 +182,11 @@ pub struct NativeLib {
     /// Why it could not be parsed as ELF, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why its ELF facts were not read, when they were not: a compressed copy is inflated for
+    /// one ABI only (soname, needed and exported_symbols are then empty here and given by that
+    /// ABI's entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_read: Option<String>,
 }
 
 /// One signer certificate from one signature scheme.
