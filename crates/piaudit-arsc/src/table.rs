@@ -108,6 +108,10 @@ pub struct TypeChunk {
     end: usize,
     config: Config,
     qualifier: Box<str>,
+    /// Entries holding a simple string value (counted while the chunk is checked at parse
+    /// time), and the largest key index among them.
+    string_values: u32,
+    max_string_key: u32,
 }
 
 /// A `Res_value`: a type tag and 32 bits of data.
@@ -402,16 +406,25 @@ impl<'a> Table<'a> {
     /// it).
     pub fn string_resource_counts(&self) -> Vec<(&str, usize)> {
         let mut out: Vec<(&str, usize)> = Vec::new();
-        let mut items = self.string_resources();
-        // The (package, chunk) position of the last counted chunk.
-        let mut last = None;
-        while let Some((_, chunk, _, _)) = items.advance() {
-            let this = Some((items.package, items.chunk));
-            match out.last_mut() {
-                Some((_, n)) if last == this => *n += 1,
-                _ => {
-                    out.push((chunk.qualifier(), 1));
-                    last = this;
+        for package in &self.packages {
+            let Some(string_type) = package.type_id("string") else {
+                continue;
+            };
+            let keys = package.key_strings.len();
+            for chunk in package.chunks(string_type) {
+                // Counted at parse time; the entries are only read again when some key is
+                // past the key pool (those are not string resources: a tampered table).
+                let n = if chunk.string_values == 0 || chunk.max_string_key < keys {
+                    chunk.string_values as usize
+                } else {
+                    self.entries(chunk)
+                        .filter(|e| {
+                            e.key < keys && e.simple().is_some_and(|v| v.data_type == TYPE_STRING)
+                        })
+                        .count()
+                };
+                if n > 0 {
+                    out.push((chunk.qualifier(), n));
                 }
             }
         }
@@ -731,7 +744,7 @@ impl TypeChunk {
             });
             return None;
         }
-        let chunk = TypeChunk {
+        let mut chunk = TypeChunk {
             type_id,
             flags,
             entry_count,
@@ -740,18 +753,27 @@ impl TypeChunk {
             end: c.end,
             qualifier: config.qualifier().into_boxed_str(),
             config,
+            string_values: 0,
+            max_string_key: 0,
         };
         let mut bad = 0usize;
+        let (mut string_values, mut max_string_key) = (0u32, 0u32);
         let mut pos = chunk.skip_empty(data, 0);
         while pos < entry_count {
-            if chunk
-                .slot(data, pos)
-                .is_some_and(|(_, off)| off != NO_ENTRY && chunk.decode(data, 0, off).is_none())
-            {
-                bad += 1;
+            if let Some((_, off)) = chunk.slot(data, pos).filter(|&(_, off)| off != NO_ENTRY) {
+                match chunk.decode(data, 0, off) {
+                    None => bad += 1,
+                    Some(e) if e.simple().is_some_and(|v| v.data_type == TYPE_STRING) => {
+                        string_values += 1;
+                        max_string_key = max_string_key.max(e.key);
+                    }
+                    Some(_) => {}
+                }
             }
             pos = chunk.skip_empty(data, pos + 1);
         }
+        chunk.string_values = string_values;
+        chunk.max_string_key = max_string_key;
         if bad != 0 {
             log.record(AnomalyKind::EntryOutOfBounds, || {
                 format!(

@@ -444,3 +444,75 @@ fn many_anomalies_are_capped() {
     assert!(t.anomalies().len() <= MAX_ANOMALIES);
     assert!(t.anomalies_dropped() > 0);
 }
+
+/// The iterator's items grouped by configuration, in order (what
+/// [`Table::string_resource_counts`] must give without reading the entries again).
+fn counts_by_iteration(t: &Table<'_>) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut last_config = None;
+    for s in t.string_resources() {
+        let config = s.config as *const Config;
+        match out.last_mut() {
+            Some((_, n)) if last_config == Some(config) => *n += 1,
+            _ => {
+                out.push((s.qualifier.to_owned(), 1));
+                last_config = Some(config);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn string_counts_match_the_strings_listed() {
+    for layout in [Layout::Dense, Layout::Offset16, Layout::Sparse] {
+        for utf16 in [false, true] {
+            let bytes = app_table(utf16, layout);
+            let t = Table::parse(&bytes).expect("table");
+            let counts: Vec<(String, usize)> = t
+                .string_resource_counts()
+                .into_iter()
+                .map(|(q, n)| (q.to_owned(), n))
+                .collect();
+            assert_eq!(counts, counts_by_iteration(&t), "{layout:?}");
+            assert_eq!(counts, [("".to_owned(), 2), ("zh-rCN".to_owned(), 2)]);
+            assert_eq!(t.string_resource_count(), 4);
+        }
+    }
+    // A string entry whose key is past the key pool is not a string resource: the count
+    // re-reads that chunk and agrees with the iterator.
+    let global = pool_utf8(&["a", "b"]);
+    let types = pool_utf8(&["string"]);
+    let keys = pool_utf8(&["k0"]);
+    let s = |key, data| E::Simple {
+        key,
+        data_type: TYPE_STRING,
+        data,
+    };
+    let chunks = vec![
+        type_spec(1, 3),
+        type_chunk(
+            1,
+            &config(&DEFAULT, &DEFAULT, 0),
+            Layout::Dense,
+            3,
+            &[(0, s(0, 0)), (1, s(7, 1)), (2, s(0, 1))],
+        ),
+        type_chunk(
+            1,
+            &config(b"fr", &DEFAULT, 0),
+            Layout::Dense,
+            3,
+            &[(2, s(9, 0))],
+        ),
+    ];
+    let bytes = table(&global, &[package(0x7f, "p", &types, &keys, &chunks)]);
+    let t = Table::parse(&bytes).expect("table");
+    let counts: Vec<(String, usize)> = t
+        .string_resource_counts()
+        .into_iter()
+        .map(|(q, n)| (q.to_owned(), n))
+        .collect();
+    assert_eq!(counts, counts_by_iteration(&t));
+    assert_eq!(counts, [("".to_owned(), 2)]);
+}
