@@ -19,11 +19,15 @@ use crate::facts::{Anomaly, AppFacts};
 const MAX_URLS: usize = 2_000;
 const MAX_CLASS_NAMES: usize = 2_000_000;
 
+/// One indexed API: (method name, proto "(args)ret", api id).
+type Candidate = (String, String, usize);
+
 /// The sensitive APIs to look for, indexed by declaring class for a cheap first test.
 #[derive(Debug, Default)]
 pub struct ApiIndex {
-    /// class descriptor → [(method name, proto "(args)ret", api id)]
-    by_class: HashMap<String, Vec<(String, String, usize)>>,
+    /// Class descriptor (UTF-8 bytes) → its indexed methods. The keys are fixed by the rules,
+    /// never by scanned input, so a fast unkeyed hash is fine.
+    by_class: HashMap<Box<[u8]>, Vec<Candidate>, BuildHasherDefault<FxHasher>>,
     /// The full smali references, by api id.
     refs: Vec<String>,
 }
@@ -42,11 +46,11 @@ impl ApiIndex {
             };
             let id = index.refs.len();
             index.refs.push(r.to_owned());
-            index.by_class.entry(class.to_owned()).or_default().push((
-                rest[..paren].to_owned(),
-                rest[paren..].to_owned(),
-                id,
-            ));
+            index
+                .by_class
+                .entry(class.as_bytes().into())
+                .or_default()
+                .push((rest[..paren].to_owned(), rest[paren..].to_owned(), id));
         }
         index
     }
@@ -56,37 +60,25 @@ impl ApiIndex {
         self.refs.get(id).map_or("", String::as_str)
     }
 
-    /// The api id of every method reference of `dex` (index = method idx; [`NONE`] when it is
-    /// not sensitive), or an empty vector when nothing is indexed. Each type's descriptor is
-    /// looked up once; names and protos are compared only for methods of indexed classes.
-    fn sensitive_methods(&self, dex: &Dex<'_>) -> Vec<u32> {
+    /// The indexed methods of the class whose raw MUTF-8 descriptor is `descriptor`, looked up
+    /// by its decoded text ([`decode_mutf8`]). The raw bytes are tried first: a hit is valid
+    /// UTF-8, which decodes to itself, and an ASCII miss decodes to itself too; only other
+    /// misses are decoded and looked up again.
+    fn candidates(&self, descriptor: &[u8]) -> Option<&[Candidate]> {
         if self.by_class.is_empty() {
-            return Vec::new();
+            return None;
         }
-        type Candidates = [(String, String, usize)];
-        let by_type: Vec<Option<&Candidates>> = (0..dex.type_count())
-            .map(|t| {
-                let bytes = dex.type_descriptor_bytes(t).ok()?;
-                self.by_class
-                    .get(decode_mutf8(bytes).as_ref())
-                    .map(Vec::as_slice)
-            })
-            .collect();
-        let mut proto = String::new();
-        (0..dex.method_ref_count())
-            .map(|idx| {
-                let Ok(m) = dex.method_ref(idx) else {
-                    return NONE;
-                };
-                let Some(candidates) = by_type.get(m.class_idx as usize).copied().flatten() else {
-                    return NONE;
-                };
-                proto.clear();
-                Self::match_method(dex, m, candidates, &mut proto)
-                    .and_then(|id| u32::try_from(id).ok())
-                    .unwrap_or(NONE)
-            })
-            .collect()
+        if let Some(found) = self.by_class.get(descriptor) {
+            return Some(found);
+        }
+        if descriptor.is_ascii() {
+            return None;
+        }
+        let text = decode_mutf8(descriptor);
+        if text.as_bytes() == descriptor {
+            return None;
+        }
+        self.by_class.get(text.as_bytes()).map(Vec::as_slice)
     }
 
     /// The api id among `candidates` (the entries of the method's class) matching the
@@ -94,7 +86,7 @@ impl ApiIndex {
     fn match_method(
         dex: &Dex<'_>,
         m: piaudit_dex::MethodRef,
-        candidates: &[(String, String, usize)],
+        candidates: &[Candidate],
         proto: &mut String,
     ) -> Option<usize> {
         let name = dex.string(m.name_idx).ok()?;
@@ -109,6 +101,43 @@ impl ApiIndex {
             }
         }
         None
+    }
+}
+
+/// FxHash-style hasher (one multiply per 8 bytes), for maps whose keys inputs cannot choose.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (to, from) in word.iter_mut().zip(rest) {
+                *to = *from;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
     }
 }
 
@@ -173,73 +202,141 @@ pub struct CodeScan<'c> {
 /// Marks "nothing" in the per-index tables of one DEX's scan.
 const NONE: u32 = u32::MAX;
 
-/// The SDK owning each type of one DEX, asked of the [`ClassOwner`] on first use: index = type
-/// idx. Also caches, per method reference, the owner of the method's class.
-struct TypeOwners<'d, 'c> {
+/// What one DEX's scan needs to know about callees, computed on first use: per type, its
+/// owning SDK (asked of the [`ClassOwner`]) and its indexed sensitive methods; per method
+/// reference, whether invokes of it are of interest and which sensitive API it is.
+struct Callees<'d, 'c> {
     dex: &'d Dex<'d>,
     owners: &'c dyn ClassOwner,
-    by_type: Vec<Option<Option<usize>>>,
-    /// Index = method idx: [`UNKNOWN`], [`NONE`] (no owner, or no such method) or the SDK index.
-    by_method: Vec<u32>,
+    apis: &'c ApiIndex,
+    /// Index = type idx.
+    by_type: Vec<Option<TypeInfo<'c>>>,
+    /// Index = method idx: 0 (not classified yet) or [`KNOWN`] with [`SENSITIVE`] and
+    /// [`SDK_OWNED`] as they apply.
+    by_method: Vec<u8>,
+    /// Index = method idx: the api id of a [`SENSITIVE`] method ([`NONE`] otherwise).
+    api: Vec<u32>,
     /// Scratch buffer for dotted class names.
     dotted: String,
+    /// Scratch buffer for protos.
+    proto: String,
 }
 
-/// Not computed yet, in [`TypeOwners::by_method`].
-const UNKNOWN: u32 = u32::MAX - 1;
+/// What [`Callees`] knows about one type.
+#[derive(Clone, Copy)]
+struct TypeInfo<'c> {
+    owner: Option<usize>,
+    candidates: Option<&'c [Candidate]>,
+}
 
-impl<'d, 'c> TypeOwners<'d, 'c> {
-    fn new(dex: &'d Dex<'d>, owners: &'c dyn ClassOwner) -> Self {
-        TypeOwners {
+/// Flags of [`Callees::by_method`]: classified; a sensitive API; a method of an SDK's class.
+const KNOWN: u8 = 1;
+const SENSITIVE: u8 = 2;
+const SDK_OWNED: u8 = 4;
+
+impl<'d, 'c> Callees<'d, 'c> {
+    fn new(dex: &'d Dex<'d>, owners: &'c dyn ClassOwner, apis: &'c ApiIndex) -> Self {
+        let methods = dex.method_ref_count() as usize;
+        Callees {
             dex,
             owners,
+            apis,
             by_type: vec![None; dex.type_count() as usize],
-            by_method: vec![UNKNOWN; dex.method_ref_count() as usize],
+            by_method: vec![0; methods],
+            api: if apis.by_class.is_empty() {
+                Vec::new()
+            } else {
+                vec![NONE; methods]
+            },
             dotted: String::new(),
+            proto: String::new(),
         }
+    }
+
+    /// What is known of type `type_idx` (`None` past the end of the table).
+    fn type_info(&mut self, type_idx: u32) -> Option<TypeInfo<'c>> {
+        let slot = self.by_type.get_mut(type_idx as usize)?;
+        if let Some(known) = *slot {
+            return Some(known);
+        }
+        let info = match self.dex.type_descriptor_bytes(type_idx) {
+            Ok(bytes) => {
+                self.dotted.clear();
+                push_java_name(&decode_mutf8(bytes), &mut self.dotted);
+                TypeInfo {
+                    owner: self.owners.owner_of(&self.dotted),
+                    candidates: self.apis.candidates(bytes),
+                }
+            }
+            Err(_) => TypeInfo {
+                owner: None,
+                candidates: None,
+            },
+        };
+        *slot = Some(info);
+        Some(info)
     }
 
     /// The owner of type `type_idx`.
     fn of(&mut self, type_idx: u32) -> Option<usize> {
-        let slot = self.by_type.get_mut(type_idx as usize)?;
-        if let Some(known) = *slot {
-            return known;
+        self.type_info(type_idx)?.owner
+    }
+
+    /// The flags of method reference `method_idx` (0 when there is no such method).
+    fn flags(&mut self, method_idx: u32) -> u8 {
+        match self.by_method.get(method_idx as usize).copied() {
+            None => 0,
+            Some(0) => self.classify(method_idx),
+            Some(flags) => flags,
         }
-        let owner = match self.dex.type_descriptor(type_idx) {
-            Ok(d) => {
-                self.dotted.clear();
-                push_java_name(&d, &mut self.dotted);
-                self.owners.owner_of(&self.dotted)
-            }
-            Err(_) => None,
-        };
-        *slot = Some(owner);
-        owner
+    }
+
+    /// Whether invokes of `method_idx` are of interest: a sensitive API or an SDK's method.
+    fn is_interesting(&mut self, method_idx: u32) -> bool {
+        self.flags(method_idx) & (SENSITIVE | SDK_OWNED) != 0
+    }
+
+    /// The api id of `method_idx`, if it is a sensitive API.
+    fn api_of(&mut self, method_idx: u32) -> Option<usize> {
+        if self.flags(method_idx) & SENSITIVE == 0 {
+            return None;
+        }
+        self.api.get(method_idx as usize).map(|&api| api as usize)
     }
 
     /// The owner of the class of method reference `method_idx`.
     fn of_method_class(&mut self, method_idx: u32) -> Option<usize> {
-        match self.by_method.get(method_idx as usize).copied() {
-            None | Some(NONE) => None,
-            Some(UNKNOWN) => {
-                let owner = self
-                    .dex
-                    .method_ref(method_idx)
-                    .ok()
-                    .and_then(|m| self.of(m.class_idx));
-                // An SDK index too large to store is simply looked up again next time.
-                let stored = owner.map_or(Some(NONE), |sdk| {
-                    u32::try_from(sdk).ok().filter(|&s| s < UNKNOWN)
-                });
-                if let (Some(stored), Some(slot)) =
-                    (stored, self.by_method.get_mut(method_idx as usize))
-                {
-                    *slot = stored;
-                }
-                owner
-            }
-            Some(sdk) => Some(sdk as usize),
+        if self.flags(method_idx) & SDK_OWNED == 0 {
+            return None;
         }
+        let class_idx = self.dex.method_ref(method_idx).ok()?.class_idx;
+        self.of(class_idx)
+    }
+
+    /// Computes and stores the flags of an existing, unclassified method reference.
+    fn classify(&mut self, method_idx: u32) -> u8 {
+        let mut flags = KNOWN;
+        if let Ok(m) = self.dex.method_ref(method_idx)
+            && let Some(info) = self.type_info(m.class_idx)
+        {
+            if info.owner.is_some() {
+                flags |= SDK_OWNED;
+            }
+            if let Some(candidates) = info.candidates {
+                self.proto.clear();
+                let api = ApiIndex::match_method(self.dex, m, candidates, &mut self.proto)
+                    .and_then(|id| u32::try_from(id).ok())
+                    .filter(|&id| id != NONE);
+                if let (Some(api), Some(slot)) = (api, self.api.get_mut(method_idx as usize)) {
+                    *slot = api;
+                    flags |= SENSITIVE;
+                }
+            }
+        }
+        if let Some(slot) = self.by_method.get_mut(method_idx as usize) {
+            *slot = flags;
+        }
+        flags
     }
 }
 
@@ -435,23 +532,15 @@ impl<'c> CodeScan<'c> {
             }
         }
 
-        // Sensitive method references, found once per method_id: index = method idx.
-        let sensitive = self.apis.sensitive_methods(dex);
-
         // One pass over all code, one method at a time. Only invokes of sensitive methods or of
-        // SDK-owned classes are kept; all are counted.
-        let mut owners = TypeOwners::new(dex, self.owners);
+        // SDK-owned classes are kept; all are counted. Callees are classified on first sight.
+        let mut owners = Callees::new(dex, self.owners, self.apis);
         let sdk_calls = &mut self.facts.sdk_calls;
         let mut per_class_api: HashMap<(usize, u32), u64> = HashMap::new();
         let mut startup = StartupCode::default();
         let mut call_sites = 0u64;
         let mut walk = dex.invoke_walk();
-        while let Some(invokes) = walk.next_method(|method_idx| {
-            sensitive
-                .get(method_idx as usize)
-                .is_some_and(|&api| api != NONE)
-                || owners.of_method_class(method_idx).is_some()
-        }) {
+        while let Some(invokes) = walk.next_method(|method_idx| owners.is_interesting(method_idx)) {
             call_sites += u64::from(invokes.invoke_count);
             let method = invokes.method;
             let class_def = method.class_def_idx;
@@ -470,10 +559,8 @@ impl<'c> CodeScan<'c> {
             let mut caller_owner: Option<Option<usize>> = None;
             let mut caller_name: Option<Option<String>> = None;
             for &method_idx in invokes.kept {
-                if let Some(&api) = sensitive.get(method_idx as usize)
-                    && api != NONE
-                {
-                    *per_class_api.entry((api as usize, class_def)).or_default() += 1;
+                if let Some(api) = owners.api_of(method_idx) {
+                    *per_class_api.entry((api, class_def)).or_default() += 1;
                 }
                 // SDK use: a call into an SDK's class from a class outside that SDK.
                 let Some(sdk) = owners.of_method_class(method_idx) else {
@@ -734,8 +821,55 @@ pub fn extract_urls(s: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract_urls, has_overlong_ascii};
+    use super::{ApiIndex, extract_urls, has_overlong_ascii};
     use piaudit_dex::decode_mutf8;
+
+    #[test]
+    fn candidates_by_raw_bytes_match_the_decoded_lookup() {
+        let index = ApiIndex::new([
+            "Lcom/a/B;->b(I)V",
+            "Lcom/a/B;->c()V",
+            "L隐私/政策;->d()V",
+            "La\u{0}b;->e()V",
+            "La;->f()V",
+            "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
+        ]);
+        // The lookup it replaces: decode, then compare the text.
+        let decoded = |bytes: &[u8]| {
+            let text = decode_mutf8(bytes);
+            index
+                .by_class
+                .get(text.as_bytes())
+                .map(|c| c.iter().map(|e| e.2).collect::<Vec<_>>())
+        };
+        let raw = |bytes: &[u8]| {
+            index
+                .candidates(bytes)
+                .map(|c| c.iter().map(|e| e.2).collect::<Vec<_>>())
+        };
+        let descriptors: &[&[u8]] = &[
+            b"Lcom/a/B;",
+            b"Lcom/a/C;",
+            "L隐私/政策;".as_bytes(),
+            b"La\xc0\x80b;",
+            b"La\x00b;",
+            b"L\xc1\xa1;",
+            b"L\xe0\x81\xa1;",
+            b"La;",
+            b"La;\xff",
+            b"L\xed\xa0\xbd;",
+            b"",
+            b"Landroid/telephony/TelephonyManager;",
+            b"Landroid/telephony/TelephonyManager",
+        ];
+        for &bytes in descriptors {
+            assert_eq!(raw(bytes), decoded(bytes), "{bytes:02x?}");
+        }
+        assert_eq!(raw(b"Lcom/a/B;"), Some(vec![0, 1]));
+        assert_eq!(raw(b"La\xc0\x80b;"), Some(vec![3]));
+        assert_eq!(raw(b"L\xc1\xa1;"), Some(vec![4]));
+        assert!(ApiIndex::default().candidates(b"La;").is_none());
+    }
 
     #[test]
     fn overlong_ascii_is_detected_and_the_mutf8_nul_is_not() {

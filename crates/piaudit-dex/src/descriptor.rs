@@ -10,6 +10,9 @@ pub fn descriptor_to_java(descriptor: &str) -> String {
     out
 }
 
+/// Longest class name (in bytes) that [`push_java_name`] converts in a stack buffer.
+const SHORT_NAME: usize = 128;
+
 /// Appends the Java name of a type descriptor to `out` (see [`descriptor_to_java`]), so that
 /// callers converting many descriptors can reuse one buffer.
 pub fn push_java_name(descriptor: &str, out: &mut String) {
@@ -34,8 +37,21 @@ pub fn push_java_name(descriptor: &str, out: &mut String) {
         .strip_prefix('L')
         .and_then(|rest| rest.strip_suffix(';'))
     {
-        // '/' is ASCII, so replacing it segment by segment keeps the text valid UTF-8 (a plain
-        // byte loop: segments are too short for a vectorised search to pay off).
+        // '/' is ASCII, so replacing it keeps the text valid UTF-8. Names of usual length are
+        // converted in a stack buffer in one branch-free pass, longer ones segment by segment.
+        let mut buffer = [0u8; SHORT_NAME];
+        if let Some(to) = buffer.get_mut(..class.len()) {
+            for (to, &from) in to.iter_mut().zip(class.as_bytes()) {
+                *to = if from == b'/' { b'.' } else { from };
+            }
+            if let Ok(dotted) = std::str::from_utf8(to) {
+                out.push_str(dotted);
+                for _ in 0..dims {
+                    out.push_str("[]");
+                }
+                return;
+            }
+        }
         let mut from = 0;
         for (at, byte) in class.bytes().enumerate() {
             if byte == b'/' {
@@ -77,6 +93,25 @@ mod tests {
         assert_eq!(descriptor_to_java("["), "[]");
         assert_eq!(descriptor_to_java("Lno/semicolon"), "Lno/semicolon");
         assert_eq!(descriptor_to_java("QQ"), "QQ");
+    }
+
+    #[test]
+    fn long_and_short_names_convert_alike() {
+        for len in [1, 60, 126, 127, 128, 129, 300] {
+            let class: String = (0..len)
+                .map(|i| match i % 7 {
+                    3 => '/',
+                    5 => '隐',
+                    _ => 'a',
+                })
+                .collect();
+            let expected = class.replace('/', ".");
+            assert_eq!(descriptor_to_java(&format!("L{class};")), expected);
+            assert_eq!(
+                descriptor_to_java(&format!("[[L{class};")),
+                format!("{expected}[][]")
+            );
+        }
     }
 
     #[test]

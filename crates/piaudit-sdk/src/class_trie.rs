@@ -13,9 +13,31 @@ const NO_VALUE: u32 = u32::MAX;
 
 #[derive(Debug, Default)]
 struct Node {
-    /// Children sorted by segment, searched by binary search.
-    children: Vec<(Box<str>, u32)>,
+    /// Children as (segment tag, segment, node), sorted by tag then segment, searched by
+    /// binary search: most steps compare only the tags.
+    children: Vec<(u64, Box<str>, u32)>,
     value: u32,
+}
+
+/// A summary of a segment that orders most segments without comparing their bytes: the length
+/// (capped at 255) in the top byte, then the first seven bytes. Equal segments have equal tags.
+fn segment_tag(segment: &str) -> u64 {
+    let bytes = segment.as_bytes();
+    let mut head = [0u8; 8];
+    head[0] = u8::try_from(bytes.len()).unwrap_or(u8::MAX);
+    for (to, from) in head.iter_mut().skip(1).zip(bytes) {
+        *to = *from;
+    }
+    u64::from_be_bytes(head)
+}
+
+/// Searches `children` for `segment` (whose tag is `tag`).
+fn find_child(children: &[(u64, Box<str>, u32)], tag: u64, segment: &str) -> Result<usize, usize> {
+    children.binary_search_by(|(key_tag, key, _)| {
+        key_tag
+            .cmp(&tag)
+            .then_with(|| key.as_bytes().cmp(segment.as_bytes()))
+    })
 }
 
 /// The result of a lookup: the stored value and how many segments the matching prefix has.
@@ -53,12 +75,13 @@ impl ClassTrie {
             let Some(node) = self.nodes.get(current) else {
                 return Err(NO_VALUE);
             };
-            match node
-                .children
-                .binary_search_by(|(key, _)| key.as_ref().cmp(segment))
-            {
+            let tag = segment_tag(segment);
+            match find_child(&node.children, tag, segment) {
                 Ok(found) => {
-                    current = node.children.get(found).map_or(0, |(_, id)| *id as usize);
+                    current = node
+                        .children
+                        .get(found)
+                        .map_or(0, |(_, _, id)| *id as usize);
                 }
                 Err(slot) => {
                     let Ok(new_id) = u32::try_from(self.nodes.len()) else {
@@ -69,7 +92,7 @@ impl ClassTrie {
                         value: NO_VALUE,
                     });
                     if let Some(node) = self.nodes.get_mut(current) {
-                        node.children.insert(slot, (segment.into(), new_id));
+                        node.children.insert(slot, (tag, segment.into(), new_id));
                     }
                     current = new_id as usize;
                 }
@@ -90,16 +113,13 @@ impl ClassTrie {
         let mut current = self.nodes.first()?;
         let mut best = None;
         for (index, segment) in class_segments(class).enumerate() {
-            let Ok(found) = current
-                .children
-                .binary_search_by(|(key, _)| key.as_ref().cmp(segment))
-            else {
+            let Ok(found) = find_child(&current.children, segment_tag(segment), segment) else {
                 break;
             };
             let Some(next) = current
                 .children
                 .get(found)
-                .and_then(|(_, id)| self.nodes.get(*id as usize))
+                .and_then(|(_, _, id)| self.nodes.get(*id as usize))
             else {
                 break;
             };
@@ -179,6 +199,70 @@ mod tests {
             Some(2)
         );
         assert_eq!(trie.longest("com.tencent.mm.ui.X"), None);
+    }
+
+    /// The longest stored prefix by brute force, for comparison.
+    fn naive_longest(entries: &[(String, u32)], class: &str) -> Option<TrieMatch> {
+        let segments: Vec<&str> = class_segments(class).collect();
+        entries
+            .iter()
+            .filter_map(|(prefix, value)| {
+                let stored: Vec<&str> = class_segments(prefix).collect();
+                (segments.len() >= stored.len() && segments[..stored.len()] == stored[..])
+                    .then_some(TrieMatch {
+                        value: *value,
+                        depth: stored.len(),
+                    })
+            })
+            .max_by_key(|m| m.depth)
+    }
+
+    #[test]
+    fn agrees_with_brute_force_on_similar_segments() {
+        // Segments sharing lengths and first bytes, so tags tie and the bytes decide.
+        let pieces = [
+            "a",
+            "b",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghij",
+            "隐私",
+            "",
+            "a$",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 1_000) as usize
+        };
+        let mut pick = |n: usize| -> String {
+            let mut parts = Vec::new();
+            for _ in 0..n {
+                parts.push(pieces[next() % pieces.len()]);
+            }
+            parts.join(".")
+        };
+        let mut trie = ClassTrie::default();
+        let mut entries: Vec<(String, u32)> = Vec::new();
+        for value in 0..200 {
+            let prefix = pick(1 + value as usize % 4);
+            if trie.insert(&prefix, value).is_ok() {
+                entries.push((prefix, value));
+            }
+        }
+        for _ in 0..5_000 {
+            let depth = 1 + pick(1).len() % 6;
+            let class = pick(depth);
+            assert_eq!(
+                trie.longest(&class),
+                naive_longest(&entries, &class),
+                "{class}"
+            );
+        }
     }
 
     #[test]
