@@ -219,13 +219,13 @@ mod tests {
                 version: 21,
                 ..config(b"zh", b"CN")
             },
-            // uiMode car, landscape, v21: no locale
+            // no locale: uiMode car; landscape v21
             Config {
                 screen_config: 0x0300,
                 ..Config::default()
             },
             Config {
-                screen_type: 2 << 24,
+                screen_type: 2,
                 version: 21,
                 ..Config::default()
             },

@@ -463,17 +463,20 @@ fn counts_by_iteration(t: &Table<'_>) -> Vec<(String, usize)> {
     out
 }
 
+fn owned_counts(t: &Table<'_>) -> Vec<(String, usize)> {
+    t.string_resource_counts()
+        .into_iter()
+        .map(|(q, n)| (q.to_owned(), n))
+        .collect()
+}
+
 #[test]
 fn string_counts_match_the_strings_listed() {
     for layout in [Layout::Dense, Layout::Offset16, Layout::Sparse] {
         for utf16 in [false, true] {
             let bytes = app_table(utf16, layout);
             let t = Table::parse(&bytes).expect("table");
-            let counts: Vec<(String, usize)> = t
-                .string_resource_counts()
-                .into_iter()
-                .map(|(q, n)| (q.to_owned(), n))
-                .collect();
+            let counts = owned_counts(&t);
             assert_eq!(counts, counts_by_iteration(&t), "{layout:?}");
             assert_eq!(counts, [("".to_owned(), 2), ("zh-rCN".to_owned(), 2)]);
             assert_eq!(t.string_resource_count(), 4);
@@ -508,11 +511,7 @@ fn string_counts_match_the_strings_listed() {
     ];
     let bytes = table(&global, &[package(0x7f, "p", &types, &keys, &chunks)]);
     let t = Table::parse(&bytes).expect("table");
-    let counts: Vec<(String, usize)> = t
-        .string_resource_counts()
-        .into_iter()
-        .map(|(q, n)| (q.to_owned(), n))
-        .collect();
+    let counts = owned_counts(&t);
     assert_eq!(counts, counts_by_iteration(&t));
     assert_eq!(counts, [("".to_owned(), 2)]);
 }

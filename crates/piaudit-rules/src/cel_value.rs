@@ -40,6 +40,24 @@ pub(crate) type OwnedVal = Box<dyn Val + 'static>;
 #[derive(Debug)]
 struct Shared<T>(Arc<T>);
 
+/// Forwards operator accessors of [`Val`] to the shared value: `borrowing` ones carry the
+/// trait object's lifetime `'v`, the others do not.
+macro_rules! forward {
+    (borrowing $($name:ident: $trait:ident),* $(,)?) => {$(
+        fn $name<'b, 'v>(&'b self) -> Option<&'b (dyn $trait + 'v)>
+        where
+            Self: 'v,
+        {
+            self.0.$name()
+        }
+    )*};
+    ($($name:ident: $trait:ident),* $(,)?) => {$(
+        fn $name(&self) -> Option<&dyn $trait> {
+            self.0.$name()
+        }
+    )*};
+}
+
 impl<T: Val + Clone + 'static> Val for Shared<T> {
     fn get_type(&self) -> &Type {
         self.0.get_type()
@@ -49,83 +67,28 @@ impl<T: Val + Clone + 'static> Val for Shared<T> {
         T::cel_type()
     }
 
-    fn as_adder<'b, 'v>(&'b self) -> Option<&'b (dyn Adder + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_adder()
-    }
-
-    fn as_comparer(&self) -> Option<&dyn Comparer> {
-        self.0.as_comparer()
-    }
-
-    fn as_container(&self) -> Option<&dyn Container> {
-        self.0.as_container()
-    }
-
-    fn as_divider<'b, 'v>(&'b self) -> Option<&'b (dyn Divider + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_divider()
-    }
-
-    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn Indexer + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_indexer()
-    }
+    forward!(borrowing
+        as_adder: Adder,
+        as_divider: Divider,
+        as_indexer: Indexer,
+        as_iterable: Iterable,
+        as_modder: Modder,
+        as_multiplier: Multiplier,
+        as_negator: Negator,
+        as_subtractor: Subtractor,
+    );
+    forward!(
+        as_comparer: Comparer,
+        as_container: Container,
+        as_sizer: Sizer,
+        as_zeroer: Zeroer,
+    );
 
     fn into_indexer<'v>(self: Box<Self>) -> Option<Box<dyn Indexer + 'v>>
     where
         Self: 'v,
     {
         Box::new(self.into_inner()).into_indexer()
-    }
-
-    fn as_iterable<'b, 'v>(&'b self) -> Option<&'b (dyn Iterable + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_iterable()
-    }
-
-    fn as_modder<'b, 'v>(&'b self) -> Option<&'b (dyn Modder + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_modder()
-    }
-
-    fn as_multiplier<'b, 'v>(&'b self) -> Option<&'b (dyn Multiplier + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_multiplier()
-    }
-
-    fn as_negator<'b, 'v>(&'b self) -> Option<&'b (dyn Negator + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_negator()
-    }
-
-    fn as_sizer(&self) -> Option<&dyn Sizer> {
-        self.0.as_sizer()
-    }
-
-    fn as_subtractor<'b, 'v>(&'b self) -> Option<&'b (dyn Subtractor + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_subtractor()
-    }
-
-    fn as_zeroer(&self) -> Option<&dyn Zeroer> {
-        self.0.as_zeroer()
     }
 
     fn equals(&self, other: &dyn Val) -> bool {
