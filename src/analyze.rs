@@ -376,32 +376,25 @@ fn analyze_splits(
             }
         };
         files.extend(index.entries().iter().map(|e| e.name.clone()));
-        if i == 0 {
+        let split = if i == 0 { None } else { Some(name.as_str()) };
+        if split.is_none() {
             absorb_forensics(
                 &mut facts,
                 apk::forensics::examine(shared.clone(), Some(&name)),
             );
-            xml = analyze_apk(
-                &index,
-                budget,
-                opts,
-                &mut facts,
-                &mut code,
-                &mut strings,
-                None,
-            );
-        } else {
-            analyze_apk(
-                &index,
-                budget,
-                opts,
-                &mut facts,
-                &mut code,
-                &mut strings,
-                Some(&name),
-            );
         }
-        let split = if i == 0 { None } else { Some(name.as_str()) };
+        let manifest = analyze_apk(
+            &index,
+            budget,
+            opts,
+            &mut facts,
+            &mut code,
+            &mut strings,
+            split,
+        );
+        if split.is_none() {
+            xml = manifest;
+        }
         policy_files.extend(read_policy_candidates(
             &[(split, &index)],
             budget,
@@ -552,7 +545,7 @@ fn analyze_apk(
         };
         res.for_each_string_where(wanted, |config, name, locale, value| {
             if let Some(analyzer) = strings.analyzer
-                && (!strings.keep || crate::discovery::is_policy_config(config))
+                && crate::discovery::is_policy_config(config)
             {
                 strings.findings.add(name, locale, value, analyzer);
             }

@@ -162,10 +162,17 @@ pub fn discover(
 /// string configurations): reading them would multiply the work by ten and could only add
 /// duplicates, or policies no user in China is shown.
 pub fn is_policy_config(config: &piaudit_arsc::Config) -> bool {
-    matches!(
-        &config.language(),
-        [0, 0, 0, 0] | [b'z', b'h', 0, 0] | [b'e', b'n', 0, 0] | b"zho\0" | b"chi\0" | b"eng\0"
-    )
+    let language = config.language();
+    let len = language
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(language.len());
+    is_policy_language(language.get(..len).unwrap_or_default())
+}
+
+/// The languages discovery reads ([`is_policy_config`]); empty: no locale.
+fn is_policy_language(language: &[u8]) -> bool {
+    matches!(language, b"" | b"zh" | b"en" | b"zho" | b"chi" | b"eng")
 }
 
 /// [`is_policy_config`] for a configuration known by its qualifier string only (as in
@@ -188,7 +195,7 @@ pub fn is_policy_locale(qualifier: &str) -> bool {
         }
         None => "",
     };
-    matches!(language, "" | "zh" | "en" | "zho" | "chi" | "eng")
+    is_policy_language(language.as_bytes())
 }
 
 #[cfg(test)]
