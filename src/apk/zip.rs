@@ -2,7 +2,8 @@
 //!
 //! Owns: locating the end of central directory (EOCD, ZIP64 too), reading the central directory
 //! (authoritative, as Android's libziparchive treats it), finding each entry's data through its
-//! local header, and inflating with hard caps. It must not interpret what the entries mean.
+//! local header, and inflating with hard caps (in one libdeflate call when the declared size is
+//! within them, else step by step with zlib-rs). It must not interpret what the entries mean.
 //!
 //! Why our own and not `apk-info-zip`'s `ZipEntry::read` for entry data: that reader inflates
 //! to whatever the stream produces (up to 4 GiB per entry, never cut to the declared size), and a
@@ -481,8 +482,52 @@ impl Budget {
     }
 }
 
-/// Inflates a raw deflate stream, stopping at the budget's limits and at a suspicious ratio.
+/// The fast path for honest archives: inflates the whole stream in one libdeflate call into a
+/// buffer of exactly the declared size, when that size is within every limit (so whatever fits
+/// the buffer is within them too). `None` when the size is not trusted this way, or when the
+/// stream is corrupt, truncated or longer than declared: the streaming inflater then decides,
+/// reporting exactly the error it always has. A hostile archive thus costs at most one
+/// declared-size buffer more, never more than the limits allow.
+///
+/// Why libdeflate beside zlib-rs: it inflates APK entries 1.3–1.4× faster on this project's
+/// corpus (whole-buffer decoding, no streaming state), and inflating is ~40% of a scan. It has
+/// no streaming interface, which bounded reading of a lying archive needs, so zlib-rs stays.
+fn inflate_in_one_call(raw: &[u8], declared: u64, room: u64, limits: &Limits) -> Option<Vec<u8>> {
+    let raw_len = (raw.len() as u64).max(1);
+    let trusted = declared > 0
+        && declared <= room
+        && declared <= raw_len.saturating_mul(MAX_DEFLATE_RATIO)
+        && (declared <= limits.ratio_floor || declared / raw_len <= limits.max_ratio);
+    if !trusted {
+        return None;
+    }
+    // Zeroed memory: a fresh mapping for big buffers (calloc skips the memset), so this costs
+    // no write pass over the output.
+    let mut out = vec![0u8; usize::try_from(declared).ok()?];
+    let mut inflater = libdeflater::Decompressor::new();
+    let n = inflater.deflate_decompress(raw, &mut out).ok()?;
+    out.truncate(n);
+    Some(out)
+}
+
+/// Inflates a raw deflate stream within the budget: in one call when the declared size can be
+/// trusted, else (and whenever that call fails) step by step.
 fn inflate_bounded(
+    name: &str,
+    raw: &[u8],
+    declared: u64,
+    budget: &mut Budget,
+) -> Result<Vec<u8>, ZipError> {
+    if let Some(out) = inflate_in_one_call(raw, declared, budget.entry_room(), &budget.limits) {
+        budget.charge(name, out.len() as u64)?;
+        return Ok(out);
+    }
+    inflate_streaming(name, raw, declared, budget)
+}
+
+/// Inflates a raw deflate stream step by step, growing the output as the stream proves longer,
+/// and stopping at the budget's limits and at a suspicious ratio.
+fn inflate_streaming(
     name: &str,
     raw: &[u8],
     declared: u64,
@@ -554,4 +599,108 @@ fn inflate_bounded(
     }
     budget.charge(name, out.len() as u64)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::{Compress, Compression, FlushCompress};
+
+    /// Deterministic bytes that compress like an app's entries: runs of text-like tokens
+    /// mixed with incompressible stretches.
+    fn sample(len: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let words: [&[u8]; 6] = [
+            b"Landroid/",
+            b"getDeviceId",
+            b"privacy ",
+            b"\xe9\x9a\x90\xe7\xa7\x81",
+            b"\0\0\0\0",
+            b";->",
+        ];
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            let r = next();
+            if r % 5 == 0 {
+                out.extend((0..(r >> 8) % 64).map(|_| next() as u8));
+            } else {
+                out.extend_from_slice(words[(r >> 16) as usize % words.len()]);
+            }
+        }
+        out.truncate(len);
+        out
+    }
+
+    fn deflate(data: &[u8]) -> Vec<u8> {
+        let mut c = Compress::new(Compression::new(6), false);
+        let mut out = Vec::with_capacity(data.len() + 1024);
+        let _ = c.compress_vec(data, &mut out, FlushCompress::Finish);
+        out
+    }
+
+    /// The one-call path never changes what a read returns: for honest and lying declared
+    /// sizes, truncated, corrupted and padded streams, and tight budgets, reading with it gives
+    /// the same bytes or the same error, and charges the budget the same, as the streaming
+    /// inflater alone.
+    #[test]
+    fn the_one_call_path_agrees_with_the_streaming_inflater() {
+        let data = sample(300_000, 7);
+        let raw = deflate(&data);
+        let n = data.len() as u64;
+        let mut streams: Vec<Vec<u8>> = vec![raw.clone()];
+        for cut in [1, raw.len() / 3, raw.len() - 1] {
+            streams.push(raw[..cut].to_vec());
+        }
+        for at in [2, raw.len() / 2, raw.len() - 2] {
+            let mut flipped = raw.clone();
+            flipped[at] ^= 0x5a;
+            streams.push(flipped);
+        }
+        let mut padded = raw.clone();
+        padded.extend_from_slice(b"trailing bytes");
+        streams.push(padded);
+        let roomy = Limits::default();
+        let tight = Limits {
+            max_entry: n - 10,
+            ..Limits::default()
+        };
+        let ratio = Limits {
+            ratio_floor: 1024,
+            max_ratio: 2,
+            ..Limits::default()
+        };
+        let mut fast_path_taken = 0;
+        for stream in &streams {
+            for declared in [0, 1, n / 2, n - 1, n, n + 1, 2 * n, u64::from(u32::MAX)] {
+                for limits in [roomy, tight, ratio] {
+                    let mut with = Budget::new(limits);
+                    let mut without = Budget::new(limits);
+                    let got = inflate_bounded("e", stream, declared, &mut with);
+                    let want = inflate_streaming("e", stream, declared, &mut without);
+                    assert_eq!(
+                        got.as_ref().map(Vec::len),
+                        want.as_ref().map(Vec::len),
+                        "declared {declared}, stream of {} bytes, {limits:?}",
+                        stream.len()
+                    );
+                    assert!(got == want, "declared {declared}, {limits:?}");
+                    assert_eq!(with.used(), without.used());
+                    let room = Budget::new(limits).entry_room();
+                    if inflate_in_one_call(stream, declared, room, &limits).is_some() {
+                        fast_path_taken += 1;
+                    }
+                }
+            }
+        }
+        // The honest cases did go through the one-call path (else this test checks nothing).
+        assert!(fast_path_taken >= 2, "{fast_path_taken}");
+        let mut budget = Budget::new(roomy);
+        assert_eq!(inflate_bounded("e", &raw, n, &mut budget), Ok(data));
+    }
 }
