@@ -347,15 +347,11 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
         bi("证据", "Evidence"),
         f.evidence_count
     );
-    for e in f.evidence.iter().take(EVIDENCE_SHOWN) {
-        let _ = write!(
-            page,
-            r#"<li class="mono">{}</li>"#,
-            escape(&piaudit_rules::template::evidence_text(e))
-        );
+    let (evidence, more) = view::evidence_shown(f, EVIDENCE_SHOWN);
+    for text in &evidence {
+        let _ = write!(page, r#"<li class="mono">{}</li>"#, escape(text));
     }
-    if f.evidence_count > EVIDENCE_SHOWN {
-        let more = f.evidence_count - EVIDENCE_SHOWN;
+    if more > 0 {
         let _ = write!(
             page,
             "<li>{}</li>",

@@ -121,20 +121,12 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
             writeln!(out)?;
         }
         writeln!(out, "{}:\n", tr(lang, "证据", "Evidence"))?;
-        for e in f.evidence.iter().take(EVIDENCE_SHOWN) {
-            writeln!(
-                out,
-                "- {}",
-                escape(&piaudit_rules::template::evidence_text(e))
-            )?;
+        let (evidence, left_out) = view::evidence_shown(f, EVIDENCE_SHOWN);
+        for text in &evidence {
+            writeln!(out, "- {}", escape(text))?;
         }
-        if f.evidence_count > EVIDENCE_SHOWN {
-            writeln!(
-                out,
-                "- … {} {}",
-                f.evidence_count - EVIDENCE_SHOWN,
-                tr(lang, "项未列出", "more")
-            )?;
+        if left_out > 0 {
+            writeln!(out, "- … {left_out} {}", tr(lang, "项未列出", "more"))?;
         }
         writeln!(
             out,

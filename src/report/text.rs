@@ -61,16 +61,12 @@ pub fn write_record(
                 writeln!(out, "        {}", view::legal_basis(ctx.rules, c, lang))?;
             }
         }
-        for e in f.evidence.iter().take(EVIDENCE_SHOWN) {
-            writeln!(out, "      - {}", piaudit_rules::template::evidence_text(e))?;
+        let (evidence, left_out) = view::evidence_shown(f, EVIDENCE_SHOWN);
+        for text in &evidence {
+            writeln!(out, "      - {text}")?;
         }
-        if f.evidence_count > EVIDENCE_SHOWN {
-            writeln!(
-                out,
-                "      … {} {}",
-                f.evidence_count - EVIDENCE_SHOWN,
-                tr(lang, "项未列出", "more")
-            )?;
+        if left_out > 0 {
+            writeln!(out, "      … {left_out} {}", tr(lang, "项未列出", "more"))?;
         }
         writeln!(
             out,

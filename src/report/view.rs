@@ -6,7 +6,7 @@
 //! Owns only derivations; it must not escape or lay out (each format does that for itself) and
 //! must not judge anything.
 
-use piaudit_rules::{Lang, RuleSet};
+use piaudit_rules::{Finding, Lang, RuleSet};
 use serde_json::Value;
 
 use super::{AppRecord, tr};
@@ -17,6 +17,19 @@ use crate::facts::AppFacts;
 pub struct Table {
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// A finding's evidence as a report lists it: the text of at most `shown` items, and how many
+/// of the items the rule yielded are left out.
+pub fn evidence_shown(f: &Finding, shown: usize) -> (Vec<String>, usize) {
+    let texts: Vec<String> = f
+        .evidence
+        .iter()
+        .take(shown)
+        .map(piaudit_rules::template::evidence_text)
+        .collect();
+    let left_out = f.evidence_count.saturating_sub(texts.len());
+    (texts, left_out)
 }
 
 /// `PIPL-17 — title (document article)`, or the bare id when the tables do not know it.
