@@ -2,15 +2,18 @@
 //! policy text states, each with short verbatim evidence.
 //!
 //! Owns the compiled matchers (one Aho-Corasick automaton over every phrase of the tables, the
-//! regexes of `[patterns]`) and the rules that turn raw matches into facts: ASCII word
-//! boundaries, parent PI types, "purpose near a PI mention", negated mentions, evidence caps.
+//! regexes of `[patterns]` as validation compiled them) and the rules that turn raw matches
+//! into facts: ASCII word boundaries, parent PI types, "purpose near a PI mention", negated
+//! mentions, evidence caps.
 //! Built once per table set and shared across threads (`Analyzer` is `Send + Sync`). Must not
 //! decode bytes, classify documents or judge compliance: a missing element is a fact, not a
 //! verdict.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::thread::LocalKey;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -221,7 +224,13 @@ impl TitleFilter {
         Ok(Some(TitleFilter {
             grams,
             gram,
-            titles: build_filter_automaton(&patterns, "titles")?,
+            // Stage 2 only sees the rare texts stage 1 lets through: a contiguous NFA builds
+            // several times faster than the DFA and is fast enough there.
+            titles: build_filter_automaton(
+                &patterns,
+                "titles",
+                Some(AhoCorasickKind::ContiguousNFA),
+            )?,
         }))
     }
 
@@ -305,7 +314,8 @@ impl SignalFilter {
             }
         }
         Ok(SignalFilter {
-            automaton: build_filter_automaton(&patterns, "signals")?,
+            // Runs on every long string and bundled text: worth the DFA's build time.
+            automaton: build_filter_automaton(&patterns, "signals", None)?,
             kinds,
         })
     }
@@ -337,10 +347,17 @@ pub(crate) struct Prefilter {
     pub core_terms: usize,
 }
 
-/// An ASCII-case-insensitive automaton over filtered phrases (overlapping search works on it).
-fn build_filter_automaton(patterns: &[String], key: &str) -> Result<AhoCorasick, TablesError> {
+/// An automaton over filtered phrases (overlapping search works on it). Case-sensitive: the
+/// phrases and the texts it runs on are both [`filter_chars`], which holds no ASCII upper case,
+/// so ASCII case insensitivity would only slow the build down. `kind` only trades build time
+/// for search speed; `None` lets the crate choose (a DFA for a few phrases).
+fn build_filter_automaton(
+    patterns: &[String],
+    key: &str,
+    kind: Option<AhoCorasickKind>,
+) -> Result<AhoCorasick, TablesError> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
+        .kind(kind)
         .build(patterns)
         .map_err(|e| TablesError::Invalid {
             key: key.to_owned(),
@@ -349,19 +366,43 @@ fn build_filter_automaton(patterns: &[String], key: &str) -> Result<AhoCorasick,
         })
 }
 
+thread_local! {
+    static FILTERED: RefCell<String> = const { RefCell::new(String::new()) };
+    static LOWERED: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 /// Runs `f` on [`filter_chars`] of `text` collected into a per-thread buffer (the filters run
 /// on every string resource of an app: hundreds of thousands for some).
 fn with_filtered<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
-    thread_local! {
-        static FILTERED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    FILTERED.with_borrow_mut(|filtered| {
-        filtered.clear();
-        filtered.extend(filter_chars(text));
-        let out = f(filtered.as_str());
+    with_buffer(&FILTERED, |buf| buf.extend(filter_chars(text)), f)
+}
+
+/// Runs `f` on `text` with ASCII letters lower-cased, in a per-thread buffer: what the phrase
+/// automaton runs on (see [`Analyzer::new`]). Byte offsets are those of `text`.
+fn with_lowered<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    with_buffer(
+        &LOWERED,
+        |buf| {
+            buf.push_str(text);
+            buf.make_ascii_lowercase();
+        },
+        f,
+    )
+}
+
+/// Fills one per-thread buffer with `fill` and runs `f` on it.
+fn with_buffer<R>(
+    buffer: &'static LocalKey<RefCell<String>>,
+    fill: impl FnOnce(&mut String),
+    f: impl FnOnce(&str) -> R,
+) -> R {
+    buffer.with_borrow_mut(|buf| {
+        buf.clear();
+        fill(buf);
+        let out = f(buf.as_str());
         // A huge text must not pin its buffer for the thread's lifetime.
-        if filtered.capacity() > 64 * 1024 {
-            *filtered = String::new();
+        if buf.capacity() > 64 * 1024 {
+            *buf = String::new();
         }
         out
     })
@@ -427,10 +468,15 @@ impl Analyzer {
     pub fn new(tables: &PolicyTables, sdk_names: Vec<SdkName>) -> Result<Analyzer, TablesError> {
         let mut phrases: Vec<String> = Vec::new();
         let mut owners: Vec<Owner> = Vec::new();
+        // Phrases are ASCII lower-cased, and so is the text they are searched in
+        // ([`with_lowered`]): the same matches, in the same order, as an ASCII-case-insensitive
+        // automaton over the phrases as written (that one has the same states, each letter's
+        // two cases leading to one), which builds several times slower.
         let mut add = |list: &mut dyn Iterator<Item = &str>, owner: Owner| {
             for p in list {
-                let folded = fold_phrase(p);
+                let mut folded = fold_phrase(p);
                 if !folded.is_empty() {
+                    folded.make_ascii_lowercase();
                     phrases.push(folded);
                     owners.push(owner);
                 }
@@ -448,10 +494,21 @@ impl Analyzer {
             );
         }
 
+        // Validation compiled every regex of the tables; they are reused, never recompiled.
+        let compiled = tables
+            .regexes
+            .as_ref()
+            .ok_or_else(|| TablesError::Invalid {
+                key: "patterns".to_owned(),
+                line: None,
+                message: "tables were not validated (load them with PolicyTables::from_toml)"
+                    .to_owned(),
+            })?;
+        let pattern_set = |name: &str| compiled.patterns.get(name).cloned().unwrap_or_default();
         let mut elements = Vec::with_capacity(tables.elements.len());
         let mut pattern_sets = BTreeMap::new();
         for name in ["email", "phone", "url"] {
-            pattern_sets.insert(name.to_owned(), compile_set(tables, name)?);
+            pattern_sets.insert(name.to_owned(), pattern_set(name));
         }
         for (e, (id, def)) in tables.elements.iter().enumerate() {
             for (p, phrase) in def.phrases.iter().enumerate() {
@@ -463,18 +520,7 @@ impl Analyzer {
                     },
                 );
             }
-            let regexes = def
-                .regexes
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    compile_regex(r.get_ref()).map_err(|err| TablesError::Invalid {
-                        key: format!("elements.{id}.regexes[{i}]"),
-                        line: None,
-                        message: err.to_string(),
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let regexes = compiled.elements.get(id).cloned().unwrap_or_default();
             let near = match &def.near {
                 None => None,
                 Some(n) => {
@@ -483,8 +529,7 @@ impl Analyzer {
                         Some(NEAR_PI_TYPE) => NearTarget::PiType,
                         Some(name) => {
                             if !pattern_sets.contains_key(name) {
-                                let set = compile_set(tables, name)?;
-                                pattern_sets.insert(name.to_owned(), set);
+                                pattern_sets.insert(name.to_owned(), pattern_set(name));
                             }
                             NearTarget::Pattern(name.to_owned())
                         }
@@ -544,7 +589,6 @@ impl Analyzer {
         );
 
         let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&phrases)
             .map_err(|e| TablesError::Invalid {
@@ -764,40 +808,44 @@ impl Analyzer {
     fn collect_phrases(&self, idx: &IndexedText) -> Matches {
         let mut m = Matches::default();
         let mut count = 0usize;
-        for found in self.automaton.find_overlapping_iter(idx.folded.as_str()) {
-            let hit = Hit {
-                start: idx.char_at(found.start()),
-                end: idx.char_at(found.end()),
-            };
-            if !idx.at_word_boundaries(hit.start, hit.end) {
-                continue;
-            }
-            count += 1;
-            if count > self.config.max_hits {
-                m.cap_reached = true;
-                break;
-            }
-            let Some(owner) = self.owners.get(found.pattern().as_usize()) else {
-                continue;
-            };
-            match *owner {
-                Owner::Pi(i) => m.pi.entry(i).or_default().push(hit),
-                Owner::ElementPhrase { element, phrase } => m
-                    .element_phrases
-                    .entry(element)
-                    .or_default()
-                    .push((hit, AnchorKey::Phrase(phrase))),
-                Owner::NearPhrase(e) => m.near_phrases.entry(e).or_default().push(hit),
-                Owner::Sdk(i) => m.sdk.entry(i).or_default().push(hit),
-                Owner::PrivacyTitle => keep_earliest(&mut m.signals.first_privacy_title, hit.start),
-                Owner::AgreementTitle => {
-                    keep_earliest(&mut m.signals.first_agreement_title, hit.start)
+        with_lowered(&idx.folded, |haystack| {
+            for found in self.automaton.find_overlapping_iter(haystack) {
+                let hit = Hit {
+                    start: idx.char_at(found.start()),
+                    end: idx.char_at(found.end()),
+                };
+                if !idx.at_word_boundaries(hit.start, hit.end) {
+                    continue;
                 }
-                Owner::Dialog => m.signals.dialog_words += 1,
-                Owner::Negation => m.negations.push(hit),
-                Owner::CoreTerm => m.signals.core_terms += 1,
+                count += 1;
+                if count > self.config.max_hits {
+                    m.cap_reached = true;
+                    break;
+                }
+                let Some(owner) = self.owners.get(found.pattern().as_usize()) else {
+                    continue;
+                };
+                match *owner {
+                    Owner::Pi(i) => m.pi.entry(i).or_default().push(hit),
+                    Owner::ElementPhrase { element, phrase } => m
+                        .element_phrases
+                        .entry(element)
+                        .or_default()
+                        .push((hit, AnchorKey::Phrase(phrase))),
+                    Owner::NearPhrase(e) => m.near_phrases.entry(e).or_default().push(hit),
+                    Owner::Sdk(i) => m.sdk.entry(i).or_default().push(hit),
+                    Owner::PrivacyTitle => {
+                        keep_earliest(&mut m.signals.first_privacy_title, hit.start)
+                    }
+                    Owner::AgreementTitle => {
+                        keep_earliest(&mut m.signals.first_agreement_title, hit.start)
+                    }
+                    Owner::Dialog => m.signals.dialog_words += 1,
+                    Owner::Negation => m.negations.push(hit),
+                    Owner::CoreTerm => m.signals.core_terms += 1,
+                }
             }
-        }
+        });
         for hits in m.near_phrases.values_mut() {
             hits.sort_unstable();
         }
@@ -937,23 +985,6 @@ fn spanned(list: &[SpannedStr]) -> Vec<&str> {
     list.iter().map(|s| s.get_ref().as_str()).collect()
 }
 
-fn compile_set(tables: &PolicyTables, name: &str) -> Result<Vec<Regex>, TablesError> {
-    tables
-        .patterns
-        .get(name)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            compile_regex(r.get_ref()).map_err(|err| TablesError::Invalid {
-                key: format!("patterns.{name}[{i}]"),
-                line: None,
-                message: err.to_string(),
-            })
-        })
-        .collect()
-}
-
 /// Characters that end a sentence. A `.` only ends one when followed by a space (so dates,
 /// decimals, domains and "Co., Ltd." do not).
 fn is_sentence_break(idx: &IndexedText, i: usize) -> bool {
@@ -1045,4 +1076,58 @@ fn distinct_texts(idx: &IndexedText, hits: Option<&Vec<Hit>>) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> String {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/data/policy.toml");
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn analyzer() -> Analyzer {
+        let tables = PolicyTables::from_toml(&source()).unwrap_or_else(|e| panic!("{e}"));
+        let sdks = vec![SdkName {
+            id: "amap".into(),
+            names: vec!["AMap".into()],
+        }];
+        Analyzer::new(&tables, sdks).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Phrases match whatever the ASCII case of the text or of the table (the automaton runs
+    /// on lower-cased phrases and text), with the offsets of the text as written.
+    #[test]
+    fn phrases_match_in_any_ascii_case() {
+        let a = analyzer();
+        for text in [
+            "We use the AMap SDK and read your Android ID.",
+            "WE USE THE AMAP SDK AND READ YOUR ANDROID ID.",
+            "we use the amap sdk and read your android id.",
+            "We use the ＡＭａｐ SDK and read your android ID.",
+        ] {
+            let d = a.analyze(text);
+            assert!(d.mentions_pi_type("device_id"), "{text}");
+            let sdk = d.named_sdks.iter().find(|s| s.id == "amap");
+            let span = sdk.and_then(|s| s.evidence.first());
+            assert_eq!(span.map(|s| (s.start, s.end)), Some((11, 15)), "{text}");
+        }
+        // Still whole ASCII words only.
+        assert!(a.analyze("bitmaps: AMapper").named_sdks.is_empty());
+    }
+
+    /// The analyzer reuses the regexes validation compiled, so it refuses tables that were not
+    /// loaded (and validated) by `PolicyTables::from_toml`.
+    #[test]
+    fn unvalidated_tables_are_refused() {
+        let tables: PolicyTables = toml::from_str(&source()).unwrap_or_else(|e| panic!("{e}"));
+        let err = Analyzer::new(&tables, Vec::new())
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            err.as_deref().is_some_and(|e| e.contains("not validated")),
+            "{err:?}"
+        );
+    }
 }

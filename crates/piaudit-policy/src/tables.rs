@@ -4,6 +4,10 @@
 //! phrases, unknown references, regexes that do not compile. Errors name the key and, where the
 //! TOML position is known, the line. It must not match text (that is `analyze`) and it knows
 //! nothing about APKs or legal verdicts.
+//!
+//! Validating a regex means compiling it, and compiling the Unicode classes of the tables'
+//! regexes is most of what loading costs: the compiled regexes are kept ([`TableRegexes`]) and
+//! handed to the analyzer, so each is compiled once per process.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +28,10 @@ pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyTables {
+    /// The regexes of the tables as validation compiled them; `None` only for tables that
+    /// bypassed [`PolicyTables::from_toml`] (the analyzer refuses those).
+    #[serde(skip)]
+    pub(crate) regexes: Option<TableRegexes>,
     pub(crate) classify: ClassifyConfig,
     #[serde(default)]
     pub(crate) analysis: AnalysisConfig,
@@ -111,6 +119,13 @@ pub(crate) struct WordList {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(transparent)]
 pub(crate) struct Patterns(BTreeMap<String, Vec<SpannedStr>>);
+
+/// The compiled regexes of `[patterns]` and of `elements.*.regexes`, in table order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TableRegexes {
+    pub patterns: BTreeMap<String, Vec<regex::Regex>>,
+    pub elements: BTreeMap<String, Vec<regex::Regex>>,
+}
 
 /// Pattern lists the crate itself uses.
 pub(crate) const REQUIRED_PATTERNS: [&str; 4] = ["email", "phone", "date", "url"];
@@ -210,8 +225,8 @@ pub enum TablesError {
 impl PolicyTables {
     /// Parses and validates `policy.toml`.
     pub fn from_toml(source: &str) -> Result<PolicyTables, TablesError> {
-        let tables: PolicyTables = toml::from_str(source)?;
-        Validator { source }.validate(&tables)?;
+        let mut tables: PolicyTables = toml::from_str(source)?;
+        tables.regexes = Some(Validator { source }.validate(&tables)?);
         Ok(tables)
     }
 
@@ -263,7 +278,9 @@ impl Validator<'_> {
         }
     }
 
-    fn validate(&self, t: &PolicyTables) -> Result<(), TablesError> {
+    /// Checks the tables; on success, returns their regexes compiled.
+    fn validate(&self, t: &PolicyTables) -> Result<TableRegexes, TablesError> {
+        let mut regexes = TableRegexes::default();
         self.phrases("classify.core_terms", &t.classify.core_terms, true)?;
         self.phrases("titles.privacy", &t.titles.privacy, true)?;
         self.phrases("titles.agreement", &t.titles.agreement, true)?;
@@ -289,7 +306,8 @@ impl Validator<'_> {
             }
         }
         for (name, list) in t.patterns.all() {
-            self.regexes(&format!("patterns.{name}"), list, false)?;
+            let compiled = self.regexes(&format!("patterns.{name}"), list, false)?;
+            regexes.patterns.insert(name.to_owned(), compiled);
         }
         if t.analysis.evidence_per_fact == 0 || t.analysis.max_hits == 0 {
             return Err(self.invalid(
@@ -335,16 +353,23 @@ impl Validator<'_> {
             return Err(self.invalid("elements".to_owned(), None, "no elements defined"));
         }
         for (id, def) in &t.elements {
-            self.element(t, id, def)?;
+            let compiled = self.element(t, id, def)?;
+            regexes.elements.insert(id.clone(), compiled);
         }
-        Ok(())
+        Ok(regexes)
     }
 
-    fn element(&self, t: &PolicyTables, id: &str, def: &ElementDef) -> Result<(), TablesError> {
+    /// Checks one element; on success, returns its regexes compiled.
+    fn element(
+        &self,
+        t: &PolicyTables,
+        id: &str,
+        def: &ElementDef,
+    ) -> Result<Vec<regex::Regex>, TablesError> {
         let key = format!("elements.{id}");
         self.identifier(&key, id)?;
         self.phrases(&format!("{key}.phrases"), &def.phrases, false)?;
-        self.regexes(&format!("{key}.regexes"), &def.regexes, false)?;
+        let regexes = self.regexes(&format!("{key}.regexes"), &def.regexes, false)?;
         if def.phrases.is_empty() && def.regexes.is_empty() && def.extractors.is_empty() {
             return Err(self.invalid(
                 key,
@@ -384,7 +409,7 @@ impl Validator<'_> {
                 ));
             }
         }
-        Ok(())
+        Ok(regexes)
     }
 
     fn identifier(&self, key: &str, id: &str) -> Result<(), TablesError> {
@@ -427,20 +452,28 @@ impl Validator<'_> {
         Ok(())
     }
 
-    fn regexes(&self, key: &str, list: &[SpannedStr], required: bool) -> Result<(), TablesError> {
+    /// Compiles a regex list; the first that does not compile is the error.
+    fn regexes(
+        &self,
+        key: &str,
+        list: &[SpannedStr],
+        required: bool,
+    ) -> Result<Vec<regex::Regex>, TablesError> {
         if required && list.is_empty() {
             return Err(self.invalid(key.to_owned(), None, "list is empty"));
         }
-        for (i, pattern) in list.iter().enumerate() {
-            if let Err(e) = compile_regex(pattern.get_ref()) {
-                return Err(self.invalid(
-                    format!("{key}[{i}]"),
-                    Some(pattern.span()),
-                    format!("invalid regex: {e}"),
-                ));
-            }
-        }
-        Ok(())
+        list.iter()
+            .enumerate()
+            .map(|(i, pattern)| {
+                compile_regex(pattern.get_ref()).map_err(|e| {
+                    self.invalid(
+                        format!("{key}[{i}]"),
+                        Some(pattern.span()),
+                        format!("invalid regex: {e}"),
+                    )
+                })
+            })
+            .collect()
     }
 }
 
@@ -481,6 +514,22 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("(line "), "{err}");
+    }
+
+    /// Validation compiles (the analyzer reuses the result): a pattern that parses but is over
+    /// the size limit is refused at load too, with its key and line.
+    #[test]
+    fn oversized_pattern_names_key_and_line() {
+        let src = bundled().replace("url = ['''", r"url = ['\w{1000}{1000}', '''");
+        let err = PolicyTables::from_toml(&src)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("patterns.url[0]"), "{err}");
+        assert!(
+            err.contains("(line ") && err.contains("size limit"),
+            "{err}"
+        );
     }
 
     #[test]
