@@ -142,7 +142,7 @@ pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         if let Ok(mapped) = mapped {
             let input = InputFile {
                 path: shown,
-                sha256: hash_file(mapped.file())?,
+                sha256: hash_mapped(&mapped),
                 size: mapped.as_ref().len() as u64,
             };
             return analyze_shared(input, SharedBytes::Mapped(Arc::new(mapped)), ctx, opts);
@@ -152,23 +152,12 @@ pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
     analyze_bytes(&shown, bytes, ctx, opts)
 }
 
-/// SHA-256 of a file, read in chunks through the handle: hashing a mapped input through its
-/// mapping would make every page of it resident. The chunk stays in the core's cache between
-/// the copy and the hash (64 KiB: ~10% faster than 1 MiB on a 45 MB input).
-fn hash_file(mut file: &std::fs::File) -> std::io::Result<String> {
-    use std::io::Read;
+/// SHA-256 of a mapped input, read through the mapping a window at a time (see
+/// [`apk::MappedFile::for_each_window`]: no copy, and the windows do not stay resident).
+fn hash_mapped(mapped: &apk::MappedFile) -> String {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(hex::encode(hasher.finalize()))
+    mapped.for_each_window(|window| hasher.update(window));
+    hex::encode(hasher.finalize())
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {

@@ -52,6 +52,32 @@ impl MappedFile {
     pub fn file(&self) -> &std::fs::File {
         &self.file
     }
+
+    /// Hands the whole file to `visit` a window at a time, straight from the mapping (no copy),
+    /// and lets go of each window's pages once visited, so that reading every byte (hashing
+    /// the input) does not leave the whole file resident in this process. The pages stay in
+    /// the system's page cache; an entry read later maps them again.
+    pub fn for_each_window(&self, mut visit: impl FnMut(&[u8])) {
+        // 1 MiB: large enough that the per-window system calls do not count, small enough
+        // that the window's pages are still cached when they are released.
+        const WINDOW: usize = 1 << 20;
+        let mut offset = 0;
+        for window in self.map.chunks(WINDOW) {
+            visit(window);
+            #[cfg(unix)]
+            // SAFETY: the mapping is a private, read-only file mapping that was never written,
+            // so dropping its pages discards nothing: a later read maps the file's bytes again.
+            // Advice that fails (an unsupported platform) only leaves the pages mapped.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    offset,
+                    window.len(),
+                )
+            };
+            offset += window.len();
+        }
+    }
 }
 
 impl AsRef<[u8]> for MappedFile {

@@ -504,10 +504,38 @@ fn inflate_in_one_call(raw: &[u8], declared: u64, room: u64, limits: &Limits) ->
     // Zeroed memory: a fresh mapping for big buffers (calloc skips the memset), so this costs
     // no write pass over the output.
     let mut out = vec![0u8; usize::try_from(declared).ok()?];
+    prefer_huge_pages(&mut out);
     let mut inflater = libdeflater::Decompressor::new();
     let n = inflater.deflate_decompress(raw, &mut out).ok()?;
     out.truncate(n);
     Some(out)
+}
+
+/// Asks the kernel to back a large, not yet touched buffer with transparent huge pages where
+/// it can: filling it then takes one page fault per 2 MiB instead of one per 4 KiB (an app's
+/// inflated DEX files are tens of MB; the faults were ~5% of a scan's CPU time). Advice only:
+/// where huge pages are off or unsupported nothing changes.
+fn prefer_huge_pages(buf: &mut [u8]) {
+    const HUGE: usize = 2 << 20;
+    if buf.len() < 2 * HUGE {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // The whole 4 KiB pages inside the buffer (madvise wants a page-aligned start).
+        const PAGE: usize = 4096;
+        let addr = buf.as_mut_ptr() as usize;
+        let start = addr.next_multiple_of(PAGE);
+        let end = (addr + buf.len()) / PAGE * PAGE;
+        if end > start {
+            // SAFETY: the range lies inside `buf`, which this function borrows mutably;
+            // MADV_HUGEPAGE only changes how the kernel backs those pages, never their
+            // contents, and its failure is harmless.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
 }
 
 /// Inflates a raw deflate stream within the budget: in one call when the declared size can be
@@ -702,5 +730,21 @@ mod tests {
         assert!(fast_path_taken >= 2, "{fast_path_taken}");
         let mut budget = Budget::new(roomy);
         assert_eq!(inflate_bounded("e", &raw, n, &mut budget), Ok(data));
+    }
+
+    /// A buffer large enough to be offered huge pages (see `prefer_huge_pages`) inflates like
+    /// any other; 6 MiB stays under the ratio check's floor, so the size is trusted.
+    #[test]
+    fn a_large_entry_inflates_whole_in_one_call() {
+        let data: Vec<u8> = b"Lcom/example/Tracker;->getDeviceId()Ljava/lang/String;\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(6 << 20)
+            .collect();
+        let raw = deflate(&data);
+        let limits = Limits::default();
+        let one_call = inflate_in_one_call(&raw, data.len() as u64, u64::MAX, &limits);
+        assert!(one_call.as_deref() == Some(data.as_slice()));
     }
 }
