@@ -48,6 +48,14 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// Whether `inflated` bytes out of `compressed` input pass the ratio cap (checked only
+    /// above `ratio_floor`): the one rule both inflaters apply.
+    fn ratio_too_high(&self, inflated: u64, compressed: usize) -> bool {
+        inflated > self.ratio_floor && inflated / (compressed as u64).max(1) > self.max_ratio
+    }
+}
+
 /// Why an archive or an entry could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ZipError {
@@ -493,11 +501,10 @@ impl Budget {
 /// corpus (whole-buffer decoding, no streaming state), and inflating is ~40% of a scan. It has
 /// no streaming interface, which bounded reading of a lying archive needs, so zlib-rs stays.
 fn inflate_in_one_call(raw: &[u8], declared: u64, room: u64, limits: &Limits) -> Option<Vec<u8>> {
-    let raw_len = (raw.len() as u64).max(1);
     let trusted = declared > 0
         && declared <= room
-        && declared <= raw_len.saturating_mul(MAX_DEFLATE_RATIO)
-        && (declared <= limits.ratio_floor || declared / raw_len <= limits.max_ratio);
+        && declared <= (raw.len() as u64).saturating_mul(MAX_DEFLATE_RATIO)
+        && !limits.ratio_too_high(declared, raw.len());
     if !trusted {
         return None;
     }
@@ -604,7 +611,7 @@ fn inflate_streaming(
             })?;
         let produced = out.len() > before_out;
         let out_len = out.len() as u64;
-        if out_len > limits.ratio_floor && out_len / (raw.len() as u64).max(1) > limits.max_ratio {
+        if limits.ratio_too_high(out_len, raw.len()) {
             return Err(ZipError::RatioTooHigh {
                 name: name.to_owned(),
                 ratio: limits.max_ratio,
