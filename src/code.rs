@@ -27,7 +27,7 @@ type Candidate = (String, String, usize);
 pub struct ApiIndex {
     /// Class descriptor (UTF-8 bytes) → its indexed methods. The keys are fixed by the rules,
     /// never by scanned input, so a fast unkeyed hash is fine.
-    by_class: HashMap<Box<[u8]>, Vec<Candidate>, BuildHasherDefault<FxHasher>>,
+    by_class: HashMap<Box<[u8]>, Vec<Candidate>, rustc_hash::FxBuildHasher>,
     /// The full smali references, by api id.
     refs: Vec<String>,
 }
@@ -101,43 +101,6 @@ impl ApiIndex {
             }
         }
         None
-    }
-}
-
-/// FxHash-style hasher (one multiply per 8 bytes), for maps whose keys inputs cannot choose.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            for (to, from) in word.iter_mut().zip(rest) {
-                *to = *from;
-            }
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
     }
 }
 
