@@ -158,6 +158,11 @@ impl Entry {
             EntryValue::Complex { .. } => None,
         }
     }
+
+    /// The entry's value when it is a simple string (what makes a string resource).
+    pub fn string_value(&self) -> Option<Value> {
+        self.simple().filter(|v| v.data_type == TYPE_STRING)
+    }
 }
 
 /// The result of looking a resource up by id.
@@ -418,9 +423,7 @@ impl<'a> Table<'a> {
                     chunk.string_values as usize
                 } else {
                     self.entries(chunk)
-                        .filter(|e| {
-                            e.key < keys && e.simple().is_some_and(|v| v.data_type == TYPE_STRING)
-                        })
+                        .filter(|e| e.key < keys && e.string_value().is_some())
                         .count()
                 };
                 if n > 0 {
@@ -763,7 +766,7 @@ impl TypeChunk {
             if let Some((_, off)) = chunk.slot(data, pos).filter(|&(_, off)| off != NO_ENTRY) {
                 match chunk.decode(data, 0, off) {
                     None => bad += 1,
-                    Some(e) if e.simple().is_some_and(|v| v.data_type == TYPE_STRING) => {
+                    Some(e) if e.string_value().is_some() => {
                         string_values += 1;
                         max_string_key = max_string_key.max(e.key);
                     }
@@ -1079,7 +1082,7 @@ impl<'t, 'a> StringResources<'t, 'a> {
             let Some(entry) = chunk.decode(table.data, id, off) else {
                 continue;
             };
-            let Some(value) = entry.simple().filter(|v| v.data_type == TYPE_STRING) else {
+            let Some(value) = entry.string_value() else {
                 continue;
             };
             if entry.key >= package.key_strings.len() {
