@@ -1082,13 +1082,9 @@ fn distinct_texts(idx: &IndexedText, hits: Option<&Vec<Hit>>) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn source() -> String {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/data/policy.toml");
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"))
-    }
-
     fn analyzer() -> Analyzer {
-        let tables = PolicyTables::from_toml(&source()).unwrap_or_else(|e| panic!("{e}"));
+        let tables = PolicyTables::from_toml(&crate::tables::bundled_source())
+            .unwrap_or_else(|e| panic!("{e}"));
         let sdks = vec![SdkName {
             id: "amap".into(),
             names: vec!["AMap".into()],
@@ -1121,7 +1117,8 @@ mod tests {
     /// loaded (and validated) by `PolicyTables::from_toml`.
     #[test]
     fn unvalidated_tables_are_refused() {
-        let tables: PolicyTables = toml::from_str(&source()).unwrap_or_else(|e| panic!("{e}"));
+        let tables: PolicyTables =
+            toml::from_str(&crate::tables::bundled_source()).unwrap_or_else(|e| panic!("{e}"));
         let err = Analyzer::new(&tables, Vec::new())
             .err()
             .map(|e| e.to_string());

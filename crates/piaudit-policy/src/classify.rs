@@ -446,9 +446,7 @@ mod tests {
     use crate::tables::PolicyTables;
 
     fn tables() -> PolicyTables {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/data/policy.toml");
-        let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
-        PolicyTables::from_toml(&source).unwrap_or_else(|e| panic!("{e}"))
+        PolicyTables::from_toml(&crate::tables::bundled_source()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn analyzer(tables: &PolicyTables) -> Analyzer {

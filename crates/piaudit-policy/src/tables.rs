@@ -484,24 +484,26 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<regex::Regex, regex::Error>
         .build()
 }
 
+/// The text of the bundled `rules/data/policy.toml`, for this crate's unit tests.
+#[cfg(test)]
+pub(crate) fn bundled_source() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/data/policy.toml");
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn bundled() -> String {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/data/policy.toml");
-        std::fs::read_to_string(path).unwrap_or_default()
-    }
-
     #[test]
     fn bundled_tables_load() {
-        let tables = PolicyTables::from_toml(&bundled());
+        let tables = PolicyTables::from_toml(&bundled_source());
         assert!(tables.is_ok(), "{:?}", tables.err());
     }
 
     #[test]
     fn bad_regex_names_key_and_line() {
-        let src = bundled().replace(
+        let src = bundled_source().replace(
             "regexes = [\n  '\\b(?:Co",
             "regexes = [\n  '(unclosed', '\\b(?:Co",
         );
@@ -520,7 +522,7 @@ mod tests {
     /// the size limit is refused at load too, with its key and line.
     #[test]
     fn oversized_pattern_names_key_and_line() {
-        let src = bundled().replace("url = ['''", r"url = ['\w{1000}{1000}', '''");
+        let src = bundled_source().replace("url = ['''", r"url = ['\w{1000}{1000}', '''");
         let err = PolicyTables::from_toml(&src)
             .err()
             .map(|e| e.to_string())
@@ -534,7 +536,7 @@ mod tests {
 
     #[test]
     fn unknown_near_pattern_is_rejected() {
-        let src = bundled().replace(
+        let src = bundled_source().replace(
             r#"near = { patterns = "date""#,
             r#"near = { patterns = "dates""#,
         );
@@ -550,7 +552,7 @@ mod tests {
 
     #[test]
     fn unknown_key_is_a_parse_error_with_line() {
-        let src = bundled().replace(
+        let src = bundled_source().replace(
             "[pi_types.clipboard]\n",
             "[pi_types.clipboard]\nsynonym = []\n",
         );
@@ -563,7 +565,7 @@ mod tests {
 
     #[test]
     fn unknown_parent_is_rejected() {
-        let src = bundled().replace("parent = \"location\"", "parent = \"place\"");
+        let src = bundled_source().replace("parent = \"location\"", "parent = \"place\"");
         let err = PolicyTables::from_toml(&src)
             .err()
             .map(|e| e.to_string())
