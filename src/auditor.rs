@@ -12,7 +12,6 @@ use std::sync::Arc;
 
 use piaudit_rules::{Evaluation, RuleSet, Tables};
 use piaudit_sdk::{Attribution, Catalog, Evidence, PackerCatalog, SdkIdx};
-use serde_json::json;
 
 use crate::analyze::{self, Context, Extraction, InputError, Options};
 use crate::code::{ApiIndex, ClassOwner, CodeFacts};
@@ -280,11 +279,12 @@ impl Auditor {
             .code
             .startup_requests
             .iter()
-            .map(|r| {
-                json!({
-                    "component": r.component, "kind": r.kind, "method": r.method,
-                    "api": r.api, "permissions": r.permissions,
-                })
+            .map(|r| piaudit_facts::StartupRequest {
+                api: r.api.clone(),
+                component: r.component.clone(),
+                kind: r.kind.to_owned(),
+                method: r.method.clone(),
+                permissions: r.permissions.clone(),
             })
             .collect();
         facts.category = category.map(str::to_owned);
@@ -308,19 +308,13 @@ impl Auditor {
             }
             hit.used = hit.usage.external_call_sites > 0;
         }
-        let packers: Vec<serde_json::Value> = self
+        facts.packers = self
             .packers
             .detect(&inputs.native_libs, &inputs.classes, &inputs.assets)
             .iter()
-            .map(
-                |p| json!({"id": p.id, "name": p.name, "vendor": p.vendor, "evidence": p.evidence}),
-            )
+            .map(piaudit_sdk::PackerHit::to_record)
             .collect();
-        facts.sdks = hits
-            .iter()
-            .filter_map(|h| serde_json::to_value(h).ok())
-            .collect();
-        facts.packers = packers;
+        facts.sdks = hits.iter().map(piaudit_sdk::SdkHit::to_record).collect();
     }
 
     /// Policy discovery, then (with `--online`) the fetch of every policy URL.
@@ -352,17 +346,14 @@ impl Auditor {
                         let record = fetcher.fetch(url);
                         let fetched =
                             piaudit_policy::PolicyDoc::fetched(&doc.source, &record, &self.policy);
-                        let mut value = serde_json::to_value(&fetched).unwrap_or_default();
                         // The fetch record is evidence (status, final URL, time, hash); its
                         // text is already analysed into `disclosures`.
-                        let mut fetch = serde_json::to_value(&record).unwrap_or_default();
-                        if let Some(obj) = fetch.as_object_mut() {
-                            obj.remove("text");
+                        piaudit_facts::PolicyDoc {
+                            fetch: Some(record.to_record()),
+                            ..fetched.to_record()
                         }
-                        value["fetch"] = fetch;
-                        value
                     }
-                    _ => serde_json::to_value(doc).unwrap_or_default(),
+                    _ => doc.to_record(),
                 }
             })
             .collect();
@@ -399,10 +390,15 @@ impl Auditor {
             .filter_map(|((reference, label), (sdk, callers, sites))| {
                 let api = tables.sensitive_api(&reference)?;
                 api.pi_type.as_ref()?;
-                Some(json!({
-                    "api": reference, "pi_type": api.pi_type, "permission": api.permission,
-                    "attributed_to": label, "sdk": sdk, "callers": callers, "call_sites": sites,
-                }))
+                Some(piaudit_facts::ApiRef {
+                    api: reference,
+                    attributed_to: label,
+                    call_sites: sites,
+                    callers,
+                    permission: api.permission.clone(),
+                    pi_type: api.pi_type.clone()?,
+                    sdk,
+                })
             })
             .collect();
     }

@@ -90,19 +90,20 @@ fn a_linked_policy_is_fetched_analysed_and_pinned() {
     let doc = facts
         .policies
         .iter()
-        .find(|p| p["url"] == url.as_str())
+        .find(|p| p.url.as_deref() == Some(url.as_str()))
         .expect("the link is found");
-    assert_eq!(doc["kind"], "url");
-    assert_eq!(doc["fetch"]["status"], 200);
-    assert_eq!(doc["fetch"]["final_url"], url.as_str());
-    assert_eq!(doc["fetch"]["sha256"].as_str().unwrap().len(), 64);
-    assert!(doc["fetch"]["fetched_at"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(doc["lang"], "zh");
-    let pi: Vec<&str> = doc["disclosures"]["pi_types"]
-        .as_array()
-        .unwrap()
+    assert_eq!(doc.kind, "url");
+    let fetch = doc.fetch.as_ref().expect("fetched");
+    assert_eq!(fetch.status, Some(200));
+    assert_eq!(fetch.final_url, url.as_str());
+    assert_eq!(fetch.sha256.len(), 64);
+    assert!(fetch.fetched_at.ends_with('Z'));
+    assert_eq!(doc.lang, "zh");
+    let pi: Vec<&str> = doc
+        .disclosures
         .iter()
-        .filter_map(|p| p["id"].as_str())
+        .flat_map(|d| &d.pi_types)
+        .map(|p| p.id.as_str())
         .collect();
     assert!(pi.contains(&"location"), "{pi:?}");
     let ids: Vec<&str> = audit
@@ -140,8 +141,8 @@ fn offline_the_link_is_recorded_and_not_fetched() {
     let auditor = Auditor::new(&Config::default()).unwrap();
     let audit = auditor.audit(&dir.path().join("app.apk"), None).unwrap();
     let doc = &audit.extraction.facts.policies[0];
-    assert_eq!(doc["kind"], "url");
-    assert!(doc.get("fetch").is_none_or(|f| f.is_null()));
+    assert_eq!(doc.kind, "url");
+    assert!(doc.fetch.is_none());
     let ids: Vec<&str> = audit
         .evaluation
         .findings

@@ -53,17 +53,17 @@ fn yuhang_gets_missing_policy_startup_request_and_unnecessary_permissions() {
     }
     // The start-up request names the launcher and the six permissions.
     let req = &facts.startup_permission_requests[0];
-    assert_eq!(req["component"], "cn.piaudit.sample.musiclive.MainActivity");
-    assert_eq!(req["permissions"].as_array().unwrap().len(), 6);
+    assert_eq!(req.component, "cn.piaudit.sample.musiclive.MainActivity");
+    assert_eq!(req.permissions.len(), 6);
     // Location and IMEI reads are attributed to the app's own class.
     let device = facts
         .api_refs
         .iter()
-        .find(|r| r["pi_type"] == "device_id")
+        .find(|r| r.pi_type == "device_id")
         .expect("getDeviceId");
-    assert_eq!(device["attributed_to"], "app");
+    assert_eq!(device.attributed_to, "app");
     assert_eq!(
-        device["callers"][0],
+        device.callers[0],
         "cn.piaudit.sample.musiclive.MainActivity"
     );
 
@@ -87,19 +87,19 @@ fn the_compliant_app_gets_nothing_at_medium_or_above() {
     let text = facts
         .policies
         .iter()
-        .find(|p| p["kind"] == "text")
+        .find(|p| p.kind == "text")
         .expect("bundled policy");
-    assert_eq!(text["source"], "assets/privacy_policy.html");
-    assert_eq!(text["lang"], "zh");
+    assert_eq!(text.source, "assets/privacy_policy.html");
+    assert_eq!(text.lang, "zh");
     assert!(
-        facts.policies.iter().any(|p| p["kind"] == "dialog"),
+        facts.policies.iter().any(|p| p.kind == "dialog"),
         "consent dialog found"
     );
     assert!(
         facts
             .policies
             .iter()
-            .any(|p| p["url"] == "https://www.example.com/edu/privacy.html")
+            .any(|p| p.url.as_deref() == Some("https://www.example.com/edu/privacy.html"))
     );
 }
 
@@ -123,7 +123,7 @@ fn sdk_tracker_gets_undisclosed_sdks_thin_policy_and_exported_push_service() {
     ] {
         assert!(!has(&ids, not), "{not} must not fire: {ids:?}");
     }
-    let sdk_ids: Vec<&str> = facts.sdks.iter().filter_map(|s| s["id"].as_str()).collect();
+    let sdk_ids: Vec<&str> = facts.sdks.iter().map(|s| s.id.as_str()).collect();
     for sdk in ["jpush", "tencent-bugly", "umeng-analytics"] {
         assert!(sdk_ids.contains(&sdk), "{sdk} in {sdk_ids:?}");
     }
@@ -131,13 +131,8 @@ fn sdk_tracker_gets_undisclosed_sdks_thin_policy_and_exported_push_service() {
     let device: Vec<(&str, &str)> = facts
         .api_refs
         .iter()
-        .filter(|r| r["pi_type"] == "device_id")
-        .map(|r| {
-            (
-                r["attributed_to"].as_str().unwrap(),
-                r["sdk"].as_str().unwrap_or(""),
-            )
-        })
+        .filter(|r| r.pi_type == "device_id")
+        .map(|r| (r.attributed_to.as_str(), r.sdk.as_deref().unwrap_or("")))
         .collect();
     assert!(device.contains(&("app", "")), "{device:?}");
     assert!(device.iter().any(|(a, _)| *a == "sdk"), "{device:?}");
@@ -161,19 +156,15 @@ fn legacy_target_gets_install_time_grants_and_a_url_only_policy() {
     ] {
         assert!(!has(&ids, not), "{not} must not fire: {ids:?}");
     }
-    let kinds: Vec<&str> = facts
-        .policies
-        .iter()
-        .filter_map(|p| p["kind"].as_str())
-        .collect();
+    let kinds: Vec<&str> = facts.policies.iter().map(|p| p.kind.as_str()).collect();
     assert_eq!(
         kinds,
         vec!["url"],
         "the 4-character title is not a policy text"
     );
     assert_eq!(
-        facts.policies[0]["url"],
-        "https://www.example.com/flashlight/privacy-policy.html"
+        facts.policies[0].url.as_deref(),
+        Some("https://www.example.com/flashlight/privacy-policy.html")
     );
 }
 
@@ -201,10 +192,10 @@ fn english_weather_gets_hygiene_findings_and_its_english_policy_is_read() {
     let policy = facts
         .policies
         .iter()
-        .find(|p| p["kind"] == "text")
+        .find(|p| p.kind == "text")
         .expect("English policy");
-    assert_eq!(policy["source"], "res/raw/privacy_policy.txt");
-    assert_eq!(policy["lang"], "en");
+    assert_eq!(policy.source, "res/raw/privacy_policy.txt");
+    assert_eq!(policy.lang, "en");
 }
 
 #[test]
@@ -219,7 +210,7 @@ fn face_login_gets_biometric_processing_without_disclosure() {
     assert!(has(&ids, "SENSITIVE-BIOMETRIC"), "{ids:?}");
     assert!(!has(&ids, "POLICY-MISSING"), "{ids:?}");
     assert!(
-        facts.sdks.iter().any(|s| s["id"] == "megvii-faceid"),
+        facts.sdks.iter().any(|s| s.id == "megvii-faceid"),
         "{:?}",
         facts.sdks
     );
@@ -244,10 +235,7 @@ fn a_packed_app_is_said_to_be_packed() {
     let audit = auditor.audit(&path, None).unwrap();
     let facts = &audit.extraction.facts;
     assert!(
-        facts
-            .packers
-            .iter()
-            .any(|p| p["id"].as_str().unwrap_or("").contains("360")),
+        facts.packers.iter().any(|p| p.id.contains("360")),
         "{:?}",
         facts.packers
     );
@@ -281,9 +269,8 @@ fn obfuscated_sdks_are_still_found_through_the_manifest() {
         facts
             .sdks
             .iter()
-            .filter(|s| s["id"] == id)
-            .flat_map(|s| s["evidence"].as_array().cloned().unwrap_or_default())
-            .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+            .filter(|s| s.id == id)
+            .flat_map(|s| s.evidence.iter().map(|e| e.kind.clone()))
             .collect()
     };
     assert!(
@@ -296,10 +283,7 @@ fn obfuscated_sdks_are_still_found_through_the_manifest() {
         "{:?}",
         facts.sdks
     );
-    assert!(
-        facts.sdks.iter().all(|s| s["used"] == false),
-        "no code, no use"
-    );
+    assert!(facts.sdks.iter().all(|s| !s.used), "no code, no use");
 }
 
 #[test]

@@ -110,12 +110,9 @@ pub fn write_bundle(
         files.push(("AndroidManifest.xml".to_owned(), xml.as_bytes().to_vec()));
     }
     for (i, policy) in app.policies.iter().enumerate() {
-        let source = policy
-            .get("source")
-            .and_then(|s| s.as_str())
-            .unwrap_or("policy");
+        let source = policy.source.as_str();
         let stem = format!("policies/{:02}-{}", i + 1, safe_file_name(source));
-        let bundled = (policy.get("kind").and_then(|k| k.as_str()) == Some("text"))
+        let bundled = (policy.kind == "text")
             .then(|| {
                 originals
                     .policy_files
@@ -130,8 +127,6 @@ pub fn write_bundle(
                 format!("{stem}.txt"),
                 piaudit_policy::decode(bytes).text.into_bytes(),
             ));
-        } else if let Some(text) = policy.get("text").and_then(|t| t.as_str()) {
-            files.push((format!("{stem}.txt"), text.as_bytes().to_vec()));
         }
     }
     let facts = serde_json::to_vec_pretty(app).map_err(|e| EvidenceError::Io {

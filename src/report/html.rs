@@ -16,8 +16,6 @@ use super::{AppRecord, ReportContext, ReportedFinding, Summary, view};
 
 /// Evidence items shown per finding.
 const EVIDENCE_SHOWN: usize = 20;
-/// Characters of a policy text shown (the rest is in the evidence folder).
-const POLICY_TEXT_SHOWN: usize = 20_000;
 
 const STYLE: &str = r#"
 body{font:14px/1.5 system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
@@ -438,15 +436,6 @@ fn write_policy(page: &mut String, p: &view::PolicyView) {
             "<p>{}: <code>{}</code></p>",
             bi("缺少的事项", "Missing elements"),
             escape(&p.missing.join(", "))
-        );
-    }
-    if let Some(text) = &p.text {
-        let shown: String = text.chars().take(POLICY_TEXT_SHOWN).collect();
-        let _ = write!(
-            page,
-            "<details><summary>{}</summary><pre>{}</pre></details>",
-            bi("政策全文", "Full text"),
-            escape(&shown)
         );
     }
     page.push_str("</div>");

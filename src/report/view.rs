@@ -10,7 +10,7 @@ use piaudit_rules::{Finding, Lang, RuleSet};
 use serde_json::Value;
 
 use super::{AppRecord, tr};
-use crate::facts::AppFacts;
+use crate::facts::{AppFacts, LocalizedText, PolicyDoc, Span};
 
 /// Rows of a table, with its column headings.
 #[derive(Debug, Clone, Default)]
@@ -152,16 +152,17 @@ pub fn sdks(app: &AppFacts, lang: Lang) -> Table {
             .iter()
             .map(|s| {
                 vec![
-                    text_field(s, "id"),
-                    localized(s.get("name"), lang),
-                    localized(s.get("vendor"), lang),
-                    text_field(s, "category"),
-                    string_list(s.get("pi_types")).join(", "),
-                    match s.get("used") {
-                        Some(Value::Bool(true)) => tr(lang, "是", "yes").to_owned(),
-                        Some(Value::Bool(false)) => tr(lang, "否", "no").to_owned(),
-                        _ => String::new(),
-                    },
+                    s.id.clone(),
+                    localized(&s.name, lang),
+                    localized(&s.vendor, lang),
+                    s.category.clone(),
+                    s.pi_types.join(", "),
+                    if s.used {
+                        tr(lang, "是", "yes")
+                    } else {
+                        tr(lang, "否", "no")
+                    }
+                    .to_owned(),
                 ]
             })
             .collect(),
@@ -187,8 +188,6 @@ pub struct PolicyView {
     pub lang: String,
     pub chars: u64,
     pub sha256: String,
-    /// The policy text, when the facts carry it.
-    pub text: Option<String>,
     pub disclosures: Vec<Disclosure>,
     pub missing: Vec<String>,
 }
@@ -201,58 +200,47 @@ pub fn policies(app: &AppFacts) -> Vec<PolicyView> {
     app.policies.iter().map(policy_view).collect()
 }
 
-fn policy_view(p: &Value) -> PolicyView {
+fn policy_view(p: &PolicyDoc) -> PolicyView {
     let mut disclosures = Vec::new();
-    let d = p.get("disclosures");
-    for (key, kind) in [("pi_types", "pi_type"), ("named_sdks", "sdk")] {
-        for item in d
-            .and_then(|d| d.get(key))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+    let d = p.disclosures.as_ref();
+    for (list, kind) in d
+        .into_iter()
+        .flat_map(|d| [(&d.pi_types, "pi_type"), (&d.named_sdks, "sdk")])
+    {
+        for item in list {
             disclosures.push(Disclosure {
                 kind,
-                id: text_field(item, "id"),
+                id: item.id.clone(),
                 present: true,
-                excerpts: excerpts(item.get("evidence")),
+                excerpts: excerpts(&item.evidence),
             });
         }
     }
-    if let Some(elements) = d.and_then(|d| d.get("elements")).and_then(Value::as_object) {
-        for (id, fact) in elements {
-            disclosures.push(Disclosure {
-                kind: "element",
-                id: id.clone(),
-                present: fact
-                    .get("present")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-                excerpts: excerpts(fact.get("evidence")),
-            });
-        }
+    for (id, fact) in d.into_iter().flat_map(|d| &d.elements) {
+        disclosures.push(Disclosure {
+            kind: "element",
+            id: id.clone(),
+            present: fact.present,
+            excerpts: excerpts(&fact.evidence),
+        });
     }
     PolicyView {
-        source: text_field(p, "source"),
-        kind: text_field(p, "kind"),
-        url: p.get("url").and_then(Value::as_str).map(str::to_owned),
-        lang: text_field(p, "lang"),
-        chars: p.get("chars").and_then(Value::as_u64).unwrap_or(0),
-        sha256: text_field(p, "sha256"),
-        text: p.get("text").and_then(Value::as_str).map(str::to_owned),
+        source: p.source.clone(),
+        kind: p.kind.clone(),
+        url: p.url.clone(),
+        lang: p.lang.clone(),
+        chars: p.chars,
+        sha256: p.sha256.clone(),
         disclosures,
-        missing: string_list(d.and_then(|d| d.get("missing_elements"))),
+        missing: d.map(|d| d.missing_elements.clone()).unwrap_or_default(),
     }
 }
 
-fn excerpts(evidence: Option<&Value>) -> Vec<String> {
+fn excerpts(evidence: &[Span]) -> Vec<String> {
     evidence
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("excerpt").and_then(Value::as_str))
+        .iter()
         .take(EXCERPTS_SHOWN)
-        .map(str::to_owned)
+        .map(|e| e.excerpt.clone())
         .collect()
 }
 
@@ -307,19 +295,19 @@ pub fn logical_locations(app: Option<&AppFacts>, evidence: &[Value]) -> Vec<Logi
             }
         }
         for api in &app.api_refs {
-            for caller in string_list(api.get("callers")) {
-                if names_token(item, "class", &text, &caller) {
-                    push(class_location(&caller));
+            for caller in &api.callers {
+                if names_token(item, "class", &text, caller) {
+                    push(class_location(caller));
                 }
             }
         }
         for policy in &app.policies {
-            let source = text_field(policy, "source");
-            if !source.is_empty() && names_token(item, "source", &text, &source) {
+            let source = &policy.source;
+            if !source.is_empty() && names_token(item, "source", &text, source) {
                 push(LogicalLocation {
                     kind: "resource",
                     name: source.clone(),
-                    fully_qualified: source,
+                    fully_qualified: source.clone(),
                 });
             }
         }
@@ -390,41 +378,12 @@ pub fn contains_token(hay: &str, needle: &str) -> bool {
     })
 }
 
-/// A `{zh, en}` object in `lang`, or a plain string.
-pub fn localized(value: Option<&Value>, lang: Lang) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(map)) => {
-            let key = match lang {
-                Lang::Zh => "zh",
-                Lang::En => "en",
-            };
-            map.get(key)
-                .or_else(|| map.values().next())
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        }
-        _ => String::new(),
+/// A `{zh, en}` name in `lang`.
+pub fn localized(text: &LocalizedText, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => text.zh.clone(),
+        Lang::En => text.en.clone(),
     }
-}
-
-fn text_field(value: &Value, key: &str) -> String {
-    match value.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
-}
-
-fn string_list(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
 }
 
 /// The note after a finding's title when a baseline accepted it ("" otherwise).
@@ -473,7 +432,10 @@ mod tests {
                 name: "a.b.Sync".into(),
                 ..Component::default()
             }],
-            api_refs: vec![json!({"callers": ["a.b.Main"]})],
+            api_refs: vec![crate::facts::ApiRef {
+                callers: vec!["a.b.Main".into()],
+                ..crate::facts::ApiRef::default()
+            }],
             ..AppFacts::default()
         };
         let evidence = [

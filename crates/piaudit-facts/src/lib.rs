@@ -5,12 +5,25 @@
 //! know about byte formats or about law.
 //!
 //! The field names are a contract other tools read (`piaudit inspect` prints this struct):
-//! rename nothing, only add.
+//! rename nothing, only add. Every field is typed (no free-form JSON): the records other crates
+//! produce live in [`policy`](PolicyDoc) (`policies`), [`sdk`](Sdk) (`sdks`, `packers`) and
+//! [`code`](ApiRef) (`api_refs`, `startup_permission_requests`); the producing crates convert
+//! their results into them. Every type derives `JsonSchema`, so `piaudit schema` follows from
+//! the types.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod code;
+mod policy;
+mod sdk;
+
+pub use code::{ApiRef, StartupRequest};
+pub use policy::{Contacts, Disclosed, Disclosures, ElementFact, PolicyDoc, PolicyFetch, Span};
+pub use sdk::{LocalizedText, Packer, PolicyNames, Sdk, SdkUsage, SignatureEvidence};
+
 /// The facts of one app (one APK, or one split bundle merged into one app).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(default)]
 pub struct AppFacts {
     /// The input file this was read from.
@@ -55,21 +68,21 @@ pub struct AppFacts {
     /// http(s) URLs found in DEX string pools, string resources and assets (deduplicated).
     pub urls: Vec<String>,
     /// Files in the archive that may hold a privacy policy, with their text facts.
-    pub policies: Vec<serde_json::Value>,
+    pub policies: Vec<PolicyDoc>,
     /// Packers / hardeners (加固) detected: class-based evidence is then incomplete.
-    pub packers: Vec<serde_json::Value>,
+    pub packers: Vec<Packer>,
     /// Third-party SDKs detected.
-    pub sdks: Vec<serde_json::Value>,
+    pub sdks: Vec<Sdk>,
     /// References to sensitive APIs, with their callers and attribution.
-    pub api_refs: Vec<serde_json::Value>,
+    pub api_refs: Vec<ApiRef>,
     /// Dangerous permissions requested from the start-up path (launcher activity / Application).
-    pub startup_permission_requests: Vec<serde_json::Value>,
+    pub startup_permission_requests: Vec<StartupRequest>,
     /// What could not be decoded, stage by stage. Partial facts are still reported.
     pub problems: Vec<Problem>,
 }
 
 /// The input file, pinned by hash.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct InputFile {
     pub path: String,
@@ -78,7 +91,7 @@ pub struct InputFile {
 }
 
 /// A `<uses-permission>` (or `-sdk-23` / `-sdk-m`) element.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(default)]
 pub struct Permission {
     pub name: String,
@@ -101,7 +114,7 @@ pub struct Permission {
     pub necessity: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct DeclaredPermission {
     pub name: String,
@@ -109,7 +122,7 @@ pub struct DeclaredPermission {
 }
 
 /// An activity, activity-alias, service, receiver or provider.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct Component {
     /// `activity`, `activity-alias`, `service`, `receiver` or `provider`.
@@ -133,7 +146,7 @@ pub struct Component {
     pub launcher: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct MetaData {
     pub name: String,
@@ -141,7 +154,7 @@ pub struct MetaData {
 }
 
 /// `<application>` flags, as declared (null when absent).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct Flags {
     pub debuggable: Option<bool>,
@@ -154,7 +167,7 @@ pub struct Flags {
 }
 
 /// The DEX code of the app.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct DexSummary {
     /// Every DEX read, in load order (`classes.dex`, `classes2.dex`, ..., then nested ones as
@@ -169,7 +182,7 @@ pub struct DexSummary {
 }
 
 /// A native library under `lib/<abi>/`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct NativeLib {
     pub abi: String,
@@ -190,7 +203,7 @@ pub struct NativeLib {
 }
 
 /// One signer certificate from one signature scheme.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct Signer {
     /// `v1`, `v2`, `v3`, `v3.1`, ...
@@ -204,7 +217,7 @@ pub struct Signer {
 }
 
 /// A tamper indicator or structural defect the parsers recovered from.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct Anomaly {
     /// Which layer saw it: `zip`, `manifest`, `resources`, `dex`, `signature`.
@@ -217,7 +230,7 @@ pub struct Anomaly {
     pub severity: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct ResourceSummary {
     pub string_count: u64,
@@ -226,7 +239,7 @@ pub struct ResourceSummary {
 }
 
 /// A string resource in one configuration.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct StringResource {
     /// `app_name` (the key, without `string/`).
@@ -237,7 +250,7 @@ pub struct StringResource {
 }
 
 /// Something that could not be decoded. The rest of the facts are still good.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
 #[serde(default)]
 pub struct Problem {
     /// `container`, `manifest`, `resources`, `dex`, `native`, `signature`, `policy`, ...

@@ -25,6 +25,7 @@ mod decode;
 mod fetch;
 mod html;
 mod lang;
+mod record;
 mod tables;
 mod text;
 

@@ -736,11 +736,16 @@ mod tests {
             dangerous: true,
             ..Permission::default()
         });
-        facts.api_refs.push(serde_json::json!({
-            "api": "Lx;->y()V", "callers": ["a", "b"], "call_sites": 3,
+        facts.api_refs.push(piaudit_facts::ApiRef {
+            api: "Lx;->y()V".into(),
+            callers: vec!["a".into(), "b".into()],
+            call_sites: u64::MAX,
+            ..piaudit_facts::ApiRef::default()
+        });
+        assert_same_as_json_round_trip(&facts);
+        assert_same_as_json_round_trip(&serde_json::json!({
             "big": u64::MAX, "ratio": 0.5, "none": null, "nested": {"k": [true, {"z": 1}]}
         }));
-        assert_same_as_json_round_trip(&facts);
     }
 
     #[test]

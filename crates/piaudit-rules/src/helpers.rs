@@ -62,37 +62,22 @@ impl AppIndex {
             api_info: HashMap::new(),
             pi_sources: Value::List(Arc::new(Vec::new())),
         };
-        for disclosures in facts
-            .policies
-            .iter()
-            .filter_map(|p| p.get("disclosures"))
-            .filter(|d| d.is_object())
-        {
+        for disclosures in facts.policies.iter().filter_map(|p| p.disclosures.as_ref()) {
             index.policy_text_found = true;
-            for pi in array(disclosures, "pi_types") {
-                if let Some(id) = pi.get("id").and_then(|v| v.as_str()) {
-                    index.disclosed_pi.insert(id.to_owned());
-                }
+            for pi in &disclosures.pi_types {
+                index.disclosed_pi.insert(pi.id.clone());
             }
-            for sdk in array(disclosures, "named_sdks") {
-                if let Some(id) = sdk.get("id").and_then(|v| v.as_str()) {
-                    index.named_sdks.insert(id.to_owned());
-                }
+            for sdk in &disclosures.named_sdks {
+                index.named_sdks.insert(sdk.id.clone());
             }
-            if let Some(elements) = disclosures.get("elements").and_then(|e| e.as_object()) {
-                for (name, element) in elements {
-                    if element.get("present").and_then(|p| p.as_bool()) == Some(true) {
-                        index.present_elements.insert(name.clone());
-                    }
+            for (name, element) in &disclosures.elements {
+                if element.present {
+                    index.present_elements.insert(name.clone());
                 }
             }
         }
         let declared: HashSet<&str> = facts.permissions.iter().map(|p| p.name.as_str()).collect();
-        for api in facts
-            .api_refs
-            .iter()
-            .filter_map(|r| r.get("api").and_then(|a| a.as_str()))
-        {
+        for api in facts.api_refs.iter().map(|r| r.api.as_str()) {
             if !index.api_info.contains_key(api) {
                 let info = api_info(api, tables, &declared);
                 index.api_info.insert(api.to_owned(), info);
@@ -126,19 +111,17 @@ fn pi_sources(facts: &AppFacts, tables: &Tables, declared: &HashSet<&str>) -> Va
         }
     }
     for r in &facts.api_refs {
-        let (Some(pi), Some(api)) = (text_of(r, "pi_type"), text_of(r, "api")) else {
-            continue;
-        };
+        let (pi, api) = (r.pi_type.as_str(), r.api.as_str());
         let entry = tables.sensitive_api(api);
         if entry.is_some_and(|e| e.weak) || !permitted(entry, declared) {
             continue;
         }
-        add(pi, "api", format!("{pi} ← {}", api_ref_text(r)));
+        let json = serde_json::to_value(r).unwrap_or_default();
+        add(pi, "api", format!("{pi} ← {}", api_ref_text(&json)));
     }
     for sdk in &facts.sdks {
-        let id = text_of(sdk, "id").unwrap_or("?");
-        for pi in array(sdk, "pi_types").iter().filter_map(|t| t.as_str()) {
-            add(pi, "sdk", format!("{pi} ← SDK {id}"));
+        for pi in &sdk.pi_types {
+            add(pi, "sdk", format!("{pi} ← SDK {}", sdk.id));
         }
     }
     Value::List(Arc::new(sources))

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use serde_json::json;
+use piaudit_facts::PolicyFetch;
 
 const LOCATION: &str = "android.permission.ACCESS_FINE_LOCATION";
 const PHONE_STATE: &str = "android.permission.READ_PHONE_STATE";
@@ -129,8 +129,13 @@ fn consent_dialog_counts_as_a_policy_but_asks_for_online_check() {
 #[test]
 fn policy_unreachable_only_when_every_fetch_failed() {
     let failed = |status: u16| {
-        json!({"url": "https://x.cn/p", "final_url": "https://x.cn/p", "status": status,
-                                       "redirects": [], "fetched_at": "2024-01-01T00:00:00Z", "sha256": null, "error": null})
+        Some(PolicyFetch {
+            url: "https://x.cn/p".to_owned(),
+            final_url: "https://x.cn/p".to_owned(),
+            status: Some(status),
+            fetched_at: "2024-01-01T00:00:00Z".to_owned(),
+            ..PolicyFetch::default()
+        })
     };
     let mut app = with_permissions(base_app(), &[LOCATION]);
     app.policies = vec![url_policy("https://x.cn/p", failed(404))];
@@ -148,7 +153,7 @@ fn policy_unreachable_only_when_every_fetch_failed() {
     );
 
     // Offline (no fetch attempted): not this rule.
-    app.policies = vec![url_policy("https://x.cn/p", json!(null))];
+    app.policies = vec![url_policy("https://x.cn/p", None)];
     let offline = evaluate(app);
     assert!(!fired(&offline, "POLICY-UNREACHABLE"));
     assert!(fired(&offline, "POLICY-NOT-VERIFIABLE"));
@@ -553,17 +558,33 @@ fn exported_components_exclude_launcher_and_guarded_ones() {
 
 #[test]
 fn a_rule_error_does_not_stop_the_others() {
-    // startup request without `permissions`: PERM-STARTUP-REQUEST fails, the rest still run.
+    // A rule whose CEL fails on this app (index out of range): it is recorded as an error and
+    // the rest still run.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        r#"
+[[rule]]
+id = "TEST-BROKEN"
+criteria = ["PIPL-51"]
+severity = "low"
+title = { zh = "测试", en = "test" }
+message = { zh = "测试", en = "test" }
+fix = { zh = "测试", en = "test" }
+why = { zh = "测试", en = "test" }
+example = { zh = "测试", en = "test" }
+when = 'app.uses_features[0] == "x"'
+"#,
+    )
+    .expect("write rule");
+    let mut set = piaudit_rules::RuleSet::embedded().expect("embedded rules");
+    set.load_dir(dir.path(), false)
+        .expect("the broken rule loads");
     let mut app = with_permissions(base_app(), &[LOCATION]);
-    app.startup_permission_requests = vec![json!({"component": "x", "method": "onCreate"})];
-    let set = ruleset();
     let _ = set.tables().enrich(&mut app);
     let evaluation = set.evaluate(&app);
     assert!(
-        evaluation
-            .errors
-            .iter()
-            .any(|e| e.rule_id == "PERM-STARTUP-REQUEST"),
+        evaluation.errors.iter().any(|e| e.rule_id == "TEST-BROKEN"),
         "{:?}",
         evaluation.errors
     );

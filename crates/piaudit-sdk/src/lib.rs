@@ -19,6 +19,7 @@ mod load;
 mod model;
 mod packer;
 mod pattern;
+mod record;
 
 pub use attribution::{Attribution, FirstParty};
 pub use catalog::{CallSite, Catalog, Evidence, Sdk, SdkHit, SdkIdx, Usage};

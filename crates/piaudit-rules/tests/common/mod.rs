@@ -1,13 +1,16 @@
-//! Facts builders shared by the rule tests: a clean baseline app and the JSON shapes of the
+//! Facts builders shared by the rule tests: a clean baseline app and the typed records of the
 //! fields other engineers fill (policies, sdks, api_refs, start-up requests).
 
 #![allow(dead_code)]
 
 use std::sync::OnceLock;
 
-use piaudit_facts::{AppFacts, Component, Flags, Permission};
+use piaudit_facts::{
+    ApiRef, AppFacts, Component, Disclosed, Disclosures, ElementFact, Flags, LocalizedText,
+    Permission, PolicyDoc, PolicyFetch, PolicyNames, Sdk, SignatureEvidence, Span, StartupRequest,
+};
 use piaudit_rules::{Evaluation, Finding, RuleSet};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub fn ruleset() -> &'static RuleSet {
     static SET: OnceLock<RuleSet> = OnceLock::new();
@@ -72,44 +75,105 @@ pub fn with_permissions(mut app: AppFacts, names: &[&str]) -> AppFacts {
     app
 }
 
+fn spans() -> Vec<Span> {
+    vec![Span {
+        start: 0,
+        end: 4,
+        excerpt: "...".to_owned(),
+    }]
+}
+
+fn disclosed(ids: &[&str]) -> Vec<Disclosed> {
+    ids.iter()
+        .map(|id| Disclosed {
+            id: (*id).to_owned(),
+            mentions: 1,
+            evidence: spans(),
+            ..Disclosed::default()
+        })
+        .collect()
+}
+
 /// A bundled policy text naming `pi_types` and `sdks`, with every element present but `missing`.
-pub fn text_policy(pi_types: &[&str], sdks: &[&str], missing: &[&str]) -> Value {
-    let evidence = json!([{"start": 0, "end": 4, "excerpt": "..."}]);
-    let elements: serde_json::Map<String, Value> = ELEMENTS
+pub fn text_policy(pi_types: &[&str], sdks: &[&str], missing: &[&str]) -> PolicyDoc {
+    let elements = ELEMENTS
         .iter()
         .map(|e| {
             let present = !missing.contains(e);
-            let ev = if present { evidence.clone() } else { json!([]) };
-            ((*e).to_owned(), json!({"present": present, "evidence": ev}))
+            let evidence = if present { spans() } else { Vec::new() };
+            ((*e).to_owned(), ElementFact { present, evidence })
         })
         .collect();
-    json!({
-        "source": "assets/privacy.html", "kind": "text", "url": null, "lang": "zh", "chars": 5000,
-        "sha256": "00", "encoding": "utf-8",
-        "disclosures": {
-            "pi_types": pi_types.iter().map(|t| json!({"id": t, "evidence": evidence})).collect::<Vec<_>>(),
-            "named_sdks": sdks.iter().map(|s| json!({"id": s, "evidence": evidence})).collect::<Vec<_>>(),
-            "elements": elements,
-            "missing_elements": missing,
+    PolicyDoc {
+        source: "assets/privacy.html".to_owned(),
+        kind: "text".to_owned(),
+        lang: "zh".to_owned(),
+        chars: 5000,
+        sha256: "00".to_owned(),
+        encoding: Some("utf-8".to_owned()),
+        disclosures: Some(Disclosures {
+            chars: 5000,
+            pi_types: disclosed(pi_types),
+            named_sdks: disclosed(sdks),
+            elements,
+            missing_elements: missing.iter().map(|m| (*m).to_owned()).collect(),
+            ..Disclosures::default()
+        }),
+        ..PolicyDoc::default()
+    }
+}
+
+pub fn url_policy(url: &str, fetch: Option<PolicyFetch>) -> PolicyDoc {
+    PolicyDoc {
+        source: "string:privacy_url".to_owned(),
+        kind: "url".to_owned(),
+        url: Some(url.to_owned()),
+        lang: "unknown".to_owned(),
+        fetch,
+        ..PolicyDoc::default()
+    }
+}
+
+pub fn dialog_policy() -> PolicyDoc {
+    PolicyDoc {
+        source: "string:privacy_dialog_message".to_owned(),
+        kind: "dialog".to_owned(),
+        lang: "zh".to_owned(),
+        chars: 60,
+        sha256: "11".to_owned(),
+        encoding: Some("utf-8".to_owned()),
+        ..PolicyDoc::default()
+    }
+}
+
+pub fn sdk(id: &str, category: &str, pi_types: &[&str]) -> Sdk {
+    let name = LocalizedText {
+        zh: id.to_owned(),
+        en: id.to_owned(),
+    };
+    Sdk {
+        id: id.to_owned(),
+        name: name.clone(),
+        vendor: LocalizedText {
+            zh: "v".to_owned(),
+            en: "v".to_owned(),
         },
-        "fetch": null
-    })
-}
-
-pub fn url_policy(url: &str, fetch: Value) -> Value {
-    json!({"source": "string:privacy_url", "kind": "url", "url": url, "lang": "unknown", "chars": 0,
-           "sha256": null, "encoding": null, "disclosures": null, "fetch": fetch})
-}
-
-pub fn dialog_policy() -> Value {
-    json!({"source": "string:privacy_dialog_message", "kind": "dialog", "url": null, "lang": "zh",
-           "chars": 60, "sha256": "11", "encoding": "utf-8", "disclosures": null, "fetch": null})
-}
-
-pub fn sdk(id: &str, category: &str, pi_types: &[&str]) -> Value {
-    json!({"id": id, "name": {"zh": id, "en": id}, "vendor": {"zh": "v", "en": "v"}, "category": category,
-           "evidence": [{"kind": "class", "value": "com.vendor", "count": 3}], "pi_types": pi_types,
-           "used": true, "policy_names": [id]})
+        category: category.to_owned(),
+        evidence: vec![SignatureEvidence {
+            kind: "class".to_owned(),
+            value: "com.vendor".to_owned(),
+            count: 3,
+            ..SignatureEvidence::default()
+        }],
+        evidence_strength: "code".to_owned(),
+        pi_types: pi_types.iter().map(|t| (*t).to_owned()).collect(),
+        used: true,
+        policy_names: PolicyNames {
+            zh: vec![id.to_owned()],
+            en: Vec::new(),
+        },
+        ..Sdk::default()
+    }
 }
 
 pub fn api_ref(
@@ -118,16 +182,26 @@ pub fn api_ref(
     permission: Option<&str>,
     sdk: Option<&str>,
     caller: &str,
-) -> Value {
-    json!({"api": api, "pi_type": pi_type, "permission": permission,
-           "attributed_to": if sdk.is_some() { "sdk" } else { "app" }, "sdk": sdk,
-           "callers": [caller], "call_sites": 2})
+) -> ApiRef {
+    ApiRef {
+        api: api.to_owned(),
+        pi_type: pi_type.to_owned(),
+        permission: permission.map(str::to_owned),
+        attributed_to: if sdk.is_some() { "sdk" } else { "app" }.to_owned(),
+        sdk: sdk.map(str::to_owned),
+        callers: vec![caller.to_owned()],
+        call_sites: 2,
+    }
 }
 
-pub fn startup_request(permissions: &[&str]) -> Value {
-    json!({"component": "cn.example.app.MainActivity", "kind": "launcher-activity", "method": "onCreate",
-           "api": "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V",
-           "permissions": permissions})
+pub fn startup_request(permissions: &[&str]) -> StartupRequest {
+    StartupRequest {
+        component: "cn.example.app.MainActivity".to_owned(),
+        kind: "launcher-activity".to_owned(),
+        method: "onCreate".to_owned(),
+        api: "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V".to_owned(),
+        permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+    }
 }
 
 pub const GET_DEVICE_ID: &str =
