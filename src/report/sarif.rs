@@ -188,8 +188,7 @@ fn whole_artifact(artifact_location: &Value, size: u64) -> Value {
 fn descriptor(ctx: &ReportContext<'_>, rule: &Rule) -> Value {
     let lang = ctx.lang;
     let basis: Vec<String> = rule
-        .criteria
-        .iter()
+        .all_criteria()
         .map(|c| view::legal_basis(ctx.rules, c, lang))
         .collect();
     let help_text = format!(
@@ -219,7 +218,7 @@ fn descriptor(ctx: &ReportContext<'_>, rule: &Rule) -> Value {
             .join("\n"),
     );
     let mut tags = vec!["privacy".to_owned(), "security".to_owned()];
-    tags.extend(rule.criteria.iter().cloned());
+    tags.extend(rule.all_criteria().map(str::to_owned));
     json!({
         "id": rule.id,
         "name": pascal_case(&rule.id),
@@ -228,7 +227,7 @@ fn descriptor(ctx: &ReportContext<'_>, rule: &Rule) -> Value {
         "help": { "text": help_text, "markdown": help_markdown },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
-            "criteria": rule.criteria,
+            "criteria": rule.all_criteria().collect::<Vec<_>>(),
             "severity": rule.severity.as_str(),
             "security-severity": security_severity(rule.severity),
             "tags": tags,

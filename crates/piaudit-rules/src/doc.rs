@@ -5,9 +5,9 @@
 
 use std::fmt::Write;
 
+use crate::Lang;
 use crate::rule::Rule;
 use crate::tables::Tables;
-use crate::{Lang, Localized};
 
 /// The documentation of `rule` in `lang`, criteria resolved through `tables`.
 pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
@@ -43,28 +43,33 @@ pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
     let _ = writeln!(out, "\n{}", heading("检查内容", "What it checks"));
     let _ = writeln!(out, "  {}", rule.message.get(lang));
     let _ = writeln!(out, "\n{}", heading("依据", "Legal basis"));
-    for id in &rule.criteria {
-        match tables.criteria(id) {
-            Some(c) => {
-                let document = tables
-                    .document(&c.document)
-                    .map_or(c.document.as_str(), |d| d.title.get(lang));
-                let article = c
-                    .article
-                    .as_deref()
-                    .map_or(String::new(), |a| format!(" {a}"));
-                let _ = writeln!(out, "  {id}: {} — {document}{article}", c.title.get(lang));
-                if c.verification != "verified" {
-                    let _ = writeln!(
-                        out,
-                        "    ({})",
-                        verification_note(&c.verification).get(lang)
-                    );
-                }
-            }
-            None => {
-                let _ = writeln!(out, "  {id}");
-            }
+    if !rule.violated.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            heading(
+                "违反（仅当各自条件成立时认定）：",
+                "Violated (cited only when its condition holds):"
+            )
+        );
+        for v in &rule.violated {
+            write_criterion(&mut out, tables, &v.id, lang);
+            let _ = writeln!(
+                out,
+                "      {}: {}",
+                heading("条件", "condition"),
+                v.condition.get(lang)
+            );
+        }
+    }
+    if !rule.criteria.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            heading("相关（不认定为违反）：", "Related (not cited as violated):")
+        );
+        for id in &rule.criteria {
+            write_criterion(&mut out, tables, id, lang);
         }
     }
     for (zh, en, text) in [
@@ -81,6 +86,9 @@ pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
     }
     if let Some(evidence) = &rule.evidence {
         let _ = writeln!(out, "  evidence: {}", evidence.trim());
+    }
+    for v in &rule.violated {
+        let _ = writeln!(out, "  violated {}: {}", v.id, v.when.trim());
     }
     let _ = writeln!(
         out,
@@ -100,12 +108,21 @@ pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
     out
 }
 
-fn verification_note(verification: &str) -> Localized {
-    match verification {
-        "project" => Localized::new("本项目的映射", "the project's own mapping"),
-        _ => Localized::new(
-            "条文内容未经核对，引用前请对照官方文本",
-            "wording not verified; check the official text before quoting",
-        ),
+/// One criterion line (`  ID: title — document article`) and its caveat, if any.
+fn write_criterion(out: &mut String, tables: &Tables, id: &str, lang: Lang) {
+    let Some(c) = tables.criteria(id) else {
+        let _ = writeln!(out, "    {id}");
+        return;
+    };
+    let document = tables
+        .document(&c.document)
+        .map_or(c.document.as_str(), |d| d.title.get(lang));
+    let article = c
+        .article
+        .as_deref()
+        .map_or(String::new(), |a| format!(" {a}"));
+    let _ = writeln!(out, "    {id}: {} — {document}{article}", c.title.get(lang));
+    if let Some(caveat) = c.caveat() {
+        let _ = writeln!(out, "      ({})", caveat.get(lang));
     }
 }

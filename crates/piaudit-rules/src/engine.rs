@@ -65,7 +65,13 @@ pub struct Finding {
     pub severity: Severity,
     pub title: Localized,
     pub message: Localized,
+    /// Every criterion cited: the violated ones first, then the related ones.
     pub criteria: Vec<String>,
+    /// Criteria whose written condition the evidence meets for this app.
+    pub violated: Vec<String>,
+    /// Criteria given as context: the rule's `criteria`, then its `violated` entries whose
+    /// condition did not hold.
+    pub related: Vec<String>,
     /// At most [`MAX_EVIDENCE`] items, as the rule's `evidence` yielded them.
     pub evidence: Vec<serde_json::Value>,
     /// How many evidence items the rule yielded.
@@ -84,7 +90,7 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleError {
     pub rule_id: String,
-    /// `when`, `evidence` or `facts`.
+    /// `when`, `evidence`, `violated` or `facts`.
     pub stage: String,
     pub message: String,
 }
@@ -399,12 +405,38 @@ fn evaluate_rule(
         })
     };
     let message = Localized::new(render(Lang::Zh), render(Lang::En));
+    let mut violated = Vec::new();
+    let mut not_met = Vec::new();
+    for v in &rule.violated {
+        match v.compiled.execute(context) {
+            Ok(Value::Bool(true)) => violated.push(v.id.clone()),
+            Ok(Value::Bool(false)) => not_met.push(v.id.clone()),
+            Ok(other) => {
+                error(
+                    "violated",
+                    format!(
+                        "violated {}: `when` must yield a bool, got {:?}",
+                        v.id,
+                        other.type_of()
+                    ),
+                );
+                not_met.push(v.id.clone());
+            }
+            Err(e) => {
+                error("violated", format!("violated {}: {e}", v.id));
+                not_met.push(v.id.clone());
+            }
+        }
+    }
+    let related: Vec<String> = rule.criteria.iter().cloned().chain(not_met).collect();
     Some(Finding {
         rule_id: rule.id.clone(),
         severity: rule.severity,
         title: rule.title.clone(),
         message,
-        criteria: rule.criteria.clone(),
+        criteria: violated.iter().chain(&related).cloned().collect(),
+        violated,
+        related,
         evidence,
         evidence_count,
         fix: rule.fix.clone(),

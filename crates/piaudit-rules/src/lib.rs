@@ -12,7 +12,7 @@
 //! ```toml
 //! [[rule]]
 //! id = "PERM-STARTUP-REQUEST"            # upper-case letters, digits and '-'
-//! criteria = ["MIIT164-3", "YUHANG-2"]   # IDs from rules/data/criteria.toml
+//! criteria = ["MIIT164-3", "YUHANG-2"]   # related: IDs from rules/data/criteria.toml
 //! severity = "medium"                    # info | low | medium | high | critical
 //! title = { zh = "...", en = "..." }
 //! message = { zh = "... {count} ... {evidence}", en = "..." }
@@ -23,7 +23,18 @@
 //! requires_category = true               # optional: skipped without a category
 //! when = "size(app.startup_permission_requests) > 0"   # optional CEL bool
 //! evidence = "app.startup_permission_requests.map(r, r.component)"  # optional CEL list
+//!
+//! [[rule.violated]]                      # optional, repeatable
+//! id = "MIIT2019-3.1"                    # cited as violated only when `when` holds
+//! when = 'app.api_refs.exists(r, r.before_consent == true)'   # CEL bool over `app`
+//! condition = { zh = "...", en = "..." } # in words, what the evidence must show
 //! ```
+//!
+//! A rule's basis is split in two. `criteria` are *related*: context a reader may want, never
+//! shown as violated. A `[[rule.violated]]` criterion is cited as *violated* only when its own
+//! `when` holds for the app (evaluated when the rule fires); otherwise it is shown as related.
+//! A finding carries `violated`, `related`, and `criteria` (all of them, violated first). An id
+//! appears once per rule, in `criteria` or in one `violated` entry.
 //!
 //! At least one of `when` and `evidence` is needed. Without `when`, a rule fires when its evidence
 //! list is not empty; with `when`, it fires when `when` is true and shows its evidence. Unknown
@@ -51,7 +62,7 @@ pub mod template;
 pub use check::Diagnostic;
 pub use doc::render_rule_doc;
 pub use engine::{Evaluation, Finding, RuleError, RuleSet, RuleSummary, RulesError, Skipped};
-pub use rule::Rule;
+pub use rule::{Rule, Violated};
 pub use tables::{
     AppType, Criterion, Document, EnrichError, PermissionInfo, PermissionNote, SensitiveApi,
     Tables, TablesError,

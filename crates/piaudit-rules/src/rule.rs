@@ -24,7 +24,10 @@ use crate::{Localized, Severity};
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
+    /// Related criteria: context a reader may want, never shown as violated.
     pub criteria: Vec<String>,
+    /// Criteria cited as violated only when their own condition holds for the app.
+    pub violated: Vec<Violated>,
     pub severity: Severity,
     pub title: Localized,
     pub message: Localized,
@@ -45,7 +48,26 @@ pub struct Rule {
     pub(crate) compiled: Compiled,
 }
 
+/// A criterion a rule cites as violated only when `when` holds for the app (otherwise it is
+/// shown as related); `condition` says in words what the evidence must show.
+#[derive(Debug)]
+pub struct Violated {
+    pub id: String,
+    /// The CEL source of the condition.
+    pub when: String,
+    pub condition: Localized,
+    pub(crate) compiled: Arc<Program>,
+}
+
 impl Rule {
+    /// Every criterion the rule may cite: the `violated` entries first, then `criteria`.
+    pub fn all_criteria(&self) -> impl Iterator<Item = &str> {
+        self.violated
+            .iter()
+            .map(|v| v.id.as_str())
+            .chain(self.criteria.iter().map(String::as_str))
+    }
+
     /// Whether the rule can only be judged with a known app type.
     pub fn needs_category(&self) -> bool {
         self.requires_category || !self.applies_to.is_empty()
@@ -53,9 +75,11 @@ impl Rule {
 
     /// Adds the fields of `app` this rule's CEL reads to `used`.
     pub(crate) fn app_fields(&self, used: &mut AppFields) {
+        let conditions = self.violated.iter().map(|v| &v.compiled);
         for program in [&self.compiled.when, &self.compiled.evidence]
             .into_iter()
             .flatten()
+            .chain(conditions)
         {
             app_fields_of(program.expression(), used);
         }
@@ -167,6 +191,17 @@ struct RawRule {
     when: Option<Spanned<String>>,
     #[serde(default)]
     evidence: Option<Spanned<String>>,
+    #[serde(default)]
+    violated: Vec<RawViolated>,
+}
+
+/// A `[[rule.violated]]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawViolated {
+    id: Spanned<String>,
+    when: Spanned<String>,
+    condition: Spanned<Localized>,
 }
 
 /// CEL functions a rule may call: the standard library's and piaudit's helpers.
@@ -314,19 +349,42 @@ fn validate(
             ),
         );
     }
-    if raw.criteria.get_ref().is_empty() {
+    if raw.criteria.get_ref().is_empty() && raw.violated.is_empty() {
         report(
             raw.criteria.span().start,
             format!("rule {id}: cites no criteria"),
         );
     }
-    for c in raw.criteria.get_ref() {
+    let mut cited: HashSet<&str> = HashSet::new();
+    let violated_ids = raw.violated.iter().map(|v| &v.id);
+    for c in raw.criteria.get_ref().iter().chain(violated_ids) {
         if tables.criteria(c.get_ref()).is_none() {
             report(
                 c.span().start,
                 format!(
                     "rule {id}: unknown criterion `{}` (see rules/data/criteria.toml)",
                     c.get_ref()
+                ),
+            );
+        }
+        if !cited.insert(c.get_ref()) {
+            report(
+                c.span().start,
+                format!(
+                    "rule {id}: criterion `{}` is cited twice (an id is either in `criteria` or in one [[rule.violated]])",
+                    c.get_ref()
+                ),
+            );
+        }
+    }
+    for v in &raw.violated {
+        let condition = v.condition.get_ref();
+        if condition.zh.trim().is_empty() || condition.en.trim().is_empty() {
+            report(
+                v.condition.span().start,
+                format!(
+                    "rule {id}: violated `{}` needs a `condition` with non-empty zh and en texts",
+                    v.id.get_ref()
                 ),
             );
         }
@@ -378,6 +436,20 @@ fn validate(
         .evidence
         .as_ref()
         .and_then(|e| compile(&id, "evidence", e, text, &mut report));
+    let violated: Vec<Option<Violated>> = raw
+        .violated
+        .iter()
+        .map(|v| {
+            let field = format!("violated {} when", v.id.get_ref());
+            let compiled = compile(&id, &field, &v.when, text, &mut report)?;
+            Some(Violated {
+                id: v.id.get_ref().clone(),
+                when: v.when.get_ref().clone(),
+                condition: v.condition.get_ref().clone(),
+                compiled,
+            })
+        })
+        .collect();
     if diagnostics.len() > before {
         return None;
     }
@@ -389,6 +461,7 @@ fn validate(
             .into_iter()
             .map(Spanned::into_inner)
             .collect(),
+        violated: violated.into_iter().collect::<Option<Vec<_>>>()?,
         severity: severity?,
         title: raw.title,
         message: raw.message.into_inner(),

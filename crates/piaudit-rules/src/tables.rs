@@ -201,6 +201,24 @@ pub struct Criterion {
     pub verification: String,
 }
 
+impl Criterion {
+    /// The caveat a report carries wherever it cites this criterion, when its wording is not
+    /// verified against the official text (`None` when it is).
+    pub fn caveat(&self) -> Option<Localized> {
+        match self.verification.as_str() {
+            "verified" => None,
+            "project" => Some(Localized::new(
+                "本项目的映射，非官方条文",
+                "the project's own mapping, not an official text",
+            )),
+            _ => Some(Localized::new(
+                "条文内容未经核对，引用前请对照官方文本",
+                "wording not verified; check the official text before quoting",
+            )),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PermissionsFile {
