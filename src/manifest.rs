@@ -253,7 +253,9 @@ fn parse_bool(v: &str) -> Option<bool> {
 /// Fills the manifest fields of `facts` from the decoded tree.
 pub fn fill_facts(root: &Element, resources: Option<&Resources<'_>>, facts: &mut AppFacts) {
     let values = Values { resources };
-    if root.name() != "manifest" {
+    if root.name() == "manifest" {
+        facts.manifest_read = true;
+    } else {
         facts.problem(
             "manifest",
             format!("root element is <{}>, not <manifest>", root.name()),

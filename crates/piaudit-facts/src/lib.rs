@@ -79,6 +79,11 @@ pub struct AppFacts {
     pub startup_permission_requests: Vec<StartupRequest>,
     /// What could not be decoded, stage by stage. Partial facts are still reported.
     pub problems: Vec<Problem>,
+    /// An `AndroidManifest.xml` with a `<manifest>` root was decoded. False for a DEX or JAR
+    /// input and for an APK whose manifest is missing or unreadable: the manifest fields are
+    /// then empty (`target_sdk_effective` is only Android's default) and manifest rules are
+    /// silent.
+    pub manifest_read: bool,
 }
 
 /// The input file, pinned by hash.

@@ -47,6 +47,7 @@ pub fn permission(name: &str) -> Permission {
 pub fn base_app() -> AppFacts {
     AppFacts {
         container: "apk".to_owned(),
+        manifest_read: true,
         package: Some("cn.example.app".to_owned()),
         target_sdk: Some(34),
         target_sdk_effective: 34,
