@@ -393,6 +393,20 @@ fn evidence_folders_are_complete_verifiable_and_never_overwritten() {
         edu.join("policies/01-assets_privacy_policy.html").is_file(),
         "original file"
     );
+    // A plain UTF-8 text policy is its own text: one copy, named once (no `x.txt.txt`).
+    let weather = std::fs::read_dir(&evidence)
+        .expect("evidence")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("cn.piaudit.sample.weather-"))
+        .expect("english-weather folder");
+    let mut policy_files: Vec<String> = std::fs::read_dir(weather.join("policies"))
+        .expect("policies")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    policy_files.sort();
+    assert_eq!(policy_files, ["01-res_raw_privacy_policy.txt"]);
     assert!(
         inputs.join("broken app.apk").exists(),
         "the unreadable input gets no folder"

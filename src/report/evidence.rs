@@ -121,12 +121,13 @@ pub fn write_bundle(
             })
             .flatten();
         if let Some((_, bytes)) = bundled {
-            // The file as it is in the APK, and the text piaudit read from it.
+            // The file as it is in the APK, and the text piaudit read from it when that differs
+            // (HTML, another encoding): one copy of each text, each named once.
             files.push((stem.clone(), bytes.clone()));
-            files.push((
-                format!("{stem}.txt"),
-                piaudit_policy::decode(bytes).text.into_bytes(),
-            ));
+            let text = piaudit_policy::decode(bytes).text.into_bytes();
+            if text != *bytes {
+                files.push((decoded_name(&stem), text));
+            }
         }
     }
     let facts = serde_json::to_vec_pretty(app).map_err(|e| EvidenceError::Io {
@@ -160,6 +161,15 @@ pub fn write_bundle(
 }
 
 /// A policy source (`assets/privacy.html`, `string:privacy`) as a file name.
+/// The name of the decoded text of the file `stem`: `x.html` → `x.html.txt`; a `.txt` file
+/// in another encoding → `x.utf-8.txt` (never `x.txt.txt`).
+fn decoded_name(stem: &str) -> String {
+    match stem.strip_suffix(".txt") {
+        Some(base) => format!("{base}.utf-8.txt"),
+        None => format!("{stem}.txt"),
+    }
+}
+
 fn safe_file_name(source: &str) -> String {
     let name: String = source
         .chars()
@@ -198,5 +208,7 @@ mod tests {
         );
         assert_eq!(folder_name(&record), "_.._etc__passwd_-7-0123456789ab");
         assert_eq!(safe_file_name("../a b"), "_a_b");
+        assert_eq!(decoded_name("policies/01-a.html"), "policies/01-a.html.txt");
+        assert_eq!(decoded_name("policies/01-a.txt"), "policies/01-a.utf-8.txt");
     }
 }

@@ -325,16 +325,23 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
         },
         loc(&f.message),
     );
-    if !f.criteria.is_empty() {
-        let _ = write!(page, "<p><b>{}</b></p><ul>", bi("法律依据", "Legal basis"));
-        for c in &f.criteria {
+    let (zh, en) = (
+        view::basis(ctx.rules, f, Lang::Zh),
+        view::basis(ctx.rules, f, Lang::En),
+    );
+    for ((class, heading_zh, items_zh), (_, heading_en, items_en)) in
+        zh.groups(Lang::Zh).into_iter().zip(en.groups(Lang::En))
+    {
+        let _ = write!(
+            page,
+            r#"<p class="basis-{class}"><b>{}</b></p><ul class="basis-{class}">"#,
+            bi(heading_zh, heading_en)
+        );
+        for (item_zh, item_en) in items_zh.iter().zip(items_en) {
             let _ = write!(
                 page,
                 "<li>{}</li>",
-                bi(
-                    &view::legal_basis(ctx.rules, c, Lang::Zh),
-                    &view::legal_basis(ctx.rules, c, Lang::En)
-                )
+                bi(&item_zh.line(Lang::Zh), &item_en.line(Lang::En))
             );
         }
         page.push_str("</ul>");

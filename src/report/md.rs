@@ -113,10 +113,10 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
             escape(f.title.get(lang))
         )?;
         writeln!(out, "{}\n", escape(f.message.get(lang)))?;
-        if !f.criteria.is_empty() {
-            writeln!(out, "{}:\n", tr(lang, "依据", "Legal basis"))?;
-            for c in &f.criteria {
-                writeln!(out, "- {}", escape(&view::legal_basis(ctx.rules, c, lang)))?;
+        for (_, heading, items) in view::basis(ctx.rules, f, lang).groups(lang) {
+            writeln!(out, "{heading}:\n")?;
+            for item in items {
+                writeln!(out, "- {}", escape(&item.line(lang)))?;
             }
             writeln!(out)?;
         }

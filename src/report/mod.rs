@@ -32,8 +32,9 @@ pub use summary::Summary;
 pub use time::utc_now_rfc3339;
 
 /// Version of the report schema (jsonl records, json documents). Bumped on any breaking change;
-/// the minor part on additions (1.1: `findings[].fingerprint` and `findings[].baselined`).
-pub const SCHEMA_VERSION: &str = "1.1";
+/// the minor part on additions (1.1: `findings[].fingerprint` and `findings[].baselined`; 1.2:
+/// `findings[].violated`, `related`, `caveats` and `app.manifest_read`).
+pub const SCHEMA_VERSION: &str = "1.2";
 
 /// What pins a report: tool and rule versions, and when it ran.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -84,6 +84,17 @@ pub fn write(
             }));
             continue;
         }
+        if let Some(note) = record
+            .app
+            .as_ref()
+            .and_then(|app| view::manifest_note(app, ctx.lang))
+        {
+            notifications.push(json!({
+                "level": "warning",
+                "message": { "text": sentence(&format!("{}: AndroidManifest.xml {note}", record.input.path)) },
+                "locations": [{ "physicalLocation": whole_artifact(&artifact_location, record.input.size) }],
+            }));
+        }
         for rf in &record.findings {
             let f = &rf.finding;
             let mut location = json!({ "physicalLocation": whole_artifact(&artifact_location, record.input.size) });
@@ -104,6 +115,18 @@ pub fn write(
                     "package": record.package(),
                     "severity": f.severity.as_str(),
                     "criteria": f.criteria,
+                    "violated": f.violated,
+                    "related": f.related,
+                    "basis": view::basis(ctx.rules, f, ctx.lang)
+                        .groups(ctx.lang)
+                        .into_iter()
+                        .map(|(kind, heading, items)| json!({
+                            "kind": kind,
+                            "heading": heading,
+                            "items": items.iter().map(|i| i.line(ctx.lang)).collect::<Vec<_>>(),
+                        }))
+                        .collect::<Vec<_>>(),
+                    "caveats": f.caveats,
                     "evidence": f.evidence,
                     "evidence_count": f.evidence_count,
                     "baselined": rf.baselined,
@@ -187,9 +210,27 @@ fn whole_artifact(artifact_location: &Value, size: u64) -> Value {
 
 fn descriptor(ctx: &ReportContext<'_>, rule: &Rule) -> Value {
     let lang = ctx.lang;
-    let basis: Vec<String> = rule
-        .all_criteria()
-        .map(|c| view::legal_basis(ctx.rules, c, lang))
+    let rule_basis = view::rule_basis(ctx.rules, rule, lang);
+    let basis: Vec<String> = rule_basis
+        .violated
+        .iter()
+        .map(|item| {
+            format!(
+                "{}{}",
+                tr(
+                    lang,
+                    "（条件成立时认定违反）",
+                    "(violated when its condition holds) "
+                ),
+                item.line(lang)
+            )
+        })
+        .chain(
+            rule_basis
+                .related
+                .iter()
+                .map(|item| format!("{}{}", tr(lang, "（相关）", "(related) "), item.line(lang))),
+        )
         .collect();
     let help_text = format!(
         "{}: {}\n\n{}: {}\n\n{}:\n{}",

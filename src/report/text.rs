@@ -55,10 +55,10 @@ pub fn write_record(
             f.title.get(lang)
         )?;
         writeln!(out, "      {}", f.message.get(lang))?;
-        if !f.criteria.is_empty() {
-            writeln!(out, "      {}:", tr(lang, "依据", "legal basis"))?;
-            for c in &f.criteria {
-                writeln!(out, "        {}", view::legal_basis(ctx.rules, c, lang))?;
+        for (_, heading, items) in view::basis(ctx.rules, f, lang).groups(lang) {
+            writeln!(out, "      {heading}:")?;
+            for item in items {
+                writeln!(out, "        {}", item.line(lang))?;
             }
         }
         let (evidence, left_out) = view::evidence_shown(f, EVIDENCE_SHOWN);

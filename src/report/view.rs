@@ -50,6 +50,107 @@ pub fn legal_basis(rules: &RuleSet, id: &str, lang: Lang) -> String {
     }
 }
 
+/// One criterion a finding cites, as every report shows it: its legal-basis text, for a violated
+/// one the condition its evidence met, and the caveat when its wording is not verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasisItem {
+    pub id: String,
+    pub text: String,
+    pub condition: Option<String>,
+    pub caveat: Option<String>,
+}
+
+impl BasisItem {
+    /// The item on one line: `text — condition: … [caveat]`.
+    pub fn line(&self, lang: Lang) -> String {
+        let mut line = self.text.clone();
+        if let Some(condition) = &self.condition {
+            line.push_str(tr(lang, " — 条件：", " — condition: "));
+            line.push_str(condition);
+        }
+        if let Some(caveat) = &self.caveat {
+            line.push_str(&format!(" [{}{caveat}]", tr(lang, "注意：", "note: ")));
+        }
+        line
+    }
+}
+
+/// A finding's legal basis in two groups: violated (the evidence meets the criterion's written
+/// condition) and related (context, not cited as violated).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Basis {
+    pub violated: Vec<BasisItem>,
+    pub related: Vec<BasisItem>,
+}
+
+impl Basis {
+    /// The non-empty groups, violated first: (`violated` or `related`, heading, items).
+    pub fn groups(&self, lang: Lang) -> Vec<(&'static str, &'static str, &[BasisItem])> {
+        [
+            (
+                "violated",
+                tr(
+                    lang,
+                    "违反的依据（证据满足其条件）",
+                    "Violated (the evidence meets the condition)",
+                ),
+                self.violated.as_slice(),
+            ),
+            (
+                "related",
+                tr(
+                    lang,
+                    "相关依据（供参考，不认定为违反）",
+                    "Related (context, not cited as violated)",
+                ),
+                self.related.as_slice(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, _, items)| !items.is_empty())
+        .collect()
+    }
+}
+
+/// The basis of `f` in `lang`, from the rule in effect and the criteria table.
+pub fn basis(rules: &RuleSet, f: &Finding, lang: Lang) -> Basis {
+    basis_of(rules, &f.rule_id, &f.violated, &f.related, lang)
+}
+
+/// The basis a rule may cite (its `violated` entries with their conditions, its related
+/// criteria), for rule descriptions.
+pub fn rule_basis(rules: &RuleSet, rule: &piaudit_rules::Rule, lang: Lang) -> Basis {
+    let violated: Vec<String> = rule.violated.iter().map(|v| v.id.clone()).collect();
+    basis_of(rules, &rule.id, &violated, &rule.criteria, lang)
+}
+
+fn basis_of(
+    rules: &RuleSet,
+    rule_id: &str,
+    violated: &[String],
+    related: &[String],
+    lang: Lang,
+) -> Basis {
+    let rule = rules.rule(rule_id);
+    let item = |id: &String, violated: bool| BasisItem {
+        id: id.clone(),
+        text: legal_basis(rules, id, lang),
+        condition: violated
+            .then(|| rule?.violated.iter().find(|v| &v.id == id))
+            .flatten()
+            .map(|v| v.condition.get(lang).to_owned()),
+        caveat: rules
+            .tables()
+            .criteria(id)
+            .and_then(|c| c.caveat())
+            .map(|c| c.get(lang).to_owned()),
+    };
+    Basis {
+        violated: violated.iter().map(|id| item(id, true)).collect(),
+        related: related.iter().map(|id| item(id, false)).collect(),
+    }
+}
+
 /// Label/value rows identifying the app and pinning the input.
 pub fn identity(record: &AppRecord, lang: Lang) -> Vec<(&'static str, String)> {
     let mut rows = vec![
@@ -86,10 +187,41 @@ pub fn identity(record: &AppRecord, lang: Lang) -> Vec<(&'static str, String)> {
     for signer in signers(app) {
         rows.push((tr(lang, "签名证书", "signer"), signer));
     }
+    if let Some(note) = manifest_note(app, lang) {
+        rows.push((tr(lang, "清单", "manifest"), note));
+    }
     if let Some(category) = &app.category {
         rows.push((tr(lang, "应用类型", "app type"), category.clone()));
     }
     rows
+}
+
+/// When the manifest was not read: what happened and that manifest-based rules stayed silent.
+pub fn manifest_note(app: &AppFacts, lang: Lang) -> Option<String> {
+    if app.manifest_read {
+        return None;
+    }
+    let why = app
+        .problems
+        .iter()
+        .find(|p| p.stage == "manifest")
+        .map(|p| p.message.clone())
+        .unwrap_or_else(|| {
+            tr(
+                lang,
+                "输入不含清单（DEX/JAR）",
+                "the input has no manifest (DEX/JAR)",
+            )
+            .to_owned()
+        });
+    Some(match lang {
+        Lang::Zh => {
+            format!("无法读取（{why}）：目标版本、组件和应用标志未知，依赖清单的规则不作判断")
+        }
+        Lang::En => format!(
+            "could not be read ({why}): target SDK, components and application flags are unknown; manifest-based rules are not judged"
+        ),
+    })
 }
 
 /// One line per distinct signer certificate: `SHA-256 (subject; schemes)`.

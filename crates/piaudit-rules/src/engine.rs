@@ -72,11 +72,23 @@ pub struct Finding {
     /// Criteria given as context: the rule's `criteria`, then its `violated` entries whose
     /// condition did not hold.
     pub related: Vec<String>,
+    /// For each cited criterion whose wording is not verified against the official text
+    /// (`verification` other than `verified` in the criteria table): the caveat to show with it.
+    pub caveats: Vec<Caveat>,
     /// At most [`MAX_EVIDENCE`] items, as the rule's `evidence` yielded them.
     pub evidence: Vec<serde_json::Value>,
     /// How many evidence items the rule yielded.
     pub evidence_count: usize,
     pub fix: Localized,
+}
+
+/// The caveat a cited criterion carries (see [`crate::Criterion::caveat`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caveat {
+    pub criterion: String,
+    /// `unverified` or `project`.
+    pub verification: String,
+    pub note: Localized,
 }
 
 /// A rule that was not judged, and why.
@@ -297,7 +309,21 @@ impl RuleSet {
                 });
                 continue;
             }
-            if let Some(finding) = evaluate_rule(rule, &context, category, &mut evaluation.errors) {
+            if let Some(mut finding) =
+                evaluate_rule(rule, &context, category, &mut evaluation.errors)
+            {
+                finding.caveats = finding
+                    .criteria
+                    .iter()
+                    .filter_map(|id| {
+                        let c = self.tables.criteria(id)?;
+                        Some(Caveat {
+                            criterion: id.clone(),
+                            verification: c.verification.clone(),
+                            note: c.caveat()?,
+                        })
+                    })
+                    .collect();
                 evaluation.findings.push(finding);
             }
         }
@@ -437,6 +463,7 @@ fn evaluate_rule(
         criteria: violated.iter().chain(&related).cloned().collect(),
         violated,
         related,
+        caveats: Vec::new(),
         evidence,
         evidence_count,
         fix: rule.fix.clone(),

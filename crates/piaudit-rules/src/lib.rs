@@ -61,7 +61,9 @@ pub mod template;
 
 pub use check::Diagnostic;
 pub use doc::render_rule_doc;
-pub use engine::{Evaluation, Finding, RuleError, RuleSet, RuleSummary, RulesError, Skipped};
+pub use engine::{
+    Caveat, Evaluation, Finding, RuleError, RuleSet, RuleSummary, RulesError, Skipped,
+};
 pub use rule::{Rule, Violated};
 pub use tables::{
     AppType, Criterion, Document, EnrichError, PermissionInfo, PermissionNote, SensitiveApi,
