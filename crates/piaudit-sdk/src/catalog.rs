@@ -4,13 +4,15 @@
 //! Detection never decides compliance: it reports which SDKs are present, on which evidence,
 //! and whether code outside an SDK calls into it. It must not read APKs itself.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::CatalogError;
 use crate::evidence::{
-    EvidenceItem, EvidenceKind, EvidenceStrength, IndexBuilder, Inputs, MAX_EXAMPLES,
-    SignatureIndex, strongest,
+    EvidenceItem, EvidenceKind, EvidenceStrength, IndexBuilder, Inputs, MAX_EXAMPLES, Matched,
+    SignatureIndex, Weight, strongest,
 };
 use crate::load::{self, LineIndex};
 use crate::model::{Category, LocalizedText, PiType, PolicyNames, Status};
@@ -31,9 +33,15 @@ impl SdkIdx {
 pub struct Sdk {
     pub id: String,
     pub name: LocalizedText,
-    pub vendor: LocalizedText,
+    /// The vendor (legal name in `zh` where known); `None` when no source names it.
+    pub vendor: Option<LocalizedText>,
     pub category: Category,
+    /// The vendor's privacy policy for the SDK, when a source gives it.
+    pub policy_url: Option<String>,
     pub classes: Vec<String>,
+    /// Packages of other products this SDK's own jar ships (JCore carries
+    /// `cn.jpush.android.service`).
+    pub carries: Vec<String>,
     pub native_libs: Vec<String>,
     pub components: Vec<String>,
     pub meta_data: Vec<String>,
@@ -60,10 +68,15 @@ struct SdkFile {
 struct SdkEntry {
     id: Spanned<String>,
     name: LocalizedText,
-    vendor: LocalizedText,
+    #[serde(default)]
+    vendor: Option<LocalizedText>,
     category: Category,
     #[serde(default)]
+    policy_url: Option<String>,
+    #[serde(default)]
     classes: Vec<String>,
+    #[serde(default)]
+    carries: Vec<String>,
     #[serde(default)]
     native_libs: Vec<String>,
     #[serde(default)]
@@ -120,6 +133,19 @@ pub struct Usage {
     pub example_callers: Vec<String>,
 }
 
+/// How sure a detection is that the product's code is in the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Strong evidence of two kinds (e.g. classes and a component or native library).
+    High,
+    /// Strong evidence of one kind.
+    Medium,
+    /// No strong evidence of its own: weak evidence of two kinds, a few classes only, or
+    /// packages another product's jar carries (`embedded_in`).
+    Low,
+}
+
 /// One SDK detected in an app. `id`, `name`, `vendor`, `category`, `evidence` and `used` are
 /// read by other tools; keep their names and meaning stable.
 #[derive(Debug, Clone, Serialize)]
@@ -128,17 +154,36 @@ pub struct SdkHit {
     pub index: SdkIdx,
     pub id: String,
     pub name: LocalizedText,
-    pub vendor: LocalizedText,
+    pub vendor: Option<LocalizedText>,
     pub category: Category,
     /// One item per matched signature, each with a count and at most five examples.
     pub evidence: Vec<EvidenceItem>,
     pub evidence_strength: EvidenceStrength,
+    /// The kinds of evidence the detection rests on (strong ones; the weak ones when the
+    /// detection has no strong evidence).
+    pub basis: Vec<EvidenceKind>,
+    pub confidence: Confidence,
+    /// Set when the product's only code is packages another detected SDK's jar carries: the
+    /// product is bundled inside that host, not integrated by the app.
+    pub embedded_in: Option<String>,
     pub pi_types: Vec<PiType>,
     /// True when code outside the SDK invokes it (see [`Usage`]).
     pub used: bool,
     pub usage: Usage,
     pub policy_names: PolicyNames,
     pub status: Status,
+}
+
+/// Strong class evidence of fewer classes than this, and nothing else, is "a few classes"
+/// (confidence low): annotation or stub classes other jars ship.
+const FEW_CLASSES: u64 = 4;
+
+/// The outcome of [`Catalog::judge`] for one entry.
+struct Judged {
+    items: Vec<EvidenceItem>,
+    basis: Vec<EvidenceKind>,
+    confidence: Confidence,
+    embedded_in: Option<String>,
 }
 
 /// The loaded, indexed SDK catalogue. Build once, then match any number of apps.
@@ -189,9 +234,34 @@ impl Catalog {
                             (EvidenceKind::Domain, &entry.domains),
                         ],
                         &ids,
+                        true,
                     )
                 })
                 .map_err(|problem| load::entry_error(*line, id, problem))?;
+        }
+        // Carried packages resolve against every entry's own class signatures.
+        for (carrier, (entry, line)) in (0u32..).zip(file.sdks.iter().zip(&entry_lines)) {
+            for value in &entry.carries {
+                builder.add_carried(carrier, value).map_err(|error| {
+                    let reason = match load::signature_problem(
+                        EvidenceKind::Class,
+                        value,
+                        error,
+                        &ids,
+                    ) {
+                        crate::error::EntryProblem::BadSignature { reason, .. } => reason,
+                        other => other.to_string(),
+                    };
+                    load::entry_error(
+                        *line,
+                        entry.id.get_ref(),
+                        crate::error::EntryProblem::BadCarried {
+                            value: value.clone(),
+                            reason,
+                        },
+                    )
+                })?;
+            }
         }
         let index = builder.build()?;
         let sdks = file
@@ -203,7 +273,9 @@ impl Catalog {
                 name: entry.name,
                 vendor: entry.vendor,
                 category: entry.category,
+                policy_url: entry.policy_url,
                 classes: entry.classes,
+                carries: entry.carries,
                 native_libs: entry.native_libs,
                 components: entry.components,
                 meta_data: entry.meta_data,
@@ -239,10 +311,13 @@ impl Catalog {
     }
 
     /// The SDK whose longest class prefix is a package-boundary prefix of `dotted_class`
-    /// (`com.umeng` owns `com.umeng.a.B` and `com.umeng.a.B$1`, not `com.umengx.C`).
+    /// (`com.umeng` owns `com.umeng.a.B` and `com.umeng.a.B$1`, not `com.umengx.C`). A short
+    /// prefix that needs corroboration (`com.loc`) owns nothing here: only a per-app
+    /// [`crate::Ownership`], which knows the detected SDKs, gives such classes an owner.
     pub fn owner_of(&self, dotted_class: &str) -> Option<SdkIdx> {
         self.index
             .match_class(dotted_class)
+            .filter(|hit| hit.weight != Weight::Corroborating)
             .map(|hit| SdkIdx(hit.owner))
     }
 
@@ -250,13 +325,33 @@ impl Catalog {
     pub(crate) fn owner_with_depth(&self, dotted_class: &str) -> Option<(SdkIdx, usize)> {
         self.index
             .match_class(dotted_class)
+            .filter(|hit| hit.weight != Weight::Corroborating)
             .map(|hit| (SdkIdx(hit.owner), hit.depth))
     }
 
-    /// Detects the SDKs present in an app. Each kind of evidence detects on its own, so an
-    /// obfuscated app whose classes no longer match is still detected through its native
-    /// libraries, manifest components, meta-data keys, assets or endpoint domains. Hits are
-    /// sorted by id.
+    /// The raw class-signature match: owner, depth, weight and carrier.
+    pub(crate) fn class_match(&self, dotted_class: &str) -> Option<crate::evidence::ClassHit> {
+        self.index.match_class(dotted_class)
+    }
+
+    /// True when a signature of `kind` in this catalogue is `name` or covers it with piaudit's
+    /// anchored matching (used to measure the catalogue against public anchors).
+    pub fn covers(&self, kind: EvidenceKind, name: &str) -> bool {
+        self.index.covers(kind, name)
+    }
+
+    /// Detects the SDKs present in an app. Hits are sorted by id.
+    ///
+    /// - Strong evidence (distinct classes, manifest components, native libraries, bundled
+    ///   files) proves a product on its own, so an obfuscated app is still detected through its
+    ///   components or libraries.
+    /// - Weak evidence (a meta-data key, an endpoint domain) proves nothing alone: a product with
+    ///   only weak evidence is reported (confidence low) only with two kinds of it, and not at all
+    ///   when a product of the same vendor is detected on strong evidence (the key or endpoint is
+    ///   then that product's).
+    /// - A short prefix (`com.loc`) counts only next to strong evidence of the same entry.
+    /// - Packages a detected host's jar carries (`carries`) make their product `embedded_in`
+    ///   that host, never an integration of its own.
     pub fn detect(&self, evidence: &Evidence<'_>) -> Vec<SdkHit> {
         let inputs = Inputs {
             classes: evidence.classes,
@@ -272,11 +367,25 @@ impl Catalog {
             .map(|calls| self.external_usage(calls))
             .unwrap_or_default();
 
+        // Entries present on strong evidence of their own (carried packages count only when
+        // their carrier is absent, which needs this set first: carriers are decided on their
+        // own strong signatures).
+        let own_strong: HashSet<u32> = by_owner
+            .iter()
+            .filter(|(_, items)| items.iter().any(|m| m.item.weight == Weight::Strong))
+            .map(|(owner, _)| *owner)
+            .collect();
+        let strong_vendors: HashSet<&str> = own_strong
+            .iter()
+            .filter_map(|owner| self.sdks.get(*owner as usize)?.vendor.as_ref())
+            .map(|vendor| vendor.zh.as_str())
+            .collect();
+
         let mut hits: Vec<SdkHit> = by_owner
             .into_iter()
-            .filter_map(|(owner, items)| {
+            .filter_map(|(owner, matched)| {
                 let sdk = self.sdks.get(owner as usize)?;
-                let evidence_strength = strongest(&items)?;
+                let judged = self.judge(owner, matched, &own_strong, &strong_vendors)?;
                 let usage = usage
                     .get_mut(owner as usize)
                     .map(std::mem::take)
@@ -287,8 +396,11 @@ impl Catalog {
                     name: sdk.name.clone(),
                     vendor: sdk.vendor.clone(),
                     category: sdk.category,
-                    evidence: items,
-                    evidence_strength,
+                    evidence_strength: strongest(&judged.items)?,
+                    evidence: judged.items,
+                    basis: judged.basis,
+                    confidence: judged.confidence,
+                    embedded_in: judged.embedded_in,
                     pi_types: sdk.pi_types.clone(),
                     used: usage.external_call_sites > 0,
                     usage,
@@ -299,6 +411,92 @@ impl Catalog {
             .collect();
         hits.sort_by(|a, b| a.id.cmp(&b.id));
         hits
+    }
+
+    /// Decides whether the evidence of entry `owner` makes a detection, and how strong it is.
+    fn judge(
+        &self,
+        owner: u32,
+        matched: Vec<Matched>,
+        own_strong: &HashSet<u32>,
+        strong_vendors: &HashSet<&str>,
+    ) -> Option<Judged> {
+        let present = own_strong.contains(&owner);
+        let mut items = Vec::with_capacity(matched.len());
+        let mut host: Option<u32> = None;
+        for Matched { mut item, carrier } in matched {
+            match (item.weight, carrier) {
+                // A short prefix without strong evidence of its own entry proves nothing.
+                (Weight::Corroborating, _) if !present => continue,
+                (Weight::Carried, Some(carrier)) => {
+                    item.carried_by = self.sdks.get(carrier as usize).map(|s| s.id.clone());
+                    if own_strong.contains(&carrier) {
+                        host = host.or(Some(carrier));
+                    } else {
+                        // The host is absent: these classes are the product's own.
+                        item.weight = Weight::Strong;
+                    }
+                }
+                _ => {}
+            }
+            items.push(item);
+        }
+        let kinds = |weight: Weight| -> Vec<EvidenceKind> {
+            let mut kinds: Vec<EvidenceKind> = items
+                .iter()
+                .filter(|item| item.weight == weight)
+                .map(|item| item.kind)
+                .collect();
+            kinds.sort();
+            kinds.dedup();
+            kinds
+        };
+        let strong = kinds(Weight::Strong);
+        if !strong.is_empty() {
+            let few_classes = strong == [EvidenceKind::Class]
+                && items
+                    .iter()
+                    .filter(|item| item.weight == Weight::Strong)
+                    .map(|item| item.count)
+                    .sum::<u64>()
+                    < FEW_CLASSES;
+            let confidence = if few_classes {
+                Confidence::Low
+            } else if strong.len() >= 2 {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            return Some(Judged {
+                items,
+                basis: strong,
+                confidence,
+                embedded_in: None,
+            });
+        }
+        if let Some(host) = host {
+            return Some(Judged {
+                items,
+                basis: vec![EvidenceKind::Class],
+                confidence: Confidence::Low,
+                embedded_in: self.sdks.get(host as usize).map(|s| s.id.clone()),
+            });
+        }
+        let weak = kinds(Weight::Weak);
+        let vendor_present = self
+            .sdks
+            .get(owner as usize)
+            .and_then(|sdk| sdk.vendor.as_ref())
+            .is_some_and(|vendor| strong_vendors.contains(vendor.zh.as_str()));
+        if weak.len() < 2 || vendor_present {
+            return None;
+        }
+        Some(Judged {
+            items,
+            basis: weak,
+            confidence: Confidence::Low,
+            embedded_in: None,
+        })
     }
 
     /// Per SDK (indexed like `sdks`): invoke sites from code the SDK does not own.
@@ -338,8 +536,19 @@ fn validate_entry(entry: &SdkEntry) -> Result<(), crate::error::EntryProblem> {
     use crate::error::EntryProblem;
     load::require_text("name.zh", &entry.name.zh)?;
     load::require_text("name.en", &entry.name.en)?;
-    load::require_text("vendor.zh", &entry.vendor.zh)?;
-    load::require_text("vendor.en", &entry.vendor.en)?;
+    if let Some(vendor) = &entry.vendor {
+        load::require_text("vendor.zh", &vendor.zh)?;
+        load::require_text("vendor.en", &vendor.en)?;
+    }
+    if let Some(url) = &entry.policy_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(EntryProblem::BadSignature {
+            field: "policy_url",
+            value: url.clone(),
+            reason: "must be an http(s) URL".into(),
+        });
+    }
     if entry.source.iter().all(|s| s.trim().is_empty()) {
         return Err(EntryProblem::Empty { field: "source" });
     }

@@ -53,6 +53,12 @@ pub enum EntryProblem {
         value: String,
         other_id: String,
     },
+    #[error(
+        "classes `{value}` is a short two-segment prefix and needs a distinct class, a component or a native library of the same entry to corroborate it"
+    )]
+    Uncorroborated { value: String },
+    #[error("carries `{value}`: {reason}")]
+    BadCarried { value: String, reason: String },
     #[error("pi_type `{0}` is listed twice")]
     DuplicatePiType(&'static str),
 }

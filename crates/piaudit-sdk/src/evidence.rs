@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::class_trie::{ClassTrie, TrieMatch};
-use crate::pattern::{self, DomainMatcher, NameKind, NameMatcher, NameMatcherBuilder, host_of};
+use crate::pattern::{
+    self, DomainMatcher, NameKind, NameMatcher, NameMatcherBuilder, PrefixKind, host_of,
+};
 
 /// At most this many example inputs are kept per matched signature.
 pub const MAX_EXAMPLES: usize = 5;
@@ -65,6 +67,23 @@ pub enum EvidenceStrength {
     Network,
 }
 
+/// How much one matched signature counts towards a detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weight {
+    /// Proves the product on its own: its distinct classes, manifest components, native
+    /// libraries or bundled files.
+    Strong,
+    /// Never proves the product alone: a meta-data key or an endpoint domain in a string.
+    Weak,
+    /// A short two-segment class prefix (`com.loc`): counts only next to a strong signature of
+    /// the same entry.
+    Corroborating,
+    /// Classes under a package another product's jar is known to carry (JCore carries
+    /// `cn.jpush.android.service`): prove the product only when that host is absent.
+    Carried,
+}
+
 /// One matched signature: which catalogue signature matched, how many inputs matched it and up
 /// to [`MAX_EXAMPLES`] distinct example inputs (for domains: the host, never the full URL).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,6 +92,17 @@ pub struct EvidenceItem {
     pub value: String,
     pub count: u64,
     pub examples: Vec<String>,
+    pub weight: Weight,
+    /// For a carried signature: the id of the product whose jar carries these classes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_by: Option<String>,
+}
+
+/// A matched signature with the index of its carrier entry, if any (see [`Weight::Carried`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Matched {
+    pub(crate) item: EvidenceItem,
+    pub(crate) carrier: Option<u32>,
 }
 
 /// The facts one detection pass looks at. Every list may be empty.
@@ -91,13 +121,19 @@ struct Signature {
     kind: EvidenceKind,
     text: Box<str>,
     owner: u32,
+    weight: Weight,
+    /// The entry whose jar carries this package (only for [`Weight::Carried`]).
+    carrier: Option<u32>,
 }
 
-/// A class lookup result: the owning entry, the signature and its depth in segments.
+/// A class lookup result: the owning entry, its depth in segments, the signature's weight and
+/// carrier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ClassHit {
     pub(crate) owner: u32,
     pub(crate) depth: usize,
+    pub(crate) weight: Weight,
+    pub(crate) carrier: Option<u32>,
 }
 
 /// Why a signature could not be added.
@@ -122,21 +158,46 @@ pub(crate) struct IndexBuilder {
 }
 
 impl IndexBuilder {
-    /// Validates and adds one signature of `kind` owned by entry `owner`.
+    /// Validates and adds one signature of `kind` owned by entry `owner`. A short two-segment
+    /// class prefix is accepted (as [`Weight::Corroborating`]) only when `allow_short`; the
+    /// caller then checks that the entry has a strong signature too. Returns the weight given.
     pub(crate) fn add(
         &mut self,
         kind: EvidenceKind,
         owner: u32,
         text: &str,
-    ) -> Result<(), AddError> {
-        let validation = match kind {
-            EvidenceKind::Class | EvidenceKind::Component => pattern::validate_class_prefix(text),
-            EvidenceKind::NativeLib => pattern::validate_name_pattern(NameKind::NativeLib, text),
-            EvidenceKind::MetaData => pattern::validate_name_pattern(NameKind::MetaData, text),
-            EvidenceKind::Asset => pattern::validate_name_pattern(NameKind::Asset, text),
-            EvidenceKind::Domain => pattern::validate_domain(text),
+        allow_short: bool,
+    ) -> Result<Weight, AddError> {
+        let weight = match kind {
+            EvidenceKind::Class | EvidenceKind::Component => {
+                match pattern::validate_class_prefix(text).map_err(AddError::Invalid)? {
+                    PrefixKind::Short if allow_short && kind == EvidenceKind::Class => {
+                        Weight::Corroborating
+                    }
+                    PrefixKind::Short => {
+                        return Err(AddError::Invalid(pattern::short_prefix_refusal(text)));
+                    }
+                    PrefixKind::Distinct => Weight::Strong,
+                }
+            }
+            EvidenceKind::NativeLib | EvidenceKind::Asset | EvidenceKind::MetaData => {
+                let name_kind = match kind {
+                    EvidenceKind::NativeLib => NameKind::NativeLib,
+                    EvidenceKind::Asset => NameKind::Asset,
+                    _ => NameKind::MetaData,
+                };
+                pattern::validate_name_pattern(name_kind, text).map_err(AddError::Invalid)?;
+                if kind == EvidenceKind::MetaData {
+                    Weight::Weak
+                } else {
+                    Weight::Strong
+                }
+            }
+            EvidenceKind::Domain => {
+                pattern::validate_domain(text).map_err(AddError::Invalid)?;
+                Weight::Weak
+            }
         };
-        validation.map_err(AddError::Invalid)?;
         let id = u32::try_from(self.signatures.len())
             .map_err(|_| AddError::Invalid("too many signatures".into()))?;
         let inserted = match kind {
@@ -158,8 +219,77 @@ impl IndexBuilder {
             kind,
             text: text.into(),
             owner,
+            weight,
+            carrier: None,
         });
+        Ok(weight)
+    }
+
+    /// Declares that entry `carrier`'s jar ships the package `prefix`, which another entry's
+    /// class (and possibly component) signatures cover. Call after every entry's own signatures
+    /// were added. Fails when the prefix is malformed or short, when no other entry's class
+    /// signature covers it, or when it is the carrier's own.
+    pub(crate) fn add_carried(&mut self, carrier: u32, prefix: &str) -> Result<(), AddError> {
+        if pattern::validate_class_prefix(prefix).map_err(AddError::Invalid)?
+            != PrefixKind::Distinct
+        {
+            return Err(AddError::Invalid(pattern::short_prefix_refusal(prefix)));
+        }
+        if !self.carry_in(EvidenceKind::Class, carrier, prefix)? {
+            return Err(AddError::Invalid(
+                "no other entry's class signature covers this package".into(),
+            ));
+        }
+        // The host's manifest may declare the carried package's components too.
+        self.carry_in(EvidenceKind::Component, carrier, prefix)?;
         Ok(())
+    }
+
+    /// Marks `prefix` in the class or component trie as carried by `carrier`. Returns false
+    /// when no signature of another entry covers it there.
+    fn carry_in(&mut self, kind: EvidenceKind, carrier: u32, prefix: &str) -> Result<bool, AddError> {
+        let trie = if kind == EvidenceKind::Class {
+            &self.classes
+        } else {
+            &self.components
+        };
+        let Some(found) = trie.longest(prefix) else {
+            return Ok(false);
+        };
+        let Some(signature) = self.signatures.get(found.value as usize) else {
+            return Ok(false);
+        };
+        let (owner, exact) = (signature.owner, signature.text.len() == prefix.len());
+        if owner == carrier {
+            return Err(AddError::Invalid(
+                "is under the carrier's own signatures".into(),
+            ));
+        }
+        if exact {
+            if let Some(signature) = self.signatures.get_mut(found.value as usize) {
+                signature.weight = Weight::Carried;
+                signature.carrier = Some(carrier);
+            }
+            return Ok(true);
+        }
+        let id = u32::try_from(self.signatures.len())
+            .map_err(|_| AddError::Invalid("too many signatures".into()))?;
+        let trie = if kind == EvidenceKind::Class {
+            &mut self.classes
+        } else {
+            &mut self.components
+        };
+        if trie.insert(prefix, id).is_err() {
+            return Err(AddError::Invalid("carried twice".into()));
+        }
+        self.signatures.push(Signature {
+            kind,
+            text: prefix.into(),
+            owner,
+            weight: Weight::Carried,
+            carrier: Some(carrier),
+        });
+        Ok(true)
     }
 
     pub(crate) fn build(self) -> Result<SignatureIndex, aho_corasick::BuildError> {
@@ -202,14 +332,13 @@ impl Tally {
 }
 
 impl SignatureIndex {
-    fn owner_of_signature(&self, signature: u32) -> Option<u32> {
-        self.signatures.get(signature as usize).map(|s| s.owner)
-    }
-
     fn class_hit(&self, found: TrieMatch) -> Option<ClassHit> {
+        let signature = self.signatures.get(found.value as usize)?;
         Some(ClassHit {
-            owner: self.owner_of_signature(found.value)?,
+            owner: signature.owner,
             depth: found.depth,
+            weight: signature.weight,
+            carrier: signature.carrier,
         })
     }
 
@@ -218,8 +347,21 @@ impl SignatureIndex {
         self.class_hit(self.classes.longest(class)?)
     }
 
+    /// True when some signature of `kind` is `name` or covers it (classes and components:
+    /// anchored prefix; native libraries: exact or `prefix*`). Used to measure coverage.
+    pub(crate) fn covers(&self, kind: EvidenceKind, name: &str) -> bool {
+        match kind {
+            EvidenceKind::Class => self.classes.longest(name).is_some(),
+            EvidenceKind::Component => self.components.longest(name).is_some(),
+            EvidenceKind::NativeLib => self.native_libs.find(name).is_some(),
+            EvidenceKind::MetaData => self.meta_data.find(name).is_some(),
+            EvidenceKind::Asset => self.assets.find(name).is_some(),
+            EvidenceKind::Domain => self.domains.find(name).is_some(),
+        }
+    }
+
     /// Matches every input and returns the evidence grouped by owning entry (ordered by owner).
-    pub(crate) fn collect(&self, inputs: &Inputs<'_>) -> BTreeMap<u32, Vec<EvidenceItem>> {
+    pub(crate) fn collect(&self, inputs: &Inputs<'_>) -> BTreeMap<u32, Vec<Matched>> {
         let mut tallies: Vec<Tally> = vec![Tally::default(); self.signatures.len()];
         let mut record = |signature: Option<u32>, example: &str| {
             if let Some(tally) = signature.and_then(|s| tallies.get_mut(s as usize)) {
@@ -252,7 +394,7 @@ impl SignatureIndex {
             }
         }
 
-        let mut by_owner: BTreeMap<u32, Vec<EvidenceItem>> = BTreeMap::new();
+        let mut by_owner: BTreeMap<u32, Vec<Matched>> = BTreeMap::new();
         for (signature, tally) in self.signatures.iter().zip(tallies) {
             if tally.count == 0 {
                 continue;
@@ -262,21 +404,28 @@ impl SignatureIndex {
             by_owner
                 .entry(signature.owner)
                 .or_default()
-                .push(EvidenceItem {
-                    kind: signature.kind,
-                    value: signature.text.to_string(),
-                    count: tally.count,
-                    examples,
+                .push(Matched {
+                    item: EvidenceItem {
+                        kind: signature.kind,
+                        value: signature.text.to_string(),
+                        count: tally.count,
+                        examples,
+                        weight: signature.weight,
+                        carried_by: None,
+                    },
+                    carrier: signature.carrier,
                 });
         }
         for items in by_owner.values_mut() {
-            items.sort_by(|a, b| (a.kind, &a.value).cmp(&(b.kind, &b.value)));
+            items.sort_by(|a, b| (a.item.kind, &a.item.value).cmp(&(b.item.kind, &b.item.value)));
         }
         by_owner
     }
 }
 
 /// The strongest evidence kind among `items`, if any.
-pub(crate) fn strongest(items: &[EvidenceItem]) -> Option<EvidenceStrength> {
-    items.iter().map(|item| item.kind.strength()).min()
+pub(crate) fn strongest<'i>(
+    items: impl IntoIterator<Item = &'i EvidenceItem>,
+) -> Option<EvidenceStrength> {
+    items.into_iter().map(|item| item.kind.strength()).min()
 }

@@ -22,9 +22,9 @@ mod pattern;
 mod record;
 
 pub use attribution::{Attribution, FirstParty};
-pub use catalog::{CallSite, Catalog, Evidence, Sdk, SdkHit, SdkIdx, Usage};
+pub use catalog::{CallSite, Catalog, Confidence, Evidence, Sdk, SdkHit, SdkIdx, Usage};
 pub use error::{CatalogError, EntryProblem};
-pub use evidence::{EvidenceItem, EvidenceKind, EvidenceStrength, MAX_EXAMPLES};
+pub use evidence::{EvidenceItem, EvidenceKind, EvidenceStrength, MAX_EXAMPLES, Weight};
 pub use model::{Category, LocalizedText, PiType, PolicyNames, Status};
 pub use packer::{Packer, PackerCatalog, PackerHit};
 pub use pattern::{PLATFORM_PREFIXES, is_platform_class};

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::error::{CatalogError, EntryProblem};
-use crate::evidence::{AddError, EvidenceKind, IndexBuilder};
+use crate::evidence::{AddError, EvidenceKind, IndexBuilder, Weight};
 
 /// Largest catalogue text accepted.
 pub(crate) const MAX_CATALOG_BYTES: usize = 16 * 1024 * 1024;
@@ -112,39 +112,64 @@ pub(crate) fn require_text(field: &'static str, value: &str) -> Result<(), Entry
 }
 
 /// Registers every signature of entry `owner`. `ids` holds the ids of all entries (indexed by
-/// owner) to name the other entry in duplicate errors. Fails when the entry has no signature.
+/// owner) to name the other entry in duplicate errors. Fails when the entry has no signature,
+/// or when a short class prefix (allowed only with `allow_short`) has no strong signature of the
+/// same entry to corroborate it.
 pub(crate) fn register_signatures(
     builder: &mut IndexBuilder,
     owner: u32,
     lists: &[(EvidenceKind, &[String])],
     ids: &[&str],
+    allow_short: bool,
 ) -> Result<(), EntryProblem> {
     let mut added = 0usize;
+    let mut strong = false;
+    let mut short: Option<&String> = None;
     for (kind, values) in lists {
         for value in values.iter() {
-            builder
-                .add(*kind, owner, value)
-                .map_err(|error| match error {
-                    AddError::Invalid(reason) => EntryProblem::BadSignature {
-                        field: kind.field(),
-                        value: value.clone(),
-                        reason,
-                    },
-                    AddError::Duplicate { owner: other } => EntryProblem::DuplicateSignature {
-                        field: kind.field(),
-                        value: value.clone(),
-                        other_id: ids
-                            .get(other as usize)
-                            .map_or_else(|| "?".to_owned(), |id| (*id).to_owned()),
-                    },
-                })?;
+            let weight = builder
+                .add(*kind, owner, value, allow_short)
+                .map_err(|error| signature_problem(*kind, value, error, ids))?;
+            match weight {
+                Weight::Strong => strong = true,
+                Weight::Corroborating => short = short.or(Some(value)),
+                Weight::Weak | Weight::Carried => {}
+            }
             added += 1;
         }
     }
     if added == 0 {
         return Err(EntryProblem::NoSignature);
     }
+    if let (Some(value), false) = (short, strong) {
+        return Err(EntryProblem::Uncorroborated {
+            value: value.clone(),
+        });
+    }
     Ok(())
+}
+
+/// The entry problem for a signature the index refused.
+pub(crate) fn signature_problem(
+    kind: EvidenceKind,
+    value: &str,
+    error: AddError,
+    ids: &[&str],
+) -> EntryProblem {
+    match error {
+        AddError::Invalid(reason) => EntryProblem::BadSignature {
+            field: kind.field(),
+            value: value.to_owned(),
+            reason,
+        },
+        AddError::Duplicate { owner: other } => EntryProblem::DuplicateSignature {
+            field: kind.field(),
+            value: value.to_owned(),
+            other_id: ids
+                .get(other as usize)
+                .map_or_else(|| "?".to_owned(), |id| (*id).to_owned()),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ use crate::model::{LocalizedText, Status};
 pub struct Packer {
     pub id: String,
     pub name: LocalizedText,
-    pub vendor: LocalizedText,
+    /// `None` when no source names the vendor.
+    pub vendor: Option<LocalizedText>,
     pub native_libs: Vec<String>,
     pub classes: Vec<String>,
     pub assets: Vec<String>,
@@ -40,7 +41,8 @@ struct PackerFile {
 struct PackerEntry {
     id: Spanned<String>,
     name: LocalizedText,
-    vendor: LocalizedText,
+    #[serde(default)]
+    vendor: Option<LocalizedText>,
     #[serde(default)]
     native_libs: Vec<String>,
     #[serde(default)]
@@ -56,7 +58,7 @@ struct PackerEntry {
 pub struct PackerHit {
     pub id: String,
     pub name: LocalizedText,
-    pub vendor: LocalizedText,
+    pub vendor: Option<LocalizedText>,
     pub evidence: Vec<EvidenceItem>,
 }
 
@@ -106,6 +108,7 @@ impl PackerCatalog {
                             (EvidenceKind::Asset, &entry.assets),
                         ],
                         &ids,
+                        false,
                     )
                 })
                 .map_err(|problem| load::entry_error(*line, id, problem))?;
@@ -159,7 +162,7 @@ impl PackerCatalog {
                     id: packer.id.clone(),
                     name: packer.name.clone(),
                     vendor: packer.vendor.clone(),
-                    evidence,
+                    evidence: evidence.into_iter().map(|m| m.item).collect(),
                 })
             })
             .collect();
@@ -171,8 +174,10 @@ impl PackerCatalog {
 fn validate_entry(entry: &PackerEntry) -> Result<(), crate::error::EntryProblem> {
     load::require_text("name.zh", &entry.name.zh)?;
     load::require_text("name.en", &entry.name.en)?;
-    load::require_text("vendor.zh", &entry.vendor.zh)?;
-    load::require_text("vendor.en", &entry.vendor.en)?;
+    if let Some(vendor) = &entry.vendor {
+        load::require_text("vendor.zh", &vendor.zh)?;
+        load::require_text("vendor.en", &vendor.en)?;
+    }
     if entry.source.iter().all(|s| s.trim().is_empty()) {
         return Err(crate::error::EntryProblem::Empty { field: "source" });
     }

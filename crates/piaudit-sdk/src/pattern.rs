@@ -5,8 +5,9 @@
 //! - class / component prefix: dotted Java name (`com.umeng.analytics`, or a full class such as
 //!   `cn.jpush.android.api.JPushInterface`). It matches a class when it equals the class or is
 //!   followed by `.` or `$` in it (anchored at a package/inner-class boundary). At least two
-//!   segments; a two-segment prefix needs a second segment of 4+ characters (`com.dv` is too
-//!   short); platform roots and whole-vendor roots such as `com.tencent` are refused.
+//!   segments; a two-segment prefix with a second segment under 4 characters (`com.loc`) is
+//!   [`PrefixKind::Short`]: accepted only where another signature corroborates it; platform
+//!   roots and whole-vendor roots such as `com.tencent` are refused.
 //! - native library, meta-data key, asset path: an exact name, or a prefix ending in one `*`
 //!   (`libjcore*`). Exact names beat prefixes; among prefixes the longest wins. Native-library
 //!   patterns match the file name (the part after the last `/`); asset patterns match the full
@@ -169,8 +170,18 @@ pub fn is_platform_class(class: &str) -> bool {
         .any(|prefix| is_boundary_prefix(prefix, class))
 }
 
+/// How specific an accepted class prefix is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PrefixKind {
+    /// Specific enough to identify its product on its own.
+    Distinct,
+    /// Two segments with a short second one (`com.loc`, `com.pgl`): too broad alone, usable
+    /// only as corroborated evidence of an entry that also has a distinct signature.
+    Short,
+}
+
 /// Checks a class or component prefix. Returns the reason when it is refused.
-pub(crate) fn validate_class_prefix(prefix: &str) -> Result<(), String> {
+pub(crate) fn validate_class_prefix(prefix: &str) -> Result<PrefixKind, String> {
     if prefix.is_empty() || prefix.len() > MAX_CLASS_PREFIX_LEN {
         return Err(format!(
             "length must be 1..={MAX_CLASS_PREFIX_LEN} characters"
@@ -191,13 +202,10 @@ pub(crate) fn validate_class_prefix(prefix: &str) -> Result<(), String> {
     if segments.len() < 2 {
         return Err("a single segment is too broad; give at least two (e.g. com.umeng)".into());
     }
-    if let [_, second] = segments.as_slice()
-        && second.len() < 4
-    {
-        return Err(format!(
-            "two-segment prefix with a short second segment ({second:?}) is too broad; add a segment"
-        ));
-    }
+    let kind = match segments.as_slice() {
+        [_, second] if second.len() < 4 => PrefixKind::Short,
+        _ => PrefixKind::Distinct,
+    };
     if is_platform_class(prefix) {
         return Err("lies under a platform / support-library prefix".into());
     }
@@ -206,7 +214,15 @@ pub(crate) fn validate_class_prefix(prefix: &str) -> Result<(), String> {
             "is a whole-vendor root that covers unrelated products; be more specific".into(),
         );
     }
-    Ok(())
+    Ok(kind)
+}
+
+/// The refusal of a short two-segment prefix where no corroboration is possible.
+pub(crate) fn short_prefix_refusal(prefix: &str) -> String {
+    format!(
+        "two-segment prefix with a short second segment ({prefix:?}) is too broad; add a segment, \
+         or (in sdks.toml `classes`) back it with a distinct class, a component or a native library"
+    )
 }
 
 /// Which kind of name-like signature is being validated.
@@ -466,12 +482,15 @@ mod tests {
 
     #[test]
     fn class_prefix_validation_refuses_broad_and_malformed_prefixes() {
-        assert!(validate_class_prefix("com.umeng").is_ok());
-        assert!(validate_class_prefix("cn.jpush.android.api.JPushInterface").is_ok());
+        assert_eq!(validate_class_prefix("com.umeng"), Ok(PrefixKind::Distinct));
+        assert_eq!(
+            validate_class_prefix("cn.jpush.android.api.JPushInterface"),
+            Ok(PrefixKind::Distinct)
+        );
+        assert_eq!(validate_class_prefix("com.loc"), Ok(PrefixKind::Short));
+        assert_eq!(validate_class_prefix("com.pgl"), Ok(PrefixKind::Short));
         for bad in [
             "com",
-            "com.dv",
-            "com.ta",
             "com.tencent",
             "androidx.core",
             "com.google.android.material.button",

@@ -109,8 +109,8 @@ fn entries_without_signatures_or_policy_names_are_refused() {
 #[test]
 fn over_broad_or_malformed_signatures_are_refused() {
     for (field_line, field) in [
-        (r#"classes = ["com.dv"]"#, "classes"),
         (r#"classes = ["com.tencent"]"#, "classes"),
+        (r#"components = ["com.dv"]"#, "components"),
         (r#"classes = ["com"]"#, "classes"),
         (r#"classes = ["androidx.core"]"#, "classes"),
         (r#"components = ["com.example.*"]"#, "components"),
@@ -204,4 +204,70 @@ status = "verified"
         }) => assert_eq!(id, "some-packer"),
         other => panic!("unexpected {other:?}"),
     }
+}
+
+#[test]
+fn a_short_prefix_needs_a_strong_signature_of_the_same_entry() {
+    for alone in [
+        r#"classes = ["com.loc"]"#,
+        "classes = [\"com.loc\"]\nmeta_data = [\"AMAP_KEY\"]\ndomains = [\"amap.example.com\"]",
+    ] {
+        let (_, _, problem) = entry_problem(load(&[entry("test-sdk", alone)]));
+        assert_eq!(
+            problem,
+            EntryProblem::Uncorroborated {
+                value: "com.loc".into()
+            },
+            "{alone}"
+        );
+    }
+    for backed in [
+        r#"classes = ["com.loc", "com.amap.api.location"]"#,
+        "classes = [\"com.loc\"]\ncomponents = [\"com.amap.api.location.APSService\"]",
+        "classes = [\"com.loc\"]\nnative_libs = [\"libAMapSDK_Location.so\"]",
+    ] {
+        assert!(load(&[entry("test-sdk", backed)]).is_ok(), "{backed}");
+    }
+}
+
+#[test]
+fn carried_packages_must_belong_to_another_entry() {
+    let host = |carries: &str| {
+        entry(
+            "host-sdk",
+            &format!("classes = [\"cn.host.core\"]\ncarries = [\"{carries}\"]"),
+        )
+    };
+    let product = entry("product-sdk", r#"classes = ["cn.product.api"]"#);
+    assert!(load(&[host("cn.product.api.service"), product.clone()]).is_ok());
+    assert!(load(&[host("cn.product.api"), product.clone()]).is_ok());
+    for (carries, why) in [
+        ("cn.nobody.owns", "covers"),
+        ("cn.host.core.inner", "carrier's own"),
+        ("com.pgl", "short"),
+    ] {
+        let (_, id, problem) = entry_problem(load(&[host(carries), product.clone()]));
+        assert_eq!(id, "host-sdk");
+        match problem {
+            EntryProblem::BadCarried { value, reason } => {
+                assert_eq!(value, carries);
+                assert!(reason.contains(why), "{carries}: {reason}");
+            }
+            other => panic!("{carries}: unexpected {other}"),
+        }
+    }
+}
+
+#[test]
+fn vendor_may_be_unknown_but_not_blank() {
+    let unknown = entry("test-sdk", r#"classes = ["com.example.sdk"]"#).replace(
+        "vendor = { zh = \"厂商\", en = \"Vendor\" }\n",
+        "",
+    );
+    let catalog = load(&[unknown]).unwrap();
+    assert!(catalog.sdks()[0].vendor.is_none());
+    let blank = entry("test-sdk", r#"classes = ["com.example.sdk"]"#)
+        .replace("zh = \"厂商\"", "zh = \" \"");
+    let (_, _, problem) = entry_problem(load(&[blank]));
+    assert_eq!(problem, EntryProblem::Empty { field: "vendor.zh" });
 }

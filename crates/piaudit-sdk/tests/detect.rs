@@ -4,7 +4,7 @@
 mod common;
 
 use common::{catalog, owner_id};
-use piaudit_sdk::{CallSite, Evidence, EvidenceKind, EvidenceStrength, SdkHit};
+use piaudit_sdk::{CallSite, Confidence, Evidence, EvidenceKind, EvidenceStrength, SdkHit, Weight};
 
 fn hit<'h>(hits: &'h [SdkHit], id: &str) -> Option<&'h SdkHit> {
     hits.iter().find(|h| h.id == id)
@@ -149,33 +149,64 @@ fn detects_from_manifest_components() {
 }
 
 #[test]
-fn detects_from_meta_data_keys_exactly() {
+fn meta_data_keys_match_exactly_and_alone_make_no_sdk() {
     let catalog = catalog();
+    let keys = ["UMENG_APPKEY", "UMENG_APPKEY_X", "umeng_appkey"];
+    let alone = catalog.detect(&Evidence {
+        meta_data_keys: &keys,
+        ..Evidence::default()
+    });
+    assert!(alone.is_empty(), "a meta-data key alone is weak evidence");
+    // With a second kind of weak evidence the SDK is reported, with low confidence.
     let hits = catalog.detect(&Evidence {
-        meta_data_keys: &["UMENG_APPKEY", "UMENG_APPKEY_X", "umeng_appkey"],
+        meta_data_keys: &keys,
+        urls: &["https://alog.umeng.com/app_logs"],
         ..Evidence::default()
     });
     assert_eq!(ids(&hits), ["umeng-analytics"]);
-    assert_eq!(hits[0].evidence[0].kind, EvidenceKind::MetaData);
-    assert_eq!(hits[0].evidence[0].count, 1);
+    let meta = hits[0]
+        .evidence
+        .iter()
+        .find(|e| e.kind == EvidenceKind::MetaData)
+        .unwrap();
+    assert_eq!(meta.count, 1);
+    assert_eq!(meta.examples, ["UMENG_APPKEY"]);
+    assert_eq!(meta.weight, Weight::Weak);
+    assert_eq!(hits[0].confidence, Confidence::Low);
+    assert_eq!(
+        hits[0].basis,
+        [EvidenceKind::MetaData, EvidenceKind::Domain]
+    );
 }
 
 #[test]
-fn detects_from_url_domains_on_label_boundaries_and_reports_hosts_only() {
+fn url_domains_match_on_label_boundaries_and_report_hosts_only() {
     let catalog = catalog();
+    let urls = [
+        "https://mi.gdt.qq.com/gdt_mview.fcg?token=SECRET",
+        "https://notgdt.qq.com/x",
+        "http://jpush.cn.evil.example/",
+        "not a url",
+    ];
+    let alone = catalog.detect(&Evidence {
+        urls: &urls,
+        ..Evidence::default()
+    });
+    assert!(alone.is_empty(), "an endpoint in a string alone is weak evidence");
     let hits = catalog.detect(&Evidence {
-        urls: &[
-            "https://mi.gdt.qq.com/gdt_mview.fcg?token=SECRET",
-            "https://notgdt.qq.com/x",
-            "http://jpush.cn.evil.example/",
-            "not a url",
-        ],
+        urls: &urls,
+        assets: &["assets/gdt_plugin/gdtadv2.jar"],
         ..Evidence::default()
     });
     assert_eq!(ids(&hits), ["tencent-gdt"]);
     let gdt = &hits[0];
-    assert_eq!(gdt.evidence_strength, EvidenceStrength::Network);
-    assert_eq!(gdt.evidence[0].examples, ["mi.gdt.qq.com"]);
+    let domain = gdt
+        .evidence
+        .iter()
+        .find(|e| e.kind == EvidenceKind::Domain)
+        .unwrap();
+    assert_eq!(domain.examples, ["mi.gdt.qq.com"]);
+    assert_eq!(gdt.basis, [EvidenceKind::Asset]);
 }
 
 #[test]
@@ -196,10 +227,12 @@ fn obfuscated_app_is_detected_through_non_class_evidence() {
     let hits = catalog.detect(&Evidence {
         classes: &["a.a", "a.b", "b.a.c", "com.example.app.App"],
         meta_data_keys: &["UMENG_APPKEY", "JPUSH_APPKEY"],
+        components: &["cn.jpush.android.service.PushService"],
         native_libs: &["lib/arm64-v8a/libBugly.so"],
         ..Evidence::default()
     });
-    assert_eq!(ids(&hits), ["jpush", "tencent-bugly", "umeng-analytics"]);
+    // Umeng's key alone is weak evidence; JPush rests on its component, Bugly on its library.
+    assert_eq!(ids(&hits), ["jpush", "tencent-bugly"]);
     assert!(
         hits.iter()
             .all(|h| h.evidence.iter().all(|e| e.kind != EvidenceKind::Class))
@@ -301,6 +334,7 @@ fn hit_serializes_with_the_contract_field_names() {
     let catalog = catalog();
     let hits = catalog.detect(&Evidence {
         meta_data_keys: &["JPUSH_APPKEY"],
+        native_libs: &["libjcore300.so"],
         ..Evidence::default()
     });
     let json = serde_json::to_value(&hits[0]).unwrap();
@@ -313,15 +347,23 @@ fn hit_serializes_with_the_contract_field_names() {
         "used",
         "pi_types",
         "evidence_strength",
+        "basis",
+        "confidence",
+        "embedded_in",
     ] {
         assert!(json.get(field).is_some(), "missing {field} in {json}");
     }
     assert_eq!(json["id"], "jpush");
     assert_eq!(json["name"]["zh"], "极光推送");
     assert_eq!(json["category"], "push");
-    assert_eq!(json["evidence"][0]["kind"], "meta_data");
-    assert_eq!(json["evidence"][0]["value"], "JPUSH_APPKEY");
+    assert_eq!(json["evidence"][0]["kind"], "native_lib");
+    assert_eq!(json["evidence"][1]["kind"], "meta_data");
+    assert_eq!(json["evidence"][1]["value"], "JPUSH_APPKEY");
+    assert_eq!(json["evidence"][1]["weight"], "weak");
     assert_eq!(json["evidence_strength"], "manifest");
+    assert_eq!(json["basis"], serde_json::json!(["native_lib"]));
+    assert_eq!(json["confidence"], "medium");
+    assert_eq!(json["embedded_in"], serde_json::Value::Null);
     assert_eq!(json["pi_types"][1], "app_list");
     assert_eq!(json["used"], false);
 }

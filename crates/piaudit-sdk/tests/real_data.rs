@@ -83,15 +83,25 @@ fn chinese_market_sdks_are_present() {
 }
 
 #[test]
-fn no_class_signature_is_a_short_or_vendor_wide_root() {
+fn no_class_signature_is_a_vendor_wide_root_and_short_ones_are_corroborated() {
     let catalog = sdk_catalog();
     for sdk in catalog.sdks() {
+        let short = |prefix: &str| {
+            let segments: Vec<&str> = prefix.split(['.', '$']).collect();
+            segments.len() == 2 && segments[1].len() < 4
+        };
+        for prefix in &sdk.components {
+            assert!(!short(prefix), "{}: component {prefix} too short", sdk.id);
+        }
+        if sdk.classes.iter().any(|p| short(p)) {
+            let distinct = sdk.classes.iter().filter(|p| !short(p)).count()
+                + sdk.components.len()
+                + sdk.native_libs.len();
+            assert!(distinct > 0, "{}: short prefix without corroboration", sdk.id);
+        }
         for prefix in sdk.classes.iter().chain(&sdk.components) {
             let segments: Vec<&str> = prefix.split(['.', '$']).collect();
             assert!(segments.len() >= 2, "{}: {prefix}", sdk.id);
-            if segments.len() == 2 {
-                assert!(segments[1].len() >= 4, "{}: {prefix} too short", sdk.id);
-            }
             assert!(
                 ![
                     "com.tencent",
@@ -153,7 +163,9 @@ fn obfuscated_app_is_detected_from_manifest_and_native_evidence() {
     let evidence = Evidence {
         classes: &["a.b.c", "a.b.d", "com.example.app.MainActivity"],
         native_libs: &["lib/arm64-v8a/libBugly.so", "lib/arm64-v8a/libjcore300.so"],
+        components: &["com.amap.api.location.APSService"],
         meta_data_keys: &["UMENG_APPKEY", "com.amap.api.v2.apikey"],
+        urls: &["https://alog.umeng.com/app_logs"],
         ..Evidence::default()
     };
     let ids: Vec<String> = catalog
