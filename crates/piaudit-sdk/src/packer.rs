@@ -138,6 +138,12 @@ impl PackerCatalog {
         &self.packers
     }
 
+    /// True when a signature of `kind` in this catalogue is `name` or covers it with piaudit's
+    /// anchored matching (used to measure the catalogue against public anchors).
+    pub fn covers(&self, kind: EvidenceKind, name: &str) -> bool {
+        self.index.covers(kind, name)
+    }
+
     /// Detects packers from native library names or paths, dotted class names and in-APK asset
     /// paths. Hits are sorted by id.
     pub fn detect(
