@@ -79,7 +79,7 @@ impl FirstParty {
     }
 
     /// Depth (in segments) of the longest first-party prefix of `class`.
-    fn depth(&self, class: &str) -> Option<usize> {
+    pub(crate) fn depth(&self, class: &str) -> Option<usize> {
         self.prefixes.longest(class).map(|found| found.depth)
     }
 }

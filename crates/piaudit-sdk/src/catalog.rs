@@ -22,6 +22,10 @@ use crate::model::{Category, LocalizedText, PiType, PolicyNames, Status};
 pub struct SdkIdx(u32);
 
 impl SdkIdx {
+    pub(crate) fn new(position: u32) -> SdkIdx {
+        SdkIdx(position)
+    }
+
     /// Position of the SDK in [`Catalog::sdks`].
     pub fn get(self) -> usize {
         self.0 as usize
