@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use piaudit_rules::{Evaluation, RuleSet, Tables};
-use piaudit_sdk::{Attribution, Catalog, Evidence, PackerCatalog, SdkIdx};
+use piaudit_sdk::{Attribution, Catalog, Evidence, Ownership, PackerCatalog, SdkHit, SdkIdx};
 
 use crate::analyze::{self, Context, Extraction, InputError, Options};
 use crate::code::{ApiIndex, ClassOwner, CodeFacts};
@@ -104,8 +104,8 @@ impl<'a> SdkInputs<'a> {
     }
 }
 
-/// Per (API reference, attribution): the SDK id, up to 10 callers, and the call-site count.
-type ApiGroup = (Option<String>, Vec<String>, u64);
+/// Per (API reference, owner label, SDK id): up to 10 callers and the call-site count.
+type ApiGroup = (Vec<String>, u64);
 
 /// One audited app: its facts, and the rules' verdict.
 pub struct Audit {
@@ -272,8 +272,8 @@ impl Auditor {
     /// The stages after decoding: SDKs, packers, API attribution, start-up requests, tables.
     fn complete(&self, x: &mut Extraction, category: Option<&str>) {
         let facts = &mut x.facts;
-        self.detect_sdks(facts, &x.code, &x.files);
-        self.attribute_apis(facts, &x.code);
+        let hits = self.detect_sdks(facts, &x.code, &x.files);
+        self.attribute_apis(facts, &x.code, &hits);
         self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         facts.startup_permission_requests = x
             .code
@@ -296,7 +296,8 @@ impl Auditor {
         }
     }
 
-    fn detect_sdks(&self, facts: &mut AppFacts, code: &CodeFacts, files: &[String]) {
+    /// Detects SDKs and packers into the facts; returns the SDK hits for code ownership.
+    fn detect_sdks(&self, facts: &mut AppFacts, code: &CodeFacts, files: &[String]) -> Vec<SdkHit> {
         let inputs = SdkInputs::new(facts, &code.classes, files);
         let mut hits = self.catalog.detect(&inputs.evidence());
         for hit in &mut hits {
@@ -315,6 +316,7 @@ impl Auditor {
             .map(piaudit_sdk::PackerHit::to_record)
             .collect();
         facts.sdks = hits.iter().map(piaudit_sdk::SdkHit::to_record).collect();
+        hits
     }
 
     /// Policy discovery, then (with `--online`) the fetch of every policy URL.
@@ -359,35 +361,37 @@ impl Auditor {
             .collect();
     }
 
-    /// One `api_refs` entry per (sensitive API, attribution), with the calling classes.
-    fn attribute_apis(&self, facts: &mut AppFacts, code: &CodeFacts) {
+    /// One `api_refs` entry per (sensitive API, owner of the calling classes): the app, one
+    /// SDK, the platform or unknown third-party code. Class owners are decided once for the app
+    /// ([`Ownership`]): by prefix and detection, then propagated over the code scan's
+    /// class-level edges to unknown classes only one SDK's code reaches.
+    fn attribute_apis(&self, facts: &mut AppFacts, code: &CodeFacts, hits: &[SdkHit]) {
         let first_party = self
             .catalog
             .first_party(facts.package.as_deref(), facts.application_class.as_deref());
+        let mut ownership = Ownership::new(&self.catalog, first_party, hits);
+        ownership.propagate(code.unknown_callee_edges());
         let tables = self.rules.tables();
-        // (api ref, attribution label) → (sdk id, callers, call sites)
-        let mut grouped: BTreeMap<(String, String), ApiGroup> = BTreeMap::new();
+        // (api ref, attribution label, sdk id) → (callers, call sites)
+        let mut grouped: BTreeMap<(String, String, Option<String>), ApiGroup> = BTreeMap::new();
         for ((api, caller), n) in &code.api_uses {
             let reference = self.ctx.apis.reference(*api).to_owned();
-            let attribution = self.catalog.attribute(caller, &first_party);
-            let (label, sdk) = match attribution {
+            let (label, sdk) = match ownership.owner(caller) {
                 Attribution::Sdk(idx) => (
                     "sdk".to_owned(),
                     self.catalog.sdk(idx).map(|s| s.id.clone()),
                 ),
                 other => (other.label(&self.catalog).to_owned(), None),
             };
-            let entry = grouped
-                .entry((reference, label))
-                .or_insert((sdk, Vec::new(), 0));
-            if entry.1.len() < 10 {
-                entry.1.push(caller.clone());
+            let entry = grouped.entry((reference, label, sdk)).or_default();
+            if entry.0.len() < 10 {
+                entry.0.push(caller.clone());
             }
-            entry.2 += n;
+            entry.1 += n;
         }
         facts.api_refs = grouped
             .into_iter()
-            .filter_map(|((reference, label), (sdk, callers, sites))| {
+            .filter_map(|((reference, label, sdk), (callers, sites))| {
                 let api = tables.sensitive_api(&reference)?;
                 api.pi_type.as_ref()?;
                 Some(piaudit_facts::ApiRef {
@@ -401,5 +405,87 @@ impl Auditor {
                 })
             })
             .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEVICE_ID: &str = "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;";
+
+    /// Facts and code of an app whose QQ Connect and MTA both read the device id, with Umeng
+    /// 5.x's obfuscated `u.aly` internals reading it too.
+    fn two_sdks_one_api(auditor: &Auditor) -> (AppFacts, CodeFacts) {
+        let facts = AppFacts {
+            package: Some("com.example.app".into()),
+            ..AppFacts::default()
+        };
+        let classes = [
+            "com.example.app.MainActivity",
+            "com.tencent.connect.auth.QQAuth",
+            "com.tencent.connect.common.BaseApi",
+            "com.tencent.tauth.Tencent",
+            "com.tencent.stat.StatService",
+            "com.tencent.stat.common.StatCommonHelper",
+            "com.tencent.stat.a",
+            "com.umeng.analytics.MobclickAgent",
+            "com.umeng.analytics.a",
+            "com.umeng.analytics.b",
+            "u.aly.bi",
+        ];
+        let api = (0..)
+            .find(|&id| auditor.ctx.apis.reference(id) == DEVICE_ID)
+            .unwrap();
+        let mut code = CodeFacts {
+            classes: classes.iter().map(|c| (*c).to_owned()).collect(),
+            ..CodeFacts::default()
+        };
+        for caller in [
+            "com.example.app.MainActivity",
+            "com.tencent.connect.common.BaseApi",
+            "com.tencent.stat.common.StatCommonHelper",
+            "u.aly.bi",
+        ] {
+            code.api_uses.insert((api, caller.to_owned()), 2);
+        }
+        code.edge_classes = vec![
+            "com.umeng.analytics.MobclickAgent".into(),
+            "u.aly.bi".into(),
+        ];
+        code.class_edges.insert((0, 1));
+        (facts, code)
+    }
+
+    #[test]
+    fn api_refs_name_every_owner_of_one_api() {
+        let auditor = Auditor::new(&Config::default()).unwrap();
+        let (mut facts, code) = two_sdks_one_api(&auditor);
+        let hits = auditor.detect_sdks(&mut facts, &code, &[]);
+        auditor.attribute_apis(&mut facts, &code, &hits);
+        let mut owners: Vec<(String, String)> = facts
+            .api_refs
+            .iter()
+            .filter(|r| r.api == DEVICE_ID)
+            .map(|r| (r.attributed_to.clone(), r.sdk.clone().unwrap_or_default()))
+            .collect();
+        owners.sort();
+        let qq = auditor
+            .catalog
+            .owner_of("com.tencent.connect.common.BaseApi")
+            .and_then(|i| auditor.catalog.sdk(i))
+            .map(|s| s.id.clone())
+            .unwrap();
+        let mut expected = vec![
+            ("app".to_owned(), String::new()),
+            ("sdk".to_owned(), qq),
+            ("sdk".to_owned(), "tencent-mta".to_owned()),
+            ("sdk".to_owned(), "umeng-analytics".to_owned()),
+        ];
+        expected.sort();
+        assert_eq!(owners, expected, "{:#?}", facts.api_refs);
+        for r in &facts.api_refs {
+            assert_eq!(r.call_sites, 2, "{r:?}");
+        }
     }
 }

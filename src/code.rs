@@ -148,6 +148,23 @@ pub struct CodeFacts {
     /// SDK index → (call sites from code outside that SDK, up to 5 example calling classes).
     pub sdk_calls: BTreeMap<usize, (u64, BTreeSet<String>)>,
     pub startup_requests: Vec<StartupRequest>,
+    /// Class-level call edges (caller → callee, indexes into `edge_classes`) whose callee is
+    /// neither an SDK's class nor the platform's: what class ownership propagates over.
+    pub class_edges: HashSet<(u32, u32)>,
+    /// The class names `class_edges` refers to.
+    pub edge_classes: Vec<String>,
+}
+
+impl CodeFacts {
+    /// The class-level call edges into unknown classes, as (caller, callee) names.
+    pub fn unknown_callee_edges(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.class_edges.iter().filter_map(|&(from, to)| {
+            Some((
+                self.edge_classes.get(from as usize)?.as_str(),
+                self.edge_classes.get(to as usize)?.as_str(),
+            ))
+        })
+    }
 }
 
 /// One app's code scan in progress.
@@ -157,6 +174,8 @@ pub struct CodeScan<'c> {
     /// The start-up classes (dotted) and their kind.
     startup: Vec<(String, &'static str)>,
     seen_classes: SeenClasses,
+    /// Class name → index in `facts.edge_classes`.
+    edge_ids: HashMap<String, u32>,
     /// Finds `://`, which every http(s) URL contains, in raw string bytes.
     url_marker: memmem::Finder<'static>,
     pub facts: CodeFacts,
@@ -189,13 +208,20 @@ struct Callees<'d, 'c> {
 #[derive(Clone, Copy)]
 struct TypeInfo<'c> {
     owner: Option<usize>,
+    /// Neither an SDK's class nor the platform's (ownership may propagate to it).
+    unknown: bool,
     candidates: Option<&'c [Candidate]>,
 }
 
-/// Flags of [`Callees::by_method`]: classified; a sensitive API; a method of an SDK's class.
+/// Flags of [`Callees::by_method`]: classified; a sensitive API; a method of an SDK's class; a
+/// method of a class of unknown owner.
 const KNOWN: u8 = 1;
 const SENSITIVE: u8 = 2;
 const SDK_OWNED: u8 = 4;
+const UNKNOWN_OWNER: u8 = 8;
+
+/// Most class-level edges kept per app (a hostile DEX cannot make the set unbounded).
+const MAX_CLASS_EDGES: usize = 4_000_000;
 
 impl<'d, 'c> Callees<'d, 'c> {
     fn new(dex: &'d Dex<'d>, owners: &'c dyn ClassOwner, apis: &'c ApiIndex) -> Self {
@@ -226,13 +252,18 @@ impl<'d, 'c> Callees<'d, 'c> {
             Ok(bytes) => {
                 self.dotted.clear();
                 push_java_name(&decode_mutf8(bytes), &mut self.dotted);
+                let owner = self.owners.owner_of(&self.dotted);
                 TypeInfo {
-                    owner: self.owners.owner_of(&self.dotted),
+                    owner,
+                    unknown: owner.is_none()
+                        && bytes.starts_with(b"L")
+                        && !piaudit_sdk::is_platform_class(&self.dotted),
                     candidates: self.apis.candidates(bytes),
                 }
             }
             Err(_) => TypeInfo {
                 owner: None,
+                unknown: false,
                 candidates: None,
             },
         };
@@ -254,9 +285,18 @@ impl<'d, 'c> Callees<'d, 'c> {
         }
     }
 
-    /// Whether invokes of `method_idx` are of interest: a sensitive API or an SDK's method.
+    /// Whether invokes of `method_idx` are of interest: a sensitive API, an SDK's method or a
+    /// method of a class of unknown owner.
     fn is_interesting(&mut self, method_idx: u32) -> bool {
-        self.flags(method_idx) & (SENSITIVE | SDK_OWNED) != 0
+        self.flags(method_idx) & (SENSITIVE | SDK_OWNED | UNKNOWN_OWNER) != 0
+    }
+
+    /// The class (type idx) of `method_idx` when its owner is unknown.
+    fn unknown_class_of(&mut self, method_idx: u32) -> Option<u32> {
+        if self.flags(method_idx) & UNKNOWN_OWNER == 0 {
+            return None;
+        }
+        Some(self.dex.method_ref(method_idx).ok()?.class_idx)
     }
 
     /// The api id of `method_idx`, if it is a sensitive API.
@@ -284,6 +324,9 @@ impl<'d, 'c> Callees<'d, 'c> {
         {
             if info.owner.is_some() {
                 flags |= SDK_OWNED;
+            }
+            if info.unknown {
+                flags |= UNKNOWN_OWNER;
             }
             if let Some(candidates) = info.candidates {
                 self.proto.clear();
@@ -418,6 +461,7 @@ impl<'c> CodeScan<'c> {
             owners,
             startup,
             seen_classes: SeenClasses::default(),
+            edge_ids: HashMap::new(),
             url_marker: memmem::Finder::new(b"://").into_owned(),
             facts: CodeFacts::default(),
         }
@@ -500,6 +544,8 @@ impl<'c> CodeScan<'c> {
         let mut owners = Callees::new(dex, self.owners, self.apis);
         let sdk_calls = &mut self.facts.sdk_calls;
         let mut per_class_api: HashMap<(usize, u32), u64> = HashMap::new();
+        // (caller class_def, callee type idx) for callees of unknown owner.
+        let mut unknown_edges: HashSet<(u32, u32)> = HashSet::new();
         let mut startup = StartupCode::default();
         let mut call_sites = 0u64;
         let mut walk = dex.invoke_walk();
@@ -524,6 +570,12 @@ impl<'c> CodeScan<'c> {
             for &method_idx in invokes.kept {
                 if let Some(api) = owners.api_of(method_idx) {
                     *per_class_api.entry((api, class_def)).or_default() += 1;
+                }
+                if let Some(callee) = owners.unknown_class_of(method_idx)
+                    && caller_type != Some(callee)
+                    && unknown_edges.len() < MAX_CLASS_EDGES
+                {
+                    unknown_edges.insert((class_def, callee));
                 }
                 // SDK use: a call into an SDK's class from a class outside that SDK.
                 let Some(sdk) = owners.of_method_class(method_idx) else {
@@ -571,8 +623,38 @@ impl<'c> CodeScan<'c> {
             *self.facts.api_uses.entry((api, caller)).or_default() += n;
         }
 
+        self.collect_edges(dex, &class_type, unknown_edges);
         self.collect_startup(dex, &startup_defs, &startup);
         self.collect_urls(dex);
+    }
+
+    /// Adds one DEX's class-level edges into unknown classes to the facts, by class name.
+    fn collect_edges(&mut self, dex: &Dex<'_>, class_type: &[u32], edges: HashSet<(u32, u32)>) {
+        let mut names: HashMap<u32, Option<u32>> = HashMap::new();
+        let classes = &mut self.facts.edge_classes;
+        let ids = &mut self.edge_ids;
+        let mut id_of = |type_idx: u32| -> Option<u32> {
+            *names.entry(type_idx).or_insert_with(|| {
+                let name = descriptor_to_java(&dex.type_descriptor(type_idx).ok()?);
+                if let Some(&id) = ids.get(&name) {
+                    return Some(id);
+                }
+                let id = u32::try_from(classes.len()).ok()?;
+                classes.push(name.clone());
+                ids.insert(name, id);
+                Some(id)
+            })
+        };
+        let room = MAX_CLASS_EDGES.saturating_sub(self.facts.class_edges.len());
+        let pairs: Vec<(u32, u32)> = edges
+            .into_iter()
+            .take(room)
+            .filter_map(|(class_def, callee)| {
+                let caller_type = *class_type.get(class_def as usize)?;
+                Some((id_of(caller_type)?, id_of(callee)?))
+            })
+            .collect();
+        self.facts.class_edges.extend(pairs);
     }
 
     /// http(s) URLs in the string pool. Only strings whose raw bytes could decode to text

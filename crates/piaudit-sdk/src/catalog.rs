@@ -182,6 +182,16 @@ pub struct SdkHit {
 /// (confidence low): annotation or stub classes other jars ship.
 const FEW_CLASSES: u64 = 4;
 
+/// What [`Catalog::judge`] knows of the whole app.
+struct Context<'a> {
+    /// Entries with strong evidence of their own.
+    own_strong: &'a HashSet<u32>,
+    /// Vendors (`vendor.zh`) of those entries.
+    strong_vendors: &'a HashSet<&'a str>,
+    /// Kinds of weak evidence a product without strong evidence needs.
+    weak_kinds_needed: usize,
+}
+
 /// The outcome of [`Catalog::judge`] for one entry.
 struct Judged {
     items: Vec<EvidenceItem>,
@@ -247,15 +257,11 @@ impl Catalog {
         for (carrier, (entry, line)) in (0u32..).zip(file.sdks.iter().zip(&entry_lines)) {
             for value in &entry.carries {
                 builder.add_carried(carrier, value).map_err(|error| {
-                    let reason = match load::signature_problem(
-                        EvidenceKind::Class,
-                        value,
-                        error,
-                        &ids,
-                    ) {
-                        crate::error::EntryProblem::BadSignature { reason, .. } => reason,
-                        other => other.to_string(),
-                    };
+                    let reason =
+                        match load::signature_problem(EvidenceKind::Class, value, error, &ids) {
+                            crate::error::EntryProblem::BadSignature { reason, .. } => reason,
+                            other => other.to_string(),
+                        };
                     load::entry_error(
                         *line,
                         entry.id.get_ref(),
@@ -352,7 +358,8 @@ impl Catalog {
     /// - Weak evidence (a meta-data key, an endpoint domain) proves nothing alone: a product with
     ///   only weak evidence is reported (confidence low) only with two kinds of it, and not at all
     ///   when a product of the same vendor is detected on strong evidence (the key or endpoint is
-    ///   then that product's).
+    ///   then that product's). When the app shows no code at all (packed, or code stripped), one
+    ///   kind of weak evidence is all there can be, and it is enough for a low-confidence hit.
     /// - A short prefix (`com.loc`) counts only next to strong evidence of the same entry.
     /// - Packages a detected host's jar carries (`carries`) make their product `embedded_in`
     ///   that host, never an integration of its own.
@@ -385,11 +392,17 @@ impl Catalog {
             .map(|vendor| vendor.zh.as_str())
             .collect();
 
+        let weak_kinds_needed = if evidence.classes.is_empty() { 1 } else { 2 };
         let mut hits: Vec<SdkHit> = by_owner
             .into_iter()
             .filter_map(|(owner, matched)| {
                 let sdk = self.sdks.get(owner as usize)?;
-                let judged = self.judge(owner, matched, &own_strong, &strong_vendors)?;
+                let context = Context {
+                    own_strong: &own_strong,
+                    strong_vendors: &strong_vendors,
+                    weak_kinds_needed,
+                };
+                let judged = self.judge(owner, matched, &context)?;
                 let usage = usage
                     .get_mut(owner as usize)
                     .map(std::mem::take)
@@ -418,13 +431,12 @@ impl Catalog {
     }
 
     /// Decides whether the evidence of entry `owner` makes a detection, and how strong it is.
-    fn judge(
-        &self,
-        owner: u32,
-        matched: Vec<Matched>,
-        own_strong: &HashSet<u32>,
-        strong_vendors: &HashSet<&str>,
-    ) -> Option<Judged> {
+    fn judge(&self, owner: u32, matched: Vec<Matched>, context: &Context<'_>) -> Option<Judged> {
+        let Context {
+            own_strong,
+            strong_vendors,
+            weak_kinds_needed,
+        } = *context;
         let present = own_strong.contains(&owner);
         let mut items = Vec::with_capacity(matched.len());
         let mut host: Option<u32> = None;
@@ -492,7 +504,7 @@ impl Catalog {
             .get(owner as usize)
             .and_then(|sdk| sdk.vendor.as_ref())
             .is_some_and(|vendor| strong_vendors.contains(vendor.zh.as_str()));
-        if weak.len() < 2 || vendor_present {
+        if weak.len() < weak_kinds_needed || vendor_present {
             return None;
         }
         Some(Judged {

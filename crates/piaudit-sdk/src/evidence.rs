@@ -247,7 +247,12 @@ impl IndexBuilder {
 
     /// Marks `prefix` in the class or component trie as carried by `carrier`. Returns false
     /// when no signature of another entry covers it there.
-    fn carry_in(&mut self, kind: EvidenceKind, carrier: u32, prefix: &str) -> Result<bool, AddError> {
+    fn carry_in(
+        &mut self,
+        kind: EvidenceKind,
+        carrier: u32,
+        prefix: &str,
+    ) -> Result<bool, AddError> {
         let trie = if kind == EvidenceKind::Class {
             &self.classes
         } else {
@@ -401,20 +406,17 @@ impl SignatureIndex {
             }
             let mut examples = tally.examples;
             examples.sort();
-            by_owner
-                .entry(signature.owner)
-                .or_default()
-                .push(Matched {
-                    item: EvidenceItem {
-                        kind: signature.kind,
-                        value: signature.text.to_string(),
-                        count: tally.count,
-                        examples,
-                        weight: signature.weight,
-                        carried_by: None,
-                    },
-                    carrier: signature.carrier,
-                });
+            by_owner.entry(signature.owner).or_default().push(Matched {
+                item: EvidenceItem {
+                    kind: signature.kind,
+                    value: signature.text.to_string(),
+                    count: tally.count,
+                    examples,
+                    weight: signature.weight,
+                    carried_by: None,
+                },
+                carrier: signature.carrier,
+            });
         }
         for items in by_owner.values_mut() {
             items.sort_by(|a, b| (a.item.kind, &a.item.value).cmp(&(b.item.kind, &b.item.value)));

@@ -45,9 +45,8 @@ fn label_covered(label: &Value, sdks: &Catalog, packers: Option<&PackerCatalog>)
         .chain(strings(&label["dex_packages"]))
         .chain(strings(&label["components"]))
         .map(|name| name.trim_end_matches('.'));
-    let covers = |kind, name: &str| {
-        sdks.covers(kind, name) || packers.is_some_and(|p| p.covers(kind, name))
-    };
+    let covers =
+        |kind, name: &str| sdks.covers(kind, name) || packers.is_some_and(|p| p.covers(kind, name));
     for name in class_like {
         if covers(EvidenceKind::Class, name) || covers(EvidenceKind::Component, name) {
             return true;
@@ -123,7 +122,11 @@ fn catalogue_covers_the_public_anchors() {
     }
 
     let covered = products.values().filter(|c| **c).count();
-    let missing: Vec<&String> = products.iter().filter(|(_, c)| !**c).map(|(k, _)| k).collect();
+    let missing: Vec<&String> = products
+        .iter()
+        .filter(|(_, c)| !**c)
+        .map(|(k, _)| k)
+        .collect();
     let packers_missing: Vec<&String> = packer_products
         .iter()
         .filter(|(_, c)| !**c)
@@ -140,7 +143,11 @@ fn catalogue_covers_the_public_anchors() {
     );
     eprintln!("LibChecker China products missing: {missing:?}");
     eprintln!("Exodus trackers missing: {exodus_missing:?}");
-    assert!(products.len() >= 100, "only {} China products in the anchors", products.len());
+    assert!(
+        products.len() >= 100,
+        "only {} China products in the anchors",
+        products.len()
+    );
     assert!(
         percent(covered, products.len()) >= 95.0,
         "LibChecker China products: {covered}/{}; missing {missing:?}",

@@ -260,10 +260,8 @@ fn carried_packages_must_belong_to_another_entry() {
 
 #[test]
 fn vendor_may_be_unknown_but_not_blank() {
-    let unknown = entry("test-sdk", r#"classes = ["com.example.sdk"]"#).replace(
-        "vendor = { zh = \"厂商\", en = \"Vendor\" }\n",
-        "",
-    );
+    let unknown = entry("test-sdk", r#"classes = ["com.example.sdk"]"#)
+        .replace("vendor = { zh = \"厂商\", en = \"Vendor\" }\n", "");
     let catalog = load(&[unknown]).unwrap();
     assert!(catalog.sdks()[0].vendor.is_none());
     let blank = entry("test-sdk", r#"classes = ["com.example.sdk"]"#)

@@ -152,13 +152,23 @@ fn detects_from_manifest_components() {
 fn meta_data_keys_match_exactly_and_alone_make_no_sdk() {
     let catalog = catalog();
     let keys = ["UMENG_APPKEY", "UMENG_APPKEY_X", "umeng_appkey"];
+    let app_code = ["com.example.app.MainActivity"];
     let alone = catalog.detect(&Evidence {
+        classes: &app_code,
         meta_data_keys: &keys,
         ..Evidence::default()
     });
     assert!(alone.is_empty(), "a meta-data key alone is weak evidence");
+    // With no code to look at (packed or stripped), the key is all there can be.
+    let hidden = catalog.detect(&Evidence {
+        meta_data_keys: &keys,
+        ..Evidence::default()
+    });
+    assert_eq!(ids(&hidden), ["umeng-analytics"]);
+    assert_eq!(hidden[0].confidence, Confidence::Low);
     // With a second kind of weak evidence the SDK is reported, with low confidence.
     let hits = catalog.detect(&Evidence {
+        classes: &app_code,
         meta_data_keys: &keys,
         urls: &["https://alog.umeng.com/app_logs"],
         ..Evidence::default()
@@ -189,10 +199,14 @@ fn url_domains_match_on_label_boundaries_and_report_hosts_only() {
         "not a url",
     ];
     let alone = catalog.detect(&Evidence {
+        classes: &["com.example.app.MainActivity"],
         urls: &urls,
         ..Evidence::default()
     });
-    assert!(alone.is_empty(), "an endpoint in a string alone is weak evidence");
+    assert!(
+        alone.is_empty(),
+        "an endpoint in a string alone is weak evidence"
+    );
     let hits = catalog.detect(&Evidence {
         urls: &urls,
         assets: &["assets/gdt_plugin/gdtadv2.jar"],

@@ -147,7 +147,10 @@ fn packages_a_host_carries_make_their_product_embedded_in_it() {
             .all(|e| e.weight == Weight::Carried && e.carried_by.as_deref() == Some("jiguang-core"))
     );
     assert_eq!(
-        hit(&hits, "jiguang-analytics").unwrap().embedded_in.as_deref(),
+        hit(&hits, "jiguang-analytics")
+            .unwrap()
+            .embedded_in
+            .as_deref(),
         Some("jiguang-core")
     );
     let core = hit(&hits, "jiguang-core").unwrap();
@@ -251,7 +254,10 @@ fn two_kinds_of_weak_evidence_make_a_low_confidence_detection() {
     });
     assert_eq!(ids(&hits), ["umeng-common"]);
     assert_eq!(hits[0].confidence, Confidence::Low);
-    assert_eq!(hits[0].basis, [EvidenceKind::MetaData, EvidenceKind::Domain]);
+    assert_eq!(
+        hits[0].basis,
+        [EvidenceKind::MetaData, EvidenceKind::Domain]
+    );
 }
 
 /// `map.qq.com` inside the QQ SDK is one domain in a string: no Tencent Map.

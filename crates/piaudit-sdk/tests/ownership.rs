@@ -99,7 +99,10 @@ fn obfuscated_internals_reachable_only_from_one_sdk_belong_to_it() {
     let mut ownership = Ownership::new(&catalog, FirstParty::new([APP]), &hits);
     assert_eq!(ownership.owner("u.aly.bi"), Attribution::ThirdParty);
     ownership.propagate([
-        ("com.example.app.MainActivity", "com.umeng.analytics.MobclickAgent"),
+        (
+            "com.example.app.MainActivity",
+            "com.umeng.analytics.MobclickAgent",
+        ),
         ("com.umeng.analytics.MobclickAgent", "u.aly.bi"),
         ("u.aly.bi", "u.aly.x"),
         ("u.aly.x", "u.aly.y"),
@@ -112,10 +115,17 @@ fn obfuscated_internals_reachable_only_from_one_sdk_belong_to_it() {
         ("android.os.Handler", "u.aly.y"),
     ]);
     for internal in ["u.aly.bi", "u.aly.x", "u.aly.y"] {
-        assert_eq!(id(&catalog, ownership.owner(internal)), "umeng-analytics", "{internal}");
+        assert_eq!(
+            id(&catalog, ownership.owner(internal)),
+            "umeng-analytics",
+            "{internal}"
+        );
     }
     assert_eq!(ownership.owner("a.b.Shared"), Attribution::ThirdParty);
-    assert_eq!(ownership.owner("com.example.app.MainActivity"), Attribution::App);
+    assert_eq!(
+        ownership.owner("com.example.app.MainActivity"),
+        Attribution::App
+    );
     assert_eq!(ownership.owner("java.lang.String"), Attribution::Platform);
     assert_eq!(ownership.inherited_count(), 3);
 }
@@ -140,22 +150,37 @@ fn two_sdks_reaching_the_same_internal_leave_it_unknown_and_keep_their_own_calls
     let hits = detect(&catalog, &classes);
     let mut ownership = Ownership::new(&catalog, FirstParty::new([APP]), &hits);
     ownership.propagate([
-        ("com.tencent.connect.auth.QQAuth", "com.tencent.open.utils.SystemUtils"),
+        (
+            "com.tencent.connect.auth.QQAuth",
+            "com.tencent.open.utils.SystemUtils",
+        ),
         ("com.tencent.connect.auth.QQAuth", "com.tencent.a.a.Util"),
         ("com.tencent.stat.StatService", "com.tencent.a.a.Util"),
     ]);
     assert_eq!(
-        id(&catalog, ownership.owner("com.tencent.open.utils.SystemUtils")),
+        id(
+            &catalog,
+            ownership.owner("com.tencent.open.utils.SystemUtils")
+        ),
         "qq-connect"
     );
-    assert_eq!(ownership.owner("com.tencent.a.a.Util"), Attribution::ThirdParty);
+    assert_eq!(
+        ownership.owner("com.tencent.a.a.Util"),
+        Attribution::ThirdParty
+    );
     // Both call TelephonyManager.getDeviceId: the call sites keep their own owners.
     assert_eq!(
-        id(&catalog, ownership.owner("com.tencent.stat.common.StatCommonHelper")),
+        id(
+            &catalog,
+            ownership.owner("com.tencent.stat.common.StatCommonHelper")
+        ),
         "tencent-mta"
     );
     assert_eq!(
-        id(&catalog, ownership.owner("com.tencent.connect.common.BaseApi")),
+        id(
+            &catalog,
+            ownership.owner("com.tencent.connect.common.BaseApi")
+        ),
         "qq-connect"
     );
 }
@@ -174,7 +199,10 @@ fn carried_packages_belong_to_the_host_when_their_product_is_only_embedded() {
     let hits = detect(&catalog, &jcore_only);
     let ownership = Ownership::new(&catalog, FirstParty::new([APP]), &hits);
     assert_eq!(
-        id(&catalog, ownership.owner("cn.jpush.android.service.PushService")),
+        id(
+            &catalog,
+            ownership.owner("cn.jpush.android.service.PushService")
+        ),
         "jiguang-core"
     );
     let mut with_jpush = jcore_only.to_vec();
@@ -182,7 +210,10 @@ fn carried_packages_belong_to_the_host_when_their_product_is_only_embedded() {
     let hits = detect(&catalog, &with_jpush);
     let ownership = Ownership::new(&catalog, FirstParty::new([APP]), &hits);
     assert_eq!(
-        id(&catalog, ownership.owner("cn.jpush.android.service.PushService")),
+        id(
+            &catalog,
+            ownership.owner("cn.jpush.android.service.PushService")
+        ),
         "jpush"
     );
 }
@@ -215,7 +246,12 @@ fn a_long_chain_of_unknown_classes_is_resolved_iteratively() {
     edges.extend(names.windows(2).map(|w| (w[0].as_str(), w[1].as_str())));
     let hits = detect(
         &catalog,
-        &["com.umeng.analytics.A", "com.umeng.analytics.B", "com.umeng.analytics.C", "com.umeng.analytics.D"],
+        &[
+            "com.umeng.analytics.A",
+            "com.umeng.analytics.B",
+            "com.umeng.analytics.C",
+            "com.umeng.analytics.D",
+        ],
     );
     let mut ownership = Ownership::new(&catalog, FirstParty::new([APP]), &hits);
     ownership.propagate(edges);

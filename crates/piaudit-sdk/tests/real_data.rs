@@ -97,7 +97,11 @@ fn no_class_signature_is_a_vendor_wide_root_and_short_ones_are_corroborated() {
             let distinct = sdk.classes.iter().filter(|p| !short(p)).count()
                 + sdk.components.len()
                 + sdk.native_libs.len();
-            assert!(distinct > 0, "{}: short prefix without corroboration", sdk.id);
+            assert!(
+                distinct > 0,
+                "{}: short prefix without corroboration",
+                sdk.id
+            );
         }
         for prefix in sdk.classes.iter().chain(&sdk.components) {
             let segments: Vec<&str> = prefix.split(['.', '$']).collect();
