@@ -286,7 +286,9 @@ pub fn sdks(app: &AppFacts, lang: Lang) -> Table {
                 vec![
                     s.id.clone(),
                     localized(&s.name, lang),
-                    localized(&s.vendor, lang),
+                    s.vendor
+                        .as_ref()
+                        .map_or_else(|| "–".to_owned(), |v| localized(v, lang)),
                     s.category.clone(),
                     s.pi_types.join(", "),
                     if s.used {

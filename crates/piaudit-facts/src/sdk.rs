@@ -37,7 +37,17 @@ pub struct Sdk {
     pub usage: SdkUsage,
     /// True when code outside the SDK invokes it.
     pub used: bool,
-    pub vendor: LocalizedText,
+    /// The vendor; `null` when no source names it.
+    pub vendor: Option<LocalizedText>,
+    /// The kinds of evidence the detection rests on (`class`, `component`, `native_lib`,
+    /// `asset`; `meta_data` / `domain` only when nothing stronger was seen).
+    pub basis: Vec<String>,
+    /// `high` (strong evidence of two kinds), `medium` (one kind) or `low` (no strong evidence
+    /// of its own: two kinds of weak evidence, a few classes, or `embedded_in` a host).
+    pub confidence: String,
+    /// The SDK whose jar carries this product's only code (JCore carries JPush's service
+    /// package): the product is bundled inside that host, not integrated by the app.
+    pub embedded_in: Option<String>,
 }
 
 /// One matched signature: which signature, how many inputs matched, up to five examples.
@@ -50,6 +60,13 @@ pub struct SignatureEvidence {
     pub kind: String,
     /// The catalogue signature that matched.
     pub value: String,
+    /// How much it counts: `strong`, `weak` (a meta-data key or a domain: never an SDK alone),
+    /// `corroborating` (a short prefix such as `com.loc`, counted only next to strong evidence)
+    /// or `carried` (a package another product's jar carries, see `carried_by`).
+    pub weight: String,
+    /// For a `carried` signature: the id of the product whose jar carries the package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_by: Option<String>,
 }
 
 /// The names a privacy policy may use for an SDK, per language.
@@ -79,5 +96,6 @@ pub struct Packer {
     pub evidence: Vec<SignatureEvidence>,
     pub id: String,
     pub name: LocalizedText,
-    pub vendor: LocalizedText,
+    /// The vendor; `null` when no source names it.
+    pub vendor: Option<LocalizedText>,
 }

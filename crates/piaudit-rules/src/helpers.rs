@@ -9,7 +9,7 @@
 //! | `policy_discloses_pi(pi)` | bool: some analysed policy names PI type `pi` (`disclosures.pi_types[].id`) |
 //! | `policy_names_sdk(id)` | bool: some analysed policy names SDK `id` (`disclosures.named_sdks[].id`) |
 //! | `policy_has_element(name)` | bool: some analysed policy has element `name` (`disclosures.elements[name].present`) |
-//! | `pi_sources()` | list of maps `{pi_type, via, text}`, one per way the app can obtain a PI type: `via` = `permission` (a dangerous permission with a PI type), `api` (an `api_refs` entry with a PI type that is not `weak` and whose permissions are declared) or `sdk` (a detected SDK's `pi_types`); `text` such as `location ← android.permission.ACCESS_FINE_LOCATION`; deduplicated, in facts order |
+//! | `pi_sources()` | list of maps `{pi_type, via, text}`, one per way the app can obtain a PI type: `via` = `permission` (a dangerous permission with a PI type), `api` (an `api_refs` entry with a PI type that is not `weak` and whose permissions are declared) or `sdk` (a detected SDK's `pi_types`, except SDKs `embedded_in` another); `text` such as `location ← android.permission.ACCESS_FINE_LOCATION`; deduplicated, in facts order |
 //! | `api_ref_text(r)` | an `api_refs` entry as text: `TelephonyManager.getDeviceId() @ SDK umeng-analytics (com.umeng.Foo, 3 call sites)` |
 //! | `is_pi_type(x)` | bool: `x` is one of the PI-type slugs (`device_id`, `location`, ...), not null, not `permission_request` |
 //! | `permission_pi_type(name)` | the PI-type slug of a permission in the table, or null |
@@ -119,7 +119,8 @@ fn pi_sources(facts: &AppFacts, tables: &Tables, declared: &HashSet<&str>) -> Va
         let json = serde_json::to_value(r).unwrap_or_default();
         add(pi, "api", format!("{pi} ← {}", api_ref_text(&json)));
     }
-    for sdk in &facts.sdks {
+    // A product embedded in another SDK's jar is that host's code: the host's PI types count.
+    for sdk in facts.sdks.iter().filter(|s| s.embedded_in.is_none()) {
         for pi in &sdk.pi_types {
             add(pi, "sdk", format!("{pi} ← SDK {}", sdk.id));
         }

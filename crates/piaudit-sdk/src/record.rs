@@ -34,6 +34,8 @@ fn evidence(items: &[EvidenceItem]) -> Vec<facts::SignatureEvidence> {
             examples: e.examples.clone(),
             kind: spelled(&e.kind),
             value: e.value.clone(),
+            weight: spelled(&e.weight),
+            carried_by: e.carried_by.clone(),
         })
         .collect()
 }
@@ -63,7 +65,10 @@ impl SdkHit {
                 external_call_sites: self.usage.external_call_sites,
             },
             used: self.used,
-            vendor: text(&self.vendor),
+            vendor: self.vendor.as_ref().map(text),
+            basis: self.basis.iter().map(spelled).collect(),
+            confidence: spelled(&self.confidence),
+            embedded_in: self.embedded_in.clone(),
         }
     }
 }
@@ -75,7 +80,7 @@ impl PackerHit {
             evidence: evidence(&self.evidence),
             id: self.id.clone(),
             name: text(&self.name),
-            vendor: text(&self.vendor),
+            vendor: self.vendor.as_ref().map(text),
         }
     }
 }

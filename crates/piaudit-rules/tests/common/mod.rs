@@ -155,10 +155,10 @@ pub fn sdk(id: &str, category: &str, pi_types: &[&str]) -> Sdk {
     Sdk {
         id: id.to_owned(),
         name: name.clone(),
-        vendor: LocalizedText {
+        vendor: Some(LocalizedText {
             zh: "v".to_owned(),
             en: "v".to_owned(),
-        },
+        }),
         category: category.to_owned(),
         evidence: vec![SignatureEvidence {
             kind: "class".to_owned(),
