@@ -229,6 +229,28 @@ fn analyze_shared(
     }
     let index = ZipIndex::parse(bytes, &opts.limits).map_err(apk::ContainerError::from)?;
     let mut budget = Budget::new(opts.limits);
+    if crate::jvm::is_java_archive(&index) {
+        // An SDK's .aar or .jar of class files, vetted before integration.
+        let mut code = code::CodeFacts::default();
+        let kind = crate::jvm::read_archive(
+            &index,
+            &mut budget,
+            &opts.limits,
+            &ctx.apis,
+            &mut facts,
+            &mut code,
+        );
+        facts.container = kind.to_owned();
+        finish(&mut facts);
+        return Ok(Extraction {
+            facts,
+            manifest_xml: None,
+            code,
+            files: index.entries().iter().map(|e| e.name.clone()).collect(),
+            policy_files: Vec::new(),
+            strings: None,
+        });
+    }
 
     let mut split_probe = |name: &str| -> Option<bool> {
         let entry = index.entry(name)?;

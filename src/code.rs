@@ -55,6 +55,15 @@ impl ApiIndex {
         index
     }
 
+    /// The api id of method `name` with descriptor `descriptor` (`(args)ret`, the same text in
+    /// DEX protos and Java class files) of the class with descriptor `Lpkg/Cls;`.
+    pub fn find(&self, class_descriptor: &str, name: &str, descriptor: &str) -> Option<usize> {
+        self.candidates(class_descriptor.as_bytes())?
+            .iter()
+            .find(|(n, proto, _)| n == name && proto == descriptor)
+            .map(|(_, _, id)| *id)
+    }
+
     /// The smali reference of an api id.
     pub fn reference(&self, id: usize) -> &str {
         self.refs.get(id).map_or("", String::as_str)

@@ -13,6 +13,7 @@ pub mod auditor;
 pub mod batch;
 pub mod code;
 pub mod discovery;
+pub mod jvm;
 pub mod manifest;
 pub mod native;
 pub mod report;
