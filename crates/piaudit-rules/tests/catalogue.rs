@@ -249,7 +249,8 @@ fn sdk_undisclosed_needs_a_policy_text_and_a_pi_sdk() {
     let Some(f) = finding(&evaluation, "SDK-UNDISCLOSED") else {
         panic!("{:?}", ids(&evaluation))
     };
-    assert_eq!(evidence_texts(f), vec!["getui-push"]);
+    // Each SDK is named with the class (or key, library) that proves it.
+    assert_eq!(evidence_texts(f), vec!["getui-push (com.vendor)"]);
     assert_eq!(f.evidence_count, 1);
 
     app.policies = vec![dialog_policy()];
