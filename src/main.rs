@@ -117,6 +117,18 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Print the JSON Schema (draft 2020-12) of the jsonl record or of AppFacts (`inspect`).
+    Schema {
+        /// `record`: one line of `scan --format jsonl`; `facts`: the output of `inspect`.
+        #[arg(value_enum, default_value = "record")]
+        of: SchemaArg,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaArg {
+    Record,
+    Facts,
 }
 
 #[derive(clap::Args)]
@@ -288,6 +300,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Scan(args) => scan(args),
         Command::Rules { command } => rules_command(command),
+        Command::Schema { of } => {
+            let which = match of {
+                SchemaArg::Record => report::schema::Which::Record,
+                SchemaArg::Facts => report::schema::Which::Facts,
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report::schema::schema(which))?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use super::{AppRecord, RunInfo};
 
 /// One jsonl line: the app record with the run it belongs to.
-#[derive(Serialize)]
-struct Line<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Line<'a> {
     run: &'a RunInfo,
     #[serde(flatten)]
     record: &'a AppRecord,

@@ -13,6 +13,7 @@ pub mod json;
 pub mod jsonl;
 pub mod md;
 pub mod sarif;
+pub mod schema;
 pub mod summary;
 pub mod text;
 mod time;
@@ -37,7 +38,7 @@ pub use time::utc_now_rfc3339;
 pub const SCHEMA_VERSION: &str = "1.2";
 
 /// What pins a report: tool and rule versions, and when it ran.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct RunInfo {
     pub schema_version: &'static str,
     pub tool: &'static str,
@@ -62,7 +63,7 @@ impl RunInfo {
 
 /// A finding as reported: the rule's finding, its fingerprint (the same one SARIF's
 /// `partialFingerprints` and baselines use) and whether a baseline accepted it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReportedFinding {
     #[serde(flatten)]
     pub finding: Finding,
@@ -73,7 +74,7 @@ pub struct ReportedFinding {
 
 /// One app's result. `app` is None only when the input could not be read at all, and then
 /// `error` says why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AppRecord {
     pub input: InputFile,
     pub app: Option<AppFacts>,

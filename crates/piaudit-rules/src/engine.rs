@@ -59,7 +59,7 @@ pub struct RuleSummary {
 }
 
 /// A rule that fired.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule_id: String,
     pub severity: Severity,
@@ -83,7 +83,7 @@ pub struct Finding {
 }
 
 /// The caveat a cited criterion carries (see [`crate::Criterion::caveat`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Caveat {
     pub criterion: String,
     /// `unverified` or `project`.
@@ -92,14 +92,14 @@ pub struct Caveat {
 }
 
 /// A rule that was not judged, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub rule_id: String,
     pub reason: Localized,
 }
 
 /// A rule whose CEL failed at run time on this app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RuleError {
     pub rule_id: String,
     /// `when`, `evidence`, `violated` or `facts`.
