@@ -14,6 +14,7 @@ use piaudit_rules::{Evaluation, RuleSet, Tables};
 use piaudit_sdk::{Attribution, Catalog, Evidence, Ownership, PackerCatalog, SdkHit, SdkIdx};
 
 use crate::analyze::{self, Context, Extraction, InputError, Options};
+use crate::behaviour::{Behaviour, CONSENT_APIS_TOML, ConsentApis, Site};
 use crate::code::{ApiIndex, ClassOwner, CodeFacts};
 use crate::facts::AppFacts;
 
@@ -122,6 +123,7 @@ pub struct Auditor {
     fetcher: Option<piaudit_policy::Fetcher>,
     rules: RuleSet,
     options: Options,
+    consent_apis: ConsentApis,
 }
 
 fn catalog_from(
@@ -184,6 +186,18 @@ impl Auditor {
             ),
             None => None,
         };
+        let (consent_file, consent_text) =
+            catalog_from(dir, "consent-apis.toml", CONSENT_APIS_TOML)?;
+        let consent_apis = ConsentApis::from_toml(&consent_text)
+            .map_err(|e| ConfigError::Io(format!("{consent_file}: {e}")))?;
+        for sdk in &consent_apis.sdks {
+            if catalog.find(&sdk.id).is_none() {
+                return Err(ConfigError::Io(format!(
+                    "{consent_file}: sdk {} is not in sdks.toml",
+                    sdk.id
+                )));
+            }
+        }
         let catalog = Arc::new(catalog);
         let apis = ApiIndex::new(
             rules
@@ -205,6 +219,7 @@ impl Auditor {
             fetcher,
             rules,
             options: config.options.clone(),
+            consent_apis,
         })
     }
 
@@ -273,8 +288,6 @@ impl Auditor {
     fn complete(&self, x: &mut Extraction, category: Option<&str>) {
         let facts = &mut x.facts;
         let hits = self.detect_sdks(facts, &x.code, &x.files);
-        self.attribute_apis(facts, &x.code, &hits);
-        self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         facts.startup_permission_requests = x
             .code
             .startup_requests
@@ -285,8 +298,28 @@ impl Auditor {
                 kind: r.kind.to_owned(),
                 method: r.method.clone(),
                 permissions: r.permissions.clone(),
+                ..piaudit_facts::StartupRequest::default()
             })
             .collect();
+        // The call graph: start-up reachability, the consent point, SDK use.
+        let references: Vec<&str> = self.ctx.apis.references().collect();
+        let owner = |class: &str| self.catalog.owner_of(class).map(SdkIdx::get);
+        let behaviour = x.code.graph.as_ref().map(|graph| {
+            Behaviour::analyse(
+                graph,
+                facts,
+                &self.consent_apis,
+                &references,
+                &owner,
+                x.code.graph_micros,
+            )
+        });
+        let behaviour = behaviour.filter(|_| facts.reachability.analysed);
+        if let Some(b) = &behaviour {
+            self.mark_sdk_use(facts, b);
+        }
+        self.attribute_apis(facts, &x.code, &hits, behaviour.as_ref());
+        self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         facts.category = category.map(str::to_owned);
         if let Err(e) = self.rules.tables().enrich(facts) {
             facts.problem("rules", e.to_string());
@@ -361,11 +394,43 @@ impl Auditor {
             .collect();
     }
 
+    /// `sdks[].used` and `sdks[].initialised_at_startup` from reachability: used when an entry
+    /// point reaches the SDK's code; initialised at start-up when its vendor's init call (or,
+    /// for SDKs without one in consent-apis.toml, its code) runs before any consent gate.
+    fn mark_sdk_use(&self, facts: &mut AppFacts, b: &Behaviour<'_>) {
+        let inits: BTreeMap<String, bool> = facts
+            .sdk_inits
+            .iter()
+            .map(|i| {
+                let startup = i.reachable == Some(true) && i.before_consent != Some(false);
+                (i.sdk.clone(), startup)
+            })
+            .collect();
+        for sdk in &mut facts.sdks {
+            let id = sdk.id.clone();
+            let Some(idx) = self.catalog.find(&id) else {
+                continue;
+            };
+            let (reached, before_gate) = b.sdk_reached(idx.get());
+            let startup = inits.get(&id).copied().unwrap_or(before_gate);
+            sdk.used = reached;
+            sdk.initialised_at_startup = Some(startup);
+        }
+    }
+
     /// One `api_refs` entry per (sensitive API, owner of the calling classes): the app, one
     /// SDK, the platform or unknown third-party code. Class owners are decided once for the app
     /// ([`Ownership`]): by prefix and detection, then propagated over the code scan's
     /// class-level edges to unknown classes only one SDK's code reaches.
-    fn attribute_apis(&self, facts: &mut AppFacts, code: &CodeFacts, hits: &[SdkHit]) {
+    /// With a call graph, each entry also says whether (and how) a call runs from an entry
+    /// point, and whether any live code calls it.
+    fn attribute_apis(
+        &self,
+        facts: &mut AppFacts,
+        code: &CodeFacts,
+        hits: &[SdkHit],
+        b: Option<&Behaviour<'_>>,
+    ) {
         let first_party = self
             .catalog
             .first_party(facts.package.as_deref(), facts.application_class.as_deref());
@@ -374,8 +439,13 @@ impl Auditor {
         let tables = self.rules.tables();
         // (api ref, attribution label, sdk id) → (callers, call sites)
         let mut grouped: BTreeMap<(String, String, Option<String>), ApiGroup> = BTreeMap::new();
+        // Per group: the sites found (call graph), and whether live code calls it.
+        let mut group_sites: BTreeMap<(String, String, Option<String>), Vec<Site>> =
+            BTreeMap::new();
+        let mut group_live: BTreeMap<(String, String, Option<String>), bool> = BTreeMap::new();
         for ((api, caller), n) in &code.api_uses {
             let reference = self.ctx.apis.reference(*api).to_owned();
+            let site = b.and_then(|b| b.api_site(&reference, caller));
             let (label, sdk) = match ownership.owner(caller) {
                 Attribution::Sdk(idx) => (
                     "sdk".to_owned(),
@@ -383,7 +453,14 @@ impl Auditor {
                 ),
                 other => (other.label(&self.catalog).to_owned(), None),
             };
-            let entry = grouped.entry((reference, label, sdk)).or_default();
+            let key = (reference, label, sdk);
+            if b.is_some_and(|b| b.api_live(&key.0, caller)) {
+                group_live.insert(key.clone(), true);
+            }
+            if let Some(site) = site {
+                group_sites.entry(key.clone()).or_default().push(site);
+            }
+            let entry = grouped.entry(key).or_default();
             if entry.0.len() < 10 {
                 entry.0.push(caller.clone());
             }
@@ -394,6 +471,23 @@ impl Auditor {
             .filter_map(|((reference, label, sdk), (callers, sites))| {
                 let api = tables.sensitive_api(&reference)?;
                 api.pi_type.as_ref()?;
+                let key = (reference, label, sdk);
+                let found = group_sites.remove(&key);
+                let live = b.map(|_| group_live.contains_key(&key));
+                let (reference, label, sdk) = key;
+                let best = found.as_ref().and_then(|s| {
+                    s.iter()
+                        .find(|s| s.before_consent == Some(true))
+                        .or_else(|| s.iter().find(|s| s.before_consent.is_none()))
+                        .or_else(|| s.first())
+                });
+                let mut reachable_from: Vec<String> = found
+                    .iter()
+                    .flatten()
+                    .map(|s| s.reachable_from.clone())
+                    .collect();
+                reachable_from.sort_unstable();
+                reachable_from.dedup();
                 Some(piaudit_facts::ApiRef {
                     api: reference,
                     attributed_to: label,
@@ -402,6 +496,15 @@ impl Auditor {
                     permission: api.permission.clone(),
                     pi_type: api.pi_type.clone()?,
                     sdk,
+                    reachable: b.map(|_| best.is_some()),
+                    live,
+                    reachable_from,
+                    before_consent: match (b, best) {
+                        (None, _) => None,
+                        (Some(_), None) => Some(false),
+                        (Some(_), Some(s)) => s.before_consent,
+                    },
+                    chain: best.map(|s| s.chain.clone()).unwrap_or_default(),
                 })
             })
             .collect();
@@ -462,7 +565,7 @@ mod tests {
         let auditor = Auditor::new(&Config::default()).unwrap();
         let (mut facts, code) = two_sdks_one_api(&auditor);
         let hits = auditor.detect_sdks(&mut facts, &code, &[]);
-        auditor.attribute_apis(&mut facts, &code, &hits);
+        auditor.attribute_apis(&mut facts, &code, &hits, None);
         let mut owners: Vec<(String, String)> = facts
             .api_refs
             .iter()

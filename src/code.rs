@@ -64,6 +64,11 @@ impl ApiIndex {
             .map(|(_, _, id)| *id)
     }
 
+    /// Every indexed smali reference, by api id.
+    pub fn references(&self) -> impl Iterator<Item = &str> {
+        self.refs.iter().map(String::as_str)
+    }
+
     /// The smali reference of an api id.
     pub fn reference(&self, id: usize) -> &str {
         self.refs.get(id).map_or("", String::as_str)
@@ -162,6 +167,10 @@ pub struct CodeFacts {
     pub class_edges: HashSet<(u32, u32)>,
     /// The class names `class_edges` refers to.
     pub edge_classes: Vec<String>,
+    /// The whole-program call graph (after [`CodeScan::finish`]; `None` when no DEX was read).
+    pub graph: Option<piaudit_graph::Graph>,
+    /// Time spent building the graph, in microseconds.
+    pub graph_micros: u64,
 }
 
 impl CodeFacts {
@@ -187,6 +196,8 @@ pub struct CodeScan<'c> {
     edge_ids: HashMap<String, u32>,
     /// Finds `://`, which every http(s) URL contains, in raw string bytes.
     url_marker: memmem::Finder<'static>,
+    /// The call graph under construction (see `piaudit-graph`).
+    graph: Option<piaudit_graph::Builder>,
     pub facts: CodeFacts,
 }
 
@@ -472,6 +483,7 @@ impl<'c> CodeScan<'c> {
             seen_classes: SeenClasses::default(),
             edge_ids: HashMap::new(),
             url_marker: memmem::Finder::new(b"://").into_owned(),
+            graph: None,
             facts: CodeFacts::default(),
         }
     }
@@ -635,6 +647,11 @@ impl<'c> CodeScan<'c> {
         self.collect_edges(dex, &class_type, unknown_edges);
         self.collect_startup(dex, &startup_defs, &startup);
         self.collect_urls(dex);
+        let started = std::time::Instant::now();
+        self.graph
+            .get_or_insert_with(|| piaudit_graph::Builder::new(piaudit_graph::Caps::default()))
+            .add_dex(dex);
+        self.facts.graph_micros += started.elapsed().as_micros() as u64;
     }
 
     /// Adds one DEX's class-level edges into unknown classes to the facts, by class name.
@@ -775,6 +792,11 @@ impl<'c> CodeScan<'c> {
 
     /// Writes the DEX-derived summary fields into the facts.
     pub fn finish(&mut self, facts: &mut AppFacts) {
+        if let Some(builder) = self.graph.take() {
+            let started = std::time::Instant::now();
+            self.facts.graph = Some(builder.finish());
+            self.facts.graph_micros += started.elapsed().as_micros() as u64;
+        }
         let mut urls: BTreeSet<String> = facts.urls.iter().cloned().collect();
         urls.extend(self.facts.urls.iter().cloned());
         facts.urls = urls.into_iter().take(MAX_URLS).collect();

@@ -11,6 +11,7 @@ pub mod analyze;
 pub mod apk;
 pub mod auditor;
 pub mod batch;
+pub mod behaviour;
 pub mod code;
 pub mod discovery;
 pub mod jvm;

@@ -105,6 +105,11 @@ enum Command {
         /// One-line JSON instead of pretty-printed.
         #[arg(long)]
         compact: bool,
+        /// Print the call chains from the start-up entry points (to sensitive APIs, SDK
+        /// initialisations and permission requests) as text, one frame a line, instead of the
+        /// facts.
+        #[arg(long, conflicts_with = "xml")]
+        chains: bool,
         /// The app type, to fill permissions[].necessity.
         #[arg(long)]
         category: Option<String>,
@@ -274,6 +279,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             xml,
             strings,
             compact,
+            chains,
             category,
             rules,
         } => {
@@ -287,6 +293,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Some(text) => print!("{text}"),
                     None => bail!("{}: the manifest could not be decoded", input.display()),
                 }
+            } else if chains {
+                print!("{}", piaudit::behaviour::chains_text(&extraction.facts));
             } else {
                 let facts = extraction.facts;
                 let out = if compact {

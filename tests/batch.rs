@@ -145,7 +145,13 @@ fn a_killed_batch_resumes_with_no_duplicate_and_no_missing_record() {
         .next()
         .unwrap_or_default()
         .to_owned();
-    let torn = first_line.get(..first_line.len() / 2).unwrap_or_default();
+    // Half the line, cut at a character boundary (records hold non-ASCII text).
+    let mut cut = first_line.len() / 2;
+    while !first_line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let torn = &first_line[..cut];
+    assert!(!torn.is_empty());
     std::fs::OpenOptions::new()
         .append(true)
         .open(&out)

@@ -24,9 +24,22 @@ pub struct ApiRef {
     pub pi_type: String,
     /// The SDK id, when `attributed_to` is `sdk`.
     pub sdk: Option<String>,
+    /// Whether a call runs from a start-up entry point (call graph; null: no call graph).
+    pub reachable: Option<bool>,
+    /// Whether any code the framework runs (start-up or any callback) calls it; false is
+    /// "present, not reachable" (null: no call graph).
+    pub live: Option<bool>,
+    /// The start-up entry points of the chains found.
+    pub reachable_from: Vec<String>,
+    /// Whether a call runs before the consent point (null: unknown, e.g. no consent point
+    /// found, or no call graph).
+    pub before_consent: Option<bool>,
+    /// One shortest chain from a start-up entry point to the call.
+    pub chain: Vec<crate::ChainFrame>,
 }
 
-/// A dangerous permission requested from the start-up path (launcher activity / Application).
+/// A permission request on the start-up path (launcher activity, Application, providers, ...;
+/// across classes, helpers and callbacks when the call graph was built).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct StartupRequest {
@@ -40,4 +53,10 @@ pub struct StartupRequest {
     pub method: String,
     /// The permissions requested, sorted.
     pub permissions: Vec<String>,
+    /// The start-up entry point of the chain (call graph).
+    pub reachable_from: Vec<String>,
+    /// Whether the request runs before the consent point (null: unknown).
+    pub before_consent: Option<bool>,
+    /// One shortest chain from the entry point to the request (call graph).
+    pub chain: Vec<crate::ChainFrame>,
 }

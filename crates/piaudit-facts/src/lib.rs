@@ -84,6 +84,13 @@ pub struct AppFacts {
     /// then empty (`target_sdk_effective` is only Android's default) and manifest rules are
     /// silent.
     pub manifest_read: bool,
+    /// The call graph from the framework's entry points: what it covered and could not see.
+    pub reachability: Reachability,
+    /// Where the code records or asks for the user's agreement to the privacy policy.
+    pub consent: Consent,
+    /// Initialisations of SDKs whose vendors publish a consent API (rules/data/consent-apis.toml),
+    /// with their reachability from start-up.
+    pub sdk_inits: Vec<SdkInit>,
 }
 
 /// The input file, pinned by hash.
@@ -271,4 +278,108 @@ impl AppFacts {
             message: message.into(),
         });
     }
+}
+
+/// What the call graph covered (`reachability`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(default)]
+pub struct Reachability {
+    /// Whether a call graph was built (false: no DEX code was read).
+    pub analysed: bool,
+    /// The framework entry points the walk started from.
+    pub entry_points: Vec<EntryPoint>,
+    /// Methods in the graph (app-defined and referenced platform methods).
+    pub nodes: u64,
+    /// Call entries recorded (before dispatch).
+    pub edges: u64,
+    /// Methods reached from the entry points.
+    pub reached: u64,
+    /// Time spent building and walking the graph.
+    pub millis: u64,
+    /// What the graph could not see or cut short; code behind these may run unseen.
+    pub limits: Vec<GraphLimit>,
+}
+
+/// A method the framework calls at start-up.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(default)]
+pub struct EntryPoint {
+    /// `application`, `provider`, `startup-initializer`, `launcher-activity`, `boot-receiver`,
+    /// `connectivity-receiver`.
+    pub kind: String,
+    /// The component class, dotted.
+    pub component: String,
+    /// The method, `Lpkg/Cls;->name(args)ret`.
+    pub method: String,
+}
+
+/// One kind of blind spot of the call graph, with how often it occurs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(default)]
+pub struct GraphLimit {
+    /// `native-methods`, `native-loads`, `dynamic-loading`, `reflection-computed`,
+    /// `fanout-capped`, `malformed-methods`, `truncated`, `packed`.
+    pub kind: String,
+    pub count: u64,
+}
+
+/// The consent point: where the app records or asks for agreement.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(default)]
+pub struct Consent {
+    /// Whether any consent point was found in the code.
+    pub found: bool,
+    /// The kind of the first point: `dialog-positive-button`, `stored-flag`, `sdk-consent-api`.
+    pub kind: Option<String>,
+    /// The first point's method.
+    pub location: Option<String>,
+    /// Every point found.
+    pub points: Vec<ConsentPoint>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(default)]
+pub struct ConsentPoint {
+    pub kind: String,
+    /// The method, `Lpkg/Cls;->name(args)ret`.
+    pub location: String,
+    /// The flag key, button text or vendor API.
+    pub detail: String,
+}
+
+/// One frame of a call chain from an entry point.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(default)]
+pub struct ChainFrame {
+    /// `Lpkg/Cls;->name(args)ret` (as `dexdump -d` names it, with `->` for `.` and `:`).
+    pub method: String,
+    /// How the previous frame leads here: `entry point`, `invoke-virtual`, `async hand-off`, ...
+    pub via: String,
+}
+
+/// An SDK initialisation call and its reachability.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(default)]
+pub struct SdkInit {
+    /// SDK id (rules/data/sdks.toml).
+    pub sdk: String,
+    /// The initialisation API, `Lpkg/Cls;->name`.
+    pub api: String,
+    /// Whether the app's code calls it at all.
+    pub called: bool,
+    /// Whether a call of it runs from an entry point (null: no call graph).
+    pub reachable: Option<bool>,
+    /// The entry point of the chain.
+    pub reachable_from: Vec<String>,
+    /// Whether it runs before the consent point (null: unknown, e.g. no consent point found).
+    pub before_consent: Option<bool>,
+    /// One shortest chain from the entry point to the call.
+    pub chain: Vec<ChainFrame>,
+    /// The vendor's consent APIs for this SDK.
+    pub consent_apis: Vec<String>,
+    /// Whether the app's code calls one of them.
+    pub consent_api_called: bool,
+    /// Whether one of them runs at start-up before the consent point (the SDK is then told
+    /// the user's choice, or told to hold collection, before it initialises).
+    pub consent_api_at_startup: bool,
 }

@@ -48,6 +48,11 @@ pub struct Sdk {
     /// The SDK whose jar carries this product's only code (JCore carries JPush's service
     /// package): the product is bundled inside that host, not integrated by the app.
     pub embedded_in: Option<String>,
+    /// Whether its initialisation (its vendor's init call in rules/data/consent-apis.toml, or
+    /// else any of its code) runs from start-up before any consent gate (call graph; null: no
+    /// call graph; absent then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initialised_at_startup: Option<bool>,
 }
 
 /// One matched signature: which signature, how many inputs matched, up to five examples.

@@ -22,7 +22,7 @@ use crate::template::Values;
 use crate::{Lang, Localized, Severity};
 
 /// The rule files compiled into the program, by name under `rules/`.
-const EMBEDDED_RULES: [(&str, &str); 4] = [
+const EMBEDDED_RULES: [(&str, &str); 5] = [
     (
         "rules/policy.toml",
         include_str!("../../../rules/policy.toml"),
@@ -35,6 +35,10 @@ const EMBEDDED_RULES: [(&str, &str); 4] = [
     (
         "rules/platform.toml",
         include_str!("../../../rules/platform.toml"),
+    ),
+    (
+        "rules/behaviour.toml",
+        include_str!("../../../rules/behaviour.toml"),
     ),
 ];
 

@@ -112,6 +112,10 @@ fn pi_sources(facts: &AppFacts, tables: &Tables, declared: &HashSet<&str>) -> Va
     }
     for r in &facts.api_refs {
         let (pi, api) = (r.pi_type.as_str(), r.api.as_str());
+        // Present, but no live code reaches it (call graph): not a way to obtain PI.
+        if r.live == Some(false) {
+            continue;
+        }
         let entry = tables.sensitive_api(api);
         if entry.is_some_and(|e| e.weak) || !permitted(entry, declared) {
             continue;

@@ -61,7 +61,12 @@ const CONDITIONS: &[(&str, &str, &[&str])] = &[
     (
         "MIIT2019-3.1",
         "collection before consent: the call graph shows the call before the user agrees",
-        &["API-DEVICE-ID", "API-INSTALLED-APPS"],
+        &[
+            "API-DEVICE-ID",
+            "API-INSTALLED-APPS",
+            "PI-BEFORE-CONSENT",
+            "SDK-INIT-BEFORE-CONSENT",
+        ],
     ),
     (
         "GB41391-6.5-a",

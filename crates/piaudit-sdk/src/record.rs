@@ -69,6 +69,8 @@ impl SdkHit {
             basis: self.basis.iter().map(spelled).collect(),
             confidence: spelled(&self.confidence),
             embedded_in: self.embedded_in.clone(),
+            // Filled from the call graph by the auditor.
+            initialised_at_startup: None,
         }
     }
 }

@@ -192,6 +192,7 @@ pub fn api_ref(
         sdk: sdk.map(str::to_owned),
         callers: vec![caller.to_owned()],
         call_sites: 2,
+        ..ApiRef::default()
     }
 }
 
@@ -202,6 +203,7 @@ pub fn startup_request(permissions: &[&str]) -> StartupRequest {
         method: "onCreate".to_owned(),
         api: "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V".to_owned(),
         permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+        ..StartupRequest::default()
     }
 }
 

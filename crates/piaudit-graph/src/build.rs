@@ -1,0 +1,743 @@
+//! Building the graph: one walk over each DEX file's classes and code. Owns interning across
+//! files, the per-instruction bookkeeping (calls in order, classes instantiated, constant
+//! strings and classes, the branch on a stored consent flag) and the size caps; it must not
+//! resolve dispatch (`reach.rs`).
+
+use piaudit_dex::{CodeItem, Dex, decode_mutf8};
+
+use crate::classify::{self, *};
+use crate::graph::*;
+
+/// Size caps for one app's graph; reaching one sets [`Limits::truncated`].
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    /// Interned methods.
+    pub max_methods: usize,
+    /// Interned classes (types).
+    pub max_classes: usize,
+    /// Call entries.
+    pub max_calls: usize,
+    /// Targets of one virtual or interface call resolved by class-hierarchy analysis.
+    pub fanout: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            max_methods: 4_000_000,
+            max_classes: 1_000_000,
+            max_calls: 40_000_000,
+            fanout: 64,
+        }
+    }
+}
+
+/// Builds one app's [`Graph`] from its DEX files (see the crate docs).
+#[derive(Debug, Default)]
+pub struct Builder {
+    g: Graph,
+    caps: Caps,
+    /// (body, call position, callee, caller) of app booleans tested by a branch.
+    tested: Vec<(u32, u32, u32, u32)>,
+    /// (body, interned constant strings, also calls getMethod) of methods calling forName.
+    reflective: Vec<(u32, Vec<u32>, bool)>,
+}
+
+/// Per-DEX caches from local indices to global ids ([`NONE`]: not yet computed or invalid).
+struct Local {
+    types: Vec<u32>,
+    protos: Vec<u32>,
+    methods: Vec<u32>,
+    flags: Vec<u16>,
+}
+
+/// Per-method scratch state of the walk, reused across methods.
+#[derive(Default)]
+struct Scratch {
+    instantiated: Vec<u32>,
+    clinits: Vec<u32>,
+    const_classes: Vec<u32>,
+    strings: Vec<u32>,
+    /// Register → string index of the last `const-string` into it.
+    reg_string: Vec<(u16, u32)>,
+    /// Register → the last resource-id-like literal loaded into it.
+    reg_literal: Vec<(u16, u32)>,
+    /// Registers holding a stored consent flag.
+    flag_regs: Vec<u16>,
+    /// Registers holding the result of an app method returning a boolean, with the callee.
+    bool_regs: Vec<(u16, u32)>,
+    /// (call position, callee) of app-boolean results tested by a branch.
+    tested: Vec<(u32, u32)>,
+    flag_sites: Vec<(String, bool)>,
+    buttons: Vec<(Option<String>, Option<u32>, Vec<u32>)>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.instantiated.clear();
+        self.clinits.clear();
+        self.const_classes.clear();
+        self.strings.clear();
+        self.reg_string.clear();
+        self.reg_literal.clear();
+        self.flag_regs.clear();
+        self.bool_regs.clear();
+        self.tested.clear();
+        self.flag_sites.clear();
+        self.buttons.clear();
+    }
+}
+
+/// What the previous instruction left for a `move-result` to pick up.
+#[derive(Clone, Copy)]
+enum Pending {
+    None,
+    Flag,
+    AppBool(u32),
+}
+
+fn set_reg<T: Copy>(regs: &mut Vec<(u16, T)>, reg: u16, value: T) {
+    if let Some(slot) = regs.iter_mut().find(|(r, _)| *r == reg) {
+        slot.1 = value;
+    } else if regs.len() < 256 {
+        regs.push((reg, value));
+    }
+}
+
+fn get_reg<T: Copy>(regs: &[(u16, T)], reg: u16) -> Option<T> {
+    regs.iter().find(|(r, _)| *r == reg).map(|(_, v)| *v)
+}
+
+fn push_unique(list: &mut Vec<u32>, value: u32) {
+    if value != NONE && !list.contains(&value) && list.len() < 64 {
+        list.push(value);
+    }
+}
+
+impl Builder {
+    /// A builder with the given caps.
+    pub fn new(caps: Caps) -> Builder {
+        Builder {
+            g: Graph {
+                fanout_cap: caps.fanout,
+                ..Graph::default()
+            },
+            caps,
+            tested: Vec::new(),
+            reflective: Vec::new(),
+        }
+    }
+
+    /// Adds one DEX file: its classes not defined by an earlier file, and their code.
+    pub fn add_dex(&mut self, dex: &Dex<'_>) {
+        let mut local = Local {
+            types: vec![NONE; dex.type_count() as usize],
+            protos: vec![NONE; dex.proto_count() as usize],
+            methods: vec![NONE; dex.method_ref_count() as usize],
+            flags: vec![0; dex.method_ref_count() as usize],
+        };
+        let mut own = vec![false; dex.class_count() as usize];
+        for def in dex.class_defs() {
+            let t = self.type_id(dex, &mut local, def.class_idx);
+            if t == NONE {
+                continue;
+            }
+            if self.g.classes[t as usize].defined {
+                self.g.limits.duplicate_classes += 1;
+                continue;
+            }
+            let superclass = def
+                .superclass_idx
+                .map_or(NONE, |s| self.type_id(dex, &mut local, s));
+            let start = self.g.interface_list.len() as u32;
+            if let Ok(list) = dex.type_list(def.interfaces_off) {
+                for i in list.iter().take(256) {
+                    let it = self.type_id(dex, &mut local, i);
+                    if it != NONE {
+                        self.g.interface_list.push(it);
+                    }
+                }
+            }
+            let end = self.g.interface_list.len() as u32;
+            self.g.classes[t as usize] = Class {
+                defined: true,
+                superclass,
+                interfaces: (start, end),
+            };
+            if let Some(flag) = own.get_mut(def.index as usize) {
+                *flag = true;
+            }
+        }
+        let mut shared: Map<u32, u32> = Map::default();
+        let mut scratch = Scratch::default();
+        for m in dex.methods() {
+            if !own.get(m.class_def_idx as usize).copied().unwrap_or(false) {
+                continue;
+            }
+            let mid = self.method_id(dex, &mut local, m.method_idx);
+            if mid == NONE {
+                continue;
+            }
+            let slot = mid as usize;
+            if self.g.method_flags[slot] & DEFINED != 0 {
+                continue;
+            }
+            self.g.method_flags[slot] |= DEFINED;
+            if m.access_flags & 0x100 != 0 {
+                self.g.limits.native_methods += 1;
+            }
+            if m.code_off == 0 {
+                continue;
+            }
+            if m.shares_code {
+                if let Some(&body) = shared.get(&m.code_off) {
+                    self.g.body_of[slot] = body;
+                }
+                continue;
+            }
+            let Ok(code) = dex.code_item(m.code_off) else {
+                self.g.limits.malformed_methods += 1;
+                continue;
+            };
+            if let Some(body) = self.walk(dex, &mut local, mid, code, &mut scratch) {
+                self.g.body_of[slot] = body;
+                shared.insert(m.code_off, body);
+            }
+        }
+    }
+
+    /// The finished graph.
+    pub fn finish(mut self) -> Graph {
+        self.g.index_hierarchy();
+        self.resolve_wrappers();
+        self.resolve_reflection();
+        self.resolve_handlers();
+        self.g
+    }
+
+    /// A branch on the result of an app method that returns a stored consent flag (a method
+    /// reading one with no branch of its own, returning a boolean) gates its caller too.
+    fn resolve_wrappers(&mut self) {
+        let g = &mut self.g;
+        let mut wrappers: Vec<u32> = g
+            .consent_sites
+            .iter()
+            .filter_map(|site| match site {
+                ConsentSite::FlagRead {
+                    method,
+                    tested: false,
+                    ..
+                } if g
+                    .protos
+                    .text(g.methods[*method as usize][2])
+                    .ends_with(")Z") =>
+                {
+                    Some(*method)
+                }
+                _ => None,
+            })
+            .collect();
+        wrappers.sort_unstable();
+        wrappers.dedup();
+        if wrappers.is_empty() {
+            return;
+        }
+        for &(body, pos, callee, caller) in &self.tested {
+            let Some(&[class, name, proto]) = g.methods.get(callee as usize) else {
+                continue;
+            };
+            let Some(target) = g.resolve_up(class, name, proto) else {
+                continue;
+            };
+            if wrappers.binary_search(&target).is_err() {
+                continue;
+            }
+            if let Some(b) = g.bodies.get_mut(body as usize) {
+                let at = b.start.saturating_add(pos);
+                if b.gate_from == NONE || at < b.gate_from {
+                    b.gate_from = at;
+                }
+            }
+            let key = g
+                .consent_sites
+                .iter()
+                .find_map(|s| match s {
+                    ConsentSite::FlagRead { method, key, .. } if *method == target => {
+                        Some(key.clone())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default();
+            if g.consent_sites.len() < 10_000 {
+                g.consent_sites.push(ConsentSite::FlagRead {
+                    method: caller,
+                    key,
+                    tested: true,
+                });
+            }
+        }
+    }
+
+    /// `Class.forName` with a constant naming an app class: edges to the methods named by the
+    /// method's other constants (with `getMethod`), else to the class's constructors.
+    fn resolve_reflection(&mut self) {
+        let g = &mut self.g;
+        for (body, strings, get_method) in std::mem::take(&mut self.reflective) {
+            let mut edges = Vec::new();
+            for &s in &strings {
+                let name = g.names.text(s);
+                if !name.contains('.') || name.contains(' ') {
+                    continue;
+                }
+                let descriptor = format!("L{};", name.replace('.', "/"));
+                let Some(t) = g
+                    .type_of(&descriptor)
+                    .filter(|&t| g.class(t).is_some_and(|c| c.defined))
+                else {
+                    continue;
+                };
+                edges.push((t, EdgeKind::Clinit as u8));
+                for &m in g.own_methods(t) {
+                    let mname = g.methods[m as usize][1];
+                    let wanted = if get_method {
+                        strings.contains(&mname)
+                    } else {
+                        g.names.text(mname) == "<init>"
+                    };
+                    if wanted && edges.len() < 64 {
+                        edges.push((m, EdgeKind::Reflection as u8));
+                    }
+                }
+            }
+            if edges.is_empty() {
+                g.limits.reflection_computed += 1;
+            } else {
+                g.extra.entry(body).or_default().extend(edges);
+            }
+        }
+    }
+
+    /// The `onClick` methods of the listener classes each positive button was given.
+    fn resolve_handlers(&mut self) {
+        let mut sites = std::mem::take(&mut self.g.consent_sites);
+        for site in &mut sites {
+            if let ConsentSite::PositiveButton { handlers, .. } = site {
+                let classes = std::mem::take(handlers);
+                for c in classes {
+                    for &m in self.g.own_methods(c) {
+                        if self.g.names.text(self.g.methods[m as usize][1]) == "onClick" {
+                            handlers.push(m);
+                        }
+                    }
+                }
+            }
+        }
+        self.g.consent_sites = sites;
+    }
+
+    fn type_id(&mut self, dex: &Dex<'_>, local: &mut Local, type_idx: u32) -> u32 {
+        let Some(&known) = local.types.get(type_idx as usize) else {
+            return NONE;
+        };
+        if known != NONE {
+            return known;
+        }
+        let Ok(bytes) = dex.type_descriptor_bytes(type_idx) else {
+            return NONE;
+        };
+        let text = decode_mutf8(bytes);
+        let id = match self.g.types.intern(&text, self.caps.max_classes) {
+            Some(id) => id,
+            None => {
+                self.g.limits.truncated = true;
+                return NONE;
+            }
+        };
+        if self.g.classes.len() <= id as usize {
+            self.g.classes.resize(id as usize + 1, Class::default());
+        }
+        local.types[type_idx as usize] = id;
+        id
+    }
+
+    fn proto_id(&mut self, dex: &Dex<'_>, local: &mut Local, proto_idx: u32) -> u32 {
+        let Some(&known) = local.protos.get(proto_idx as usize) else {
+            return NONE;
+        };
+        if known != NONE {
+            return known;
+        }
+        let mut text = String::new();
+        if dex.write_proto(proto_idx, &mut text).is_err() {
+            return NONE;
+        }
+        let Some(id) = self.g.protos.intern(&text, self.caps.max_methods) else {
+            self.g.limits.truncated = true;
+            return NONE;
+        };
+        local.protos[proto_idx as usize] = id;
+        id
+    }
+
+    fn method_id(&mut self, dex: &Dex<'_>, local: &mut Local, method_idx: u32) -> u32 {
+        let Some(&known) = local.methods.get(method_idx as usize) else {
+            return NONE;
+        };
+        if known != NONE {
+            return known;
+        }
+        let Ok(r) = dex.method_ref(method_idx) else {
+            return NONE;
+        };
+        let class = self.type_id(dex, local, r.class_idx);
+        let proto = self.proto_id(dex, local, r.proto_idx);
+        let name = dex
+            .string(r.name_idx)
+            .ok()
+            .and_then(|n| self.g.names.intern(&n, self.caps.max_methods));
+        let (Some(name), true, true) = (name, class != NONE, proto != NONE) else {
+            return NONE;
+        };
+        let key = [class, name, proto];
+        let id = match self.g.method_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                if self.g.methods.len() >= self.caps.max_methods {
+                    self.g.limits.truncated = true;
+                    return NONE;
+                }
+                let id = self.g.methods.len() as u32;
+                self.g.methods.push(key);
+                self.g.method_flags.push(0);
+                self.g.body_of.push(NONE);
+                self.g.method_ids.insert(key, id);
+                id
+            }
+        };
+        local.methods[method_idx as usize] = id;
+        id
+    }
+
+    fn flags(&mut self, dex: &Dex<'_>, local: &mut Local, method_idx: u32) -> u16 {
+        let Some(&known) = local.flags.get(method_idx as usize) else {
+            return 0;
+        };
+        if known != 0 {
+            return known;
+        }
+        let flags = dex
+            .method_ref(method_idx)
+            .ok()
+            .and_then(|r| {
+                let class = dex.type_descriptor_bytes(r.class_idx).ok()?;
+                let name = dex.string_bytes(r.name_idx).ok()?;
+                let ret = dex
+                    .proto(r.proto_idx)
+                    .and_then(|p| dex.type_descriptor_bytes(p.return_type_idx))
+                    .ok()?;
+                Some(classify::classify(class, name, ret))
+            })
+            .unwrap_or(KNOWN);
+        local.flags[method_idx as usize] = flags;
+        flags
+    }
+
+    fn push_call(&mut self, target: u32, kind: EdgeKind) {
+        if target == NONE {
+            return;
+        }
+        if self.g.call_target.len() >= self.caps.max_calls {
+            self.g.limits.truncated = true;
+            return;
+        }
+        self.g.call_target.push(target);
+        self.g.call_kind.push(kind as u8);
+    }
+
+    fn clinit(&mut self, scratch: &mut Scratch, t: u32) {
+        if t != NONE && !scratch.clinits.contains(&t) && scratch.clinits.len() < 64 {
+            scratch.clinits.push(t);
+            self.push_call(t, EdgeKind::Clinit);
+        }
+    }
+
+    /// Walks one method's code, appending its calls. `None` when the code is malformed (its
+    /// calls are then dropped).
+    fn walk(
+        &mut self,
+        dex: &Dex<'_>,
+        local: &mut Local,
+        mid: u32,
+        code: CodeItem<'_>,
+        s: &mut Scratch,
+    ) -> Option<u32> {
+        s.clear();
+        let start = self.g.call_target.len();
+        let mut gate_from = NONE;
+        let mut has_for_name = false;
+        let mut has_get_method = false;
+        let mut pending = Pending::None;
+        for insn in code.instructions() {
+            let Ok(insn) = insn else {
+                self.g.call_target.truncate(start);
+                self.g.call_kind.truncate(start);
+                self.g.limits.malformed_methods += 1;
+                return None;
+            };
+            let op = insn.opcode;
+            let u0 = insn.unit(0).unwrap_or(0);
+            let aa = u0 >> 8;
+            let last = std::mem::replace(&mut pending, Pending::None);
+            let calls_here = (self.g.call_target.len() - start) as u32;
+            match op {
+                0x6e..=0x72 | 0x74..=0x78 | 0xfa | 0xfb => {
+                    let idx = u32::from(insn.unit(1).unwrap_or(0));
+                    let kind = match op {
+                        0x6f | 0x75 => EdgeKind::Super,
+                        0x70 | 0x76 => EdgeKind::Direct,
+                        0x71 | 0x77 => EdgeKind::Static,
+                        0x72 | 0x78 => EdgeKind::Interface,
+                        _ => EdgeKind::Virtual,
+                    };
+                    let target = self.method_id(dex, local, idx);
+                    if let Some(f) = self.g.method_flags.get_mut(target as usize) {
+                        *f |= INVOKED;
+                    }
+                    if kind == EdgeKind::Static
+                        && let Some(&[class, _, _]) = self.g.methods.get(target as usize)
+                    {
+                        self.clinit(s, class);
+                    }
+                    self.push_call(target, kind);
+                    let flags = self.flags(dex, local, idx);
+                    // Argument register `n` of this invoke (35c: C D E F G; 3rc: CCCC + n).
+                    let arg = |n: u16| -> Option<u16> {
+                        let u2 = insn.unit(2)?;
+                        if matches!(op, 0x74..=0x78 | 0xfb) {
+                            Some(u2.wrapping_add(n))
+                        } else if n < (u0 >> 12).min(5) {
+                            Some(if n < 4 {
+                                (u2 >> (4 * n)) & 0xf
+                            } else {
+                                (u0 >> 8) & 0xf
+                            })
+                        } else {
+                            None
+                        }
+                    };
+                    if flags & HANDOFF != 0 {
+                        let classes = s.instantiated.clone();
+                        for c in classes {
+                            self.push_call(c, EdgeKind::Async);
+                        }
+                        if let Some(&[class, _, _]) = self.g.methods.get(target as usize) {
+                            self.push_call(class, EdgeKind::Async);
+                        }
+                    }
+                    has_for_name |= flags & FOR_NAME != 0;
+                    has_get_method |= flags & GET_METHOD != 0;
+                    if flags & DYNAMIC_LOAD != 0 {
+                        self.g.limits.dynamic_loading += 1;
+                    }
+                    if flags & NATIVE_LOAD != 0 {
+                        self.g.limits.native_loads += 1;
+                    }
+                    let first_arg = u16::from(kind != EdgeKind::Static);
+                    if flags & FLAG_READ != 0
+                        && let Some(key) = arg(first_arg)
+                            .and_then(|r| get_reg(&s.reg_string, r))
+                            .and_then(|i| dex.string(i).ok())
+                        && classify::is_consent_key(&key)
+                        && s.flag_sites.len() < 8
+                    {
+                        pending = Pending::Flag;
+                        s.flag_sites.push((key.into_owned(), false));
+                    } else if flags & APP_BOOLEAN != 0 {
+                        pending = Pending::AppBool(target);
+                    }
+                    if flags & POSITIVE_BUTTON != 0 && s.buttons.len() < 8 {
+                        let text_reg = arg(first_arg);
+                        let text = text_reg
+                            .and_then(|r| get_reg(&s.reg_string, r))
+                            .and_then(|i| dex.string(i).ok())
+                            .map(|t| t.chars().take(200).collect());
+                        let resource = text_reg.and_then(|r| get_reg(&s.reg_literal, r));
+                        s.buttons.push((text, resource, s.instantiated.clone()));
+                    }
+                    if flags & START_SERVICE != 0 {
+                        let classes = s.const_classes.clone();
+                        for c in classes {
+                            self.push_call(c, EdgeKind::Service);
+                        }
+                    }
+                }
+                // move-result, move-result-wide, move-result-object
+                0x0a..=0x0c => {
+                    match last {
+                        Pending::Flag => s.flag_regs.push(aa),
+                        Pending::AppBool(callee) => set_reg(&mut s.bool_regs, aa, callee),
+                        Pending::None => {}
+                    }
+                    s.reg_string.retain(|(r, _)| *r != aa);
+                }
+                // if-eqz, if-nez
+                0x38 | 0x39 => self.branch(s, &[aa], calls_here, &mut gate_from),
+                // if-eq .. if-le
+                0x32..=0x37 => self.branch(s, &[aa & 0xf, aa >> 4], calls_here, &mut gate_from),
+                0x1a | 0x1b => {
+                    let idx = if op == 0x1a {
+                        insn.unit(1).map(u32::from)
+                    } else {
+                        insn.unit(1)
+                            .zip(insn.unit(2))
+                            .map(|(lo, hi)| u32::from(lo) | (u32::from(hi) << 16))
+                    };
+                    if let Some(idx) = idx {
+                        set_reg(&mut s.reg_string, aa, idx);
+                        if s.strings.len() < 256 {
+                            s.strings.push(idx);
+                        }
+                    }
+                }
+                // const vAA, #+BBBBBBBB; const/high16
+                0x14 | 0x15 => {
+                    let value = if op == 0x14 {
+                        insn.unit(1)
+                            .zip(insn.unit(2))
+                            .map(|(lo, hi)| u32::from(lo) | (u32::from(hi) << 16))
+                    } else {
+                        insn.unit(1).map(|hi| u32::from(hi) << 16)
+                    };
+                    if let Some(v) = value.filter(|v| v >> 24 == 0x7f) {
+                        set_reg(&mut s.reg_literal, aa, v);
+                    }
+                }
+                0x1c => {
+                    let t = self.type_id(dex, local, u32::from(insn.unit(1).unwrap_or(0)));
+                    push_unique(&mut s.const_classes, t);
+                }
+                0x22 => {
+                    let t = self.type_id(dex, local, u32::from(insn.unit(1).unwrap_or(0)));
+                    push_unique(&mut s.instantiated, t);
+                    self.clinit(s, t);
+                }
+                0x60..=0x6d => {
+                    if let Ok(field) = dex.field_ref(u32::from(insn.unit(1).unwrap_or(0))) {
+                        let owner = self.type_id(dex, local, field.class_idx);
+                        self.clinit(s, owner);
+                        if op == 0x62 {
+                            let t = self.type_id(dex, local, field.type_idx);
+                            push_unique(&mut s.instantiated, t);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let end = self.g.call_target.len();
+        let body = u32::try_from(self.g.bodies.len()).ok()?;
+        self.g.bodies.push(Body {
+            start: start as u32,
+            end: end as u32,
+            gate_from: if gate_from == NONE {
+                NONE
+            } else {
+                start as u32 + gate_from
+            },
+        });
+        self.after_walk(dex, mid, body, s, has_for_name, has_get_method);
+        Some(body)
+    }
+
+    /// A branch testing registers `regs`: the first test of a stored consent flag starts the
+    /// gated part of the method; a test of an app boolean is kept for [`Builder::finish`].
+    fn branch(&mut self, s: &mut Scratch, regs: &[u16], pos: u32, gate_from: &mut u32) {
+        for &r in regs {
+            if s.flag_regs.contains(&r) {
+                if *gate_from == NONE {
+                    *gate_from = pos;
+                }
+                if let Some(site) = s.flag_sites.last_mut() {
+                    site.1 = true;
+                }
+            } else if let Some(callee) = get_reg(&s.bool_regs, r)
+                && s.tested.len() < 64
+            {
+                s.tested.push((pos, callee));
+            }
+        }
+    }
+
+    /// Records what the walk of one method found beyond its calls.
+    fn after_walk(
+        &mut self,
+        dex: &Dex<'_>,
+        mid: u32,
+        body: u32,
+        s: &Scratch,
+        has_for_name: bool,
+        has_get_method: bool,
+    ) {
+        for (key, tested) in &s.flag_sites {
+            self.g.consent_sites.push(ConsentSite::FlagRead {
+                method: mid,
+                key: key.clone(),
+                tested: *tested,
+            });
+        }
+        if !s.tested.is_empty() {
+            self.tested.extend(
+                s.tested
+                    .iter()
+                    .map(|&(pos, callee)| (body, pos, callee, mid)),
+            );
+        }
+        let texts = || {
+            s.strings
+                .iter()
+                .filter_map(|&i| dex.string(i).ok())
+                .collect::<Vec<_>>()
+        };
+        if !s.buttons.is_empty() {
+            let mentions_privacy = texts().iter().any(|t| {
+                let l = t.to_lowercase();
+                ["隐私", "privacy", "协议", "同意", "agree", "policy"]
+                    .iter()
+                    .any(|w| l.contains(w))
+            });
+            for (text, resource, listeners) in &s.buttons {
+                self.g.consent_sites.push(ConsentSite::PositiveButton {
+                    method: mid,
+                    text: text.clone(),
+                    resource: *resource,
+                    handlers: listeners.clone(),
+                    mentions_privacy,
+                });
+            }
+        }
+        let mut perms = Vec::new();
+        for &i in &s.strings {
+            if let Ok(bytes) = dex.string_bytes(i)
+                && (bytes.starts_with(b"android.permission.")
+                    || bytes.windows(12).any(|w| w == b".permission."))
+                && let Some(id) = self
+                    .g
+                    .names
+                    .intern(&decode_mutf8(bytes), self.caps.max_methods)
+            {
+                perms.push(id);
+            }
+        }
+        if !perms.is_empty() {
+            self.g.permission_strings.insert(body, perms);
+        }
+        if has_for_name {
+            let strings: Vec<u32> = texts()
+                .iter()
+                .filter(|t| t.len() < 256)
+                .filter_map(|t| self.g.names.intern(t, self.caps.max_methods))
+                .collect();
+            self.reflective.push((body, strings, has_get_method));
+        }
+    }
+}

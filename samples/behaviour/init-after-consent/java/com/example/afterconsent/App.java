@@ -1,0 +1,12 @@
+package com.example.afterconsent;
+
+import android.app.Application;
+import com.umeng.commonsdk.UMConfigure;
+
+public class App extends Application {
+    @Override
+    public void onCreate() {
+        super.onCreate();
+        UMConfigure.preInit(this, "5f0000000000000000000000", "official");
+    }
+}

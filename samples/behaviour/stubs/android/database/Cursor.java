@@ -1,0 +1,2 @@
+package android.database;
+public interface Cursor {}

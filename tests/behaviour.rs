@@ -1,0 +1,262 @@
+//! Issue 13 on real bytes: the behaviour samples (samples/behaviour, built by javac + dx with
+//! samples/behaviour/build.sh), what the call graph says about each, the findings they get, and
+//! that every chain printed can be followed in `dexdump -d`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use common::{repo, tool_present};
+use piaudit::auditor::{Auditor, Config};
+use piaudit::facts::{ApiRef, AppFacts, ChainFrame};
+
+fn apk(name: &str) -> PathBuf {
+    repo()
+        .join("samples/behaviour/apks")
+        .join(format!("{name}.apk"))
+}
+
+fn scan(name: &str) -> (BTreeSet<String>, AppFacts) {
+    let auditor = Auditor::new(&Config::default()).expect("embedded rules load");
+    let audit = auditor.audit(&apk(name), None).expect("sample decodes");
+    assert!(
+        audit.evaluation.errors.is_empty(),
+        "{:?}",
+        audit.evaluation.errors
+    );
+    let ids = audit
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| f.rule_id.clone())
+        .collect();
+    (ids, audit.extraction.facts)
+}
+
+fn chain_of(chain: &[ChainFrame]) -> Vec<String> {
+    chain.iter().map(|f| f.method.clone()).collect()
+}
+
+fn device_id_ref(facts: &AppFacts) -> &ApiRef {
+    facts
+        .api_refs
+        .iter()
+        .find(|r| r.pi_type == "device_id")
+        .expect("a device-id reference")
+}
+
+#[test]
+fn sdk_initialised_in_application_oncreate_fires() {
+    let (ids, facts) = scan("init-in-application");
+    assert!(ids.contains("SDK-INIT-BEFORE-CONSENT"), "{ids:?}");
+    assert!(ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    assert!(facts.reachability.analysed);
+    assert_eq!(
+        facts.consent.kind.as_deref(),
+        Some("dialog-positive-button")
+    );
+    let init = &facts.sdk_inits[0];
+    assert_eq!(init.sdk, "umeng-common");
+    assert_eq!(init.before_consent, Some(true));
+    assert_eq!(
+        init.reachable_from,
+        ["application com.example.initapp.App.onCreate"]
+    );
+    let sdk = &facts.sdks[0];
+    assert!(sdk.used);
+    assert_eq!(sdk.initialised_at_startup, Some(true));
+}
+
+#[test]
+fn sdk_initialised_only_in_the_consent_dialogs_positive_handler_is_silent() {
+    let (ids, facts) = scan("init-after-consent");
+    assert!(!ids.contains("SDK-INIT-BEFORE-CONSENT"), "{ids:?}");
+    assert!(!ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    let init = &facts.sdk_inits[0];
+    assert!(init.called && init.consent_api_called);
+    assert_eq!(init.reachable, Some(false));
+    assert_eq!(facts.sdks[0].initialised_at_startup, Some(false));
+    // preInit runs at start-up: the SDK is used.
+    assert!(facts.sdks[0].used);
+    // The read lives in code the agree handler runs: present and live, not before consent.
+    let r = device_id_ref(&facts);
+    assert_eq!(r.live, Some(true));
+    assert_eq!(r.before_consent, Some(false));
+}
+
+#[test]
+fn a_gate_on_a_stored_consent_flag_is_silent() {
+    let (ids, facts) = scan("gate-on-flag");
+    assert!(!ids.contains("SDK-INIT-BEFORE-CONSENT"), "{ids:?}");
+    assert!(!ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    assert!(facts.consent.points.iter().any(|p| p.kind == "stored-flag"
+        && p.location == "Lcom/example/gated/App;->onCreate()V"
+        && p.detail == "privacy_agreed"));
+    let init = &facts.sdk_inits[0];
+    assert_eq!(
+        (init.reachable, init.before_consent),
+        (Some(true), Some(false))
+    );
+}
+
+#[test]
+fn a_provider_reading_the_device_id_fires_and_names_the_entry() {
+    let (ids, facts) = scan("provider-device-id");
+    assert!(ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    let r = device_id_ref(&facts);
+    assert_eq!(
+        r.reachable_from[0],
+        "provider com.example.provider.StartupProvider.onCreate"
+    );
+    assert_eq!(
+        chain_of(&r.chain),
+        [
+            "Lcom/example/provider/StartupProvider;->onCreate()Z",
+            "Lcom/example/provider/DeviceInfo;->collect(Landroid/content/Context;)V",
+            "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
+        ]
+    );
+}
+
+#[test]
+fn a_read_behind_handler_post_and_an_executor_fires() {
+    let (ids, facts) = scan("async-device-id");
+    assert!(ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    let r = device_id_ref(&facts);
+    assert_eq!(r.before_consent, Some(true));
+    let chain = chain_of(&r.chain);
+    assert!(chain.contains(&"Lcom/example/async/Collector$1$1;->run()V".to_owned()));
+}
+
+#[test]
+fn an_sdk_present_but_never_reached_makes_no_finding() {
+    let (ids, facts) = scan("sdk-unreached");
+    assert!(!ids.contains("API-DEVICE-ID"), "{ids:?}");
+    assert!(!ids.contains("SDK-INIT-BEFORE-CONSENT"), "{ids:?}");
+    let sdk = facts
+        .sdks
+        .iter()
+        .find(|s| s.id == "baidu-location")
+        .expect("detected");
+    assert!(!sdk.used);
+    let r = device_id_ref(&facts);
+    assert_eq!((r.reachable, r.live), (Some(false), Some(false)));
+}
+
+#[test]
+fn a_cross_class_permission_request_from_the_launcher_fires() {
+    let (ids, facts) = scan("permission-helper");
+    assert!(ids.contains("PERM-STARTUP-REQUEST"), "{ids:?}");
+    let req = &facts.startup_permission_requests[0];
+    assert_eq!(req.component, "com.example.permhelper.MainActivity");
+    assert_eq!(req.permissions, ["android.permission.CAMERA"]);
+    assert_eq!(
+        chain_of(&req.chain)[1],
+        "Lcom/example/permhelper/PermissionHelper;->askCamera(Landroid/app/Activity;)V"
+    );
+}
+
+/// `Lpkg/Cls;->name(args)ret` as `dexdump -d` prints a method reference:
+/// `Lpkg/Cls;.name:(args)ret`.
+fn dexdump_ref(frame: &str) -> String {
+    let (class, rest) = frame.split_once("->").unwrap_or((frame, ""));
+    let paren = rest.find('(').unwrap_or(rest.len());
+    format!("{class}.{}:{}", &rest[..paren], &rest[paren..])
+}
+
+/// The body of `method` (a dexdump reference) in `dexdump -d` output.
+fn dexdump_body<'a>(dump: &'a str, method: &str) -> Option<&'a str> {
+    // Method headers name the class dotted: `|[0004a8] com.a.App.onCreate:()V`.
+    let (class, rest) = method.split_once(";.")?;
+    let (name, proto) = rest.split_once(':')?;
+    let dotted = class.trim_start_matches('L').replace('/', ".");
+    let header = format!("] {dotted}.{name}:{proto}\n");
+    let start = dump.find(&header)?;
+    let body = &dump[start..];
+    let end = body[header.len()..]
+        .find("|[")
+        .map_or(body.len(), |e| e + header.len());
+    Some(&body[..end])
+}
+
+#[test]
+fn every_chain_can_be_followed_in_dexdump() {
+    if !tool_present("dexdump") {
+        eprintln!("dexdump not installed: chain check skipped");
+        return;
+    }
+    for name in [
+        "init-in-application",
+        "provider-device-id",
+        "async-device-id",
+        "permission-helper",
+    ] {
+        let (_, facts) = scan(name);
+        let out = std::process::Command::new("dexdump")
+            .arg("-d")
+            .arg(apk(name))
+            .output()
+            .expect("dexdump runs");
+        let dump = String::from_utf8_lossy(&out.stdout);
+        let frames = |c: &[ChainFrame]| -> (Vec<String>, Vec<String>) {
+            (
+                c.iter().map(|f| f.method.clone()).collect(),
+                c.iter().map(|f| f.via.clone()).collect(),
+            )
+        };
+        let mut chains: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        chains.extend(facts.api_refs.iter().map(|r| frames(&r.chain)));
+        chains.extend(
+            facts
+                .startup_permission_requests
+                .iter()
+                .map(|r| frames(&r.chain)),
+        );
+        chains.extend(facts.sdk_inits.iter().map(|i| frames(&i.chain)));
+        let mut followed = 0;
+        for (methods, vias) in chains.iter().filter(|(m, _)| !m.is_empty()) {
+            for pair in 0..methods.len() - 1 {
+                let caller = dexdump_ref(&methods[pair]);
+                let callee = dexdump_ref(&methods[pair + 1]);
+                let body = dexdump_body(&dump, &caller)
+                    .unwrap_or_else(|| panic!("{name}: {caller} not in dexdump"));
+                let via = &vias[pair + 1];
+                if via.starts_with("invoke") {
+                    // The caller's code invokes the callee (as named, or the method it inherits).
+                    assert!(
+                        body.contains(&format!("{via} ")) && body.contains(&callee),
+                        "{name}: {caller} does not {via} {callee}"
+                    );
+                } else if via == "async hand-off" {
+                    // The caller instantiates the callee's class and hands it off.
+                    let class = callee.split('.').next().unwrap_or("");
+                    assert!(
+                        body.contains("new-instance") && body.contains(class),
+                        "{name}: {caller} does not instantiate {class}"
+                    );
+                }
+                followed += 1;
+            }
+        }
+        assert!(followed > 0, "{name}: no chain followed");
+    }
+}
+
+#[test]
+fn inspect_chains_prints_each_frame_for_a_person_to_follow() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_piaudit"))
+        .args(["inspect", "--chains"])
+        .arg(apk("provider-device-id"))
+        .output()
+        .expect("piaudit runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("provider             Lcom/example/provider/StartupProvider;->onCreate()Z"),
+        "{text}"
+    );
+    assert!(text.contains("consent point: dialog-positive-button at Lcom/example/provider/MainActivity$2;->onClick"), "{text}");
+    assert!(text.contains("(device_id, app): before consent"), "{text}");
+    assert!(text.contains("   1. [invoke-static] Lcom/example/provider/DeviceInfo;->collect(Landroid/content/Context;)V"), "{text}");
+}
