@@ -58,6 +58,17 @@ fn bench(c: &mut Criterion) {
     let names = class_names(&catalog);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
 
+    // Start-up cost: parsing and indexing the catalogue (every run pays it once).
+    // PIAUDIT_SDKS_TOML=path benches another catalogue file (e.g. an older one to compare).
+    let path = std::env::var_os("PIAUDIT_SDKS_TOML").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../rules/data/sdks.toml"),
+        PathBuf::from,
+    );
+    let text = std::fs::read_to_string(&path).expect("read the catalogue");
+    c.bench_function("load_sdks_toml", |b| {
+        b.iter(|| Catalog::from_toml(black_box(&text)).map(|c| c.sdks().len()))
+    });
+
     let mut group = c.benchmark_group("match_100k_classes");
     group.throughput(Throughput::Elements(CLASS_COUNT as u64));
     group.bench_function("owner_of", |b| {
