@@ -35,14 +35,73 @@ pub fn parse_axml(bytes: &[u8], resources: Option<&Resources<'_>>) -> Result<AXM
     }
     let patched = with_resource_map(bytes);
     let doc = patched.as_deref().unwrap_or(bytes);
-    let mut input = doc;
-    let mut axml = AXML::new(&mut input, None).map_err(|e| e.to_string())?;
+    let mut axml = parse_nested(doc)?;
     if let Some(res) = resources {
         if let Some(root) = name_references(&axml.root, res, &reference_ids(doc)) {
             axml.root = root;
         }
     }
     Ok(axml)
+}
+
+/// Deepest element nesting accepted. Android's own manifests nest about six levels, layouts
+/// a few dozen; a hostile document nests tens of thousands to overflow the stack of whatever
+/// walks or drops its tree recursively (`apk-info`'s `Element` drops its children recursively).
+pub const MAX_DEPTH: usize = 256;
+/// Input bytes one level of nesting costs at least: a start element (8-byte chunk header,
+/// line and comment, 20-byte extension) and the end element that closes it (8 + 8 + 8); an
+/// element left open is never attached to its parent. 48 leaves a margin below the 60.
+const MIN_BYTES_PER_LEVEL: usize = 48;
+/// Documents that cannot nest deeper than this are parsed on the caller's thread: dropping
+/// such a tree takes a few hundred KiB of stack at most, which every thread has.
+const INLINE_LEVELS: usize = 1024;
+/// Stack reserved per possible level when a document is parsed on its own thread (dropping a
+/// tree costs well under this per level, also in debug builds).
+const STACK_PER_LEVEL: usize = 1024;
+
+/// `AXML::new` with the tree's depth bounded by [`MAX_DEPTH`], safe on any thread: a document
+/// long enough to nest past what a thread's stack survives is parsed, measured and (when too
+/// deep) dropped on a thread whose stack fits the deepest tree its length allows. The stack
+/// is reserved address space; only what the tree really uses is touched.
+fn parse_nested(doc: &[u8]) -> Result<AXML, String> {
+    let levels = doc.len() / MIN_BYTES_PER_LEVEL;
+    if levels <= INLINE_LEVELS {
+        return parse_bounded(doc);
+    }
+    let stack = levels.saturating_mul(STACK_PER_LEVEL).saturating_add(1 << 20);
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("axml".to_owned())
+            .stack_size(stack)
+            .spawn_scoped(scope, || parse_bounded(doc))
+            .map_err(|e| format!("cannot start the parser thread: {e}"))?
+            .join()
+            .map_err(|_| "the binary XML parser failed".to_owned())?
+    })
+}
+
+/// Parses `doc` and refuses a tree nested deeper than [`MAX_DEPTH`] (dropping it here).
+fn parse_bounded(doc: &[u8]) -> Result<AXML, String> {
+    let mut input = doc;
+    let axml = AXML::new(&mut input, None).map_err(|e| e.to_string())?;
+    let depth = tree_depth(&axml.root);
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "elements nest {depth} levels deep, over the limit of {MAX_DEPTH}"
+        ));
+    }
+    Ok(axml)
+}
+
+/// Levels of `root`'s tree (1 for a lone root), walked without recursion.
+fn tree_depth(root: &Element) -> usize {
+    let mut deepest = 1;
+    let mut stack = vec![(root, 1usize)];
+    while let Some((el, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        stack.extend(el.childrens().map(|c| (c, depth + 1)));
+    }
+    deepest
 }
 
 /// Chunk types of binary XML.

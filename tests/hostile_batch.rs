@@ -1,0 +1,210 @@
+//! Hostile uploads in a batch, through the binary: each case builds its input (small files;
+//! sparse or generated where big), scans it among good apps with `--jobs 2`, and checks that
+//! the batch finishes, every good app has its normal record, and the hostile input has a clean
+//! record (an error record or a record with the problem named), never a crash or a hang.
+
+#[path = "common/apps.rs"]
+mod apps;
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use common::{ZipItem, ZipTail, entries_of, sample, write_zip};
+
+/// A scan of `inputs` (plus two good apps) into `dir/out.jsonl`, within `limit`.
+struct Batch {
+    output: Output,
+    records: Vec<serde_json::Value>,
+    good: Vec<PathBuf>,
+}
+
+fn scan_batch(dir: &Path, inputs: &[&Path], extra: &[&str], limit: Duration) -> Batch {
+    let good = apps::distinct_apks(dir, 2);
+    let out = dir.join("out.jsonl");
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "scan".into(),
+        "--jobs".into(),
+        "2".into(),
+        "-o".into(),
+        out.clone().into(),
+    ];
+    args.extend(extra.iter().map(Into::into));
+    args.extend(good.iter().map(|p| p.clone().into_os_string()));
+    args.extend(inputs.iter().map(|p| p.as_os_str().to_owned()));
+    let started = Instant::now();
+    let output = apps::piaudit()
+        .current_dir(dir)
+        .args(&args)
+        .output()
+        .expect("piaudit runs");
+    assert!(
+        started.elapsed() < limit,
+        "the batch took {:?}",
+        started.elapsed()
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("overflow"),
+        "{stderr}"
+    );
+    assert!(
+        matches!(output.status.code(), Some(0..=3)),
+        "the batch died: {:?}\n{stderr}",
+        output.status
+    );
+    let records = apps::records(&out);
+    for g in &good {
+        let r = record_of(&records, g);
+        assert!(r["error"].is_null(), "{}", trouble(r));
+        assert!(r["app"]["package"].is_string(), "{}", trouble(r));
+    }
+    Batch {
+        output,
+        records,
+        good,
+    }
+}
+
+fn record_of<'a>(records: &'a [serde_json::Value], path: &Path) -> &'a serde_json::Value {
+    let shown = path.display().to_string();
+    records
+        .iter()
+        .find(|r| r["input"]["path"] == shown.as_str())
+        .unwrap_or_else(|| panic!("no record for {shown}: {records:?}"))
+}
+
+/// The record's error, or its problems, as one text.
+fn trouble(record: &serde_json::Value) -> String {
+    let mut out = record["error"].as_str().unwrap_or_default().to_owned();
+    for p in record["app"]["problems"].as_array().into_iter().flatten() {
+        out.push_str(&format!(" | {p}"));
+    }
+    out
+}
+
+/// A sample with some entries replaced or added.
+fn sample_with(name: &str, replace: Vec<ZipItem>) -> Vec<u8> {
+    let mut items = entries_of(&apps::read(&sample(name)));
+    for new in replace {
+        match items.iter_mut().find(|i| i.name == new.name) {
+            Some(old) => *old = new,
+            None => items.push(new),
+        }
+    }
+    write_zip(&items, &ZipTail::default())
+}
+
+/// Binary XML: a string pool of `names` (UTF-8), an empty resource map, then `body` chunks.
+fn axml(names: &[&str], body: &[u8]) -> Vec<u8> {
+    let mut strings = Vec::new();
+    let mut offsets = Vec::new();
+    for n in names {
+        offsets.extend((strings.len() as u32).to_le_bytes());
+        strings.push(n.chars().count() as u8);
+        strings.push(n.len() as u8);
+        strings.extend(n.as_bytes());
+        strings.push(0);
+    }
+    while strings.len() % 4 != 0 {
+        strings.push(0);
+    }
+    let header = 28u32;
+    let strings_start = header + offsets.len() as u32;
+    let mut pool = Vec::new();
+    pool.extend(1u16.to_le_bytes());
+    pool.extend((header as u16).to_le_bytes());
+    pool.extend((strings_start + strings.len() as u32).to_le_bytes());
+    pool.extend((names.len() as u32).to_le_bytes());
+    pool.extend(0u32.to_le_bytes()); // styles
+    pool.extend(0x100u32.to_le_bytes()); // UTF-8
+    pool.extend(strings_start.to_le_bytes());
+    pool.extend(0u32.to_le_bytes());
+    pool.extend(offsets);
+    pool.extend(strings);
+    let mut map = Vec::new();
+    map.extend(0x0180u16.to_le_bytes());
+    map.extend(8u16.to_le_bytes());
+    map.extend(8u32.to_le_bytes());
+    let total = 8 + pool.len() + map.len() + body.len();
+    let mut out = Vec::with_capacity(total);
+    out.extend(3u16.to_le_bytes());
+    out.extend(8u16.to_le_bytes());
+    out.extend((total as u32).to_le_bytes());
+    out.extend(pool);
+    out.extend(map);
+    out.extend(body);
+    out
+}
+
+/// A start element named by string `name`, without attributes.
+fn start_element(name: u32) -> Vec<u8> {
+    let mut c = Vec::with_capacity(36);
+    c.extend(0x0102u16.to_le_bytes());
+    c.extend(0x10u16.to_le_bytes());
+    c.extend(36u32.to_le_bytes());
+    c.extend(1u32.to_le_bytes()); // line
+    c.extend(u32::MAX.to_le_bytes()); // comment
+    c.extend(u32::MAX.to_le_bytes()); // namespace
+    c.extend(name.to_le_bytes());
+    c.extend(0x14u16.to_le_bytes()); // attribute start
+    c.extend(0x14u16.to_le_bytes()); // attribute size
+    c.extend([0u8; 8]); // count, id, class, style
+    c
+}
+
+fn end_element(name: u32) -> Vec<u8> {
+    let mut c = Vec::with_capacity(24);
+    c.extend(0x0103u16.to_le_bytes());
+    c.extend(0x10u16.to_le_bytes());
+    c.extend(24u32.to_le_bytes());
+    c.extend(1u32.to_le_bytes());
+    c.extend(u32::MAX.to_le_bytes());
+    c.extend(u32::MAX.to_le_bytes());
+    c.extend(name.to_le_bytes());
+    c
+}
+
+/// A manifest of `levels` nested elements (a `<manifest>` root, then `<a>` all the way down).
+pub fn nested_manifest(levels: usize) -> Vec<u8> {
+    let mut body = start_element(0);
+    for _ in 1..levels {
+        body.extend(start_element(1));
+    }
+    for _ in 1..levels {
+        body.extend(end_element(1));
+    }
+    body.extend(end_element(0));
+    axml(&["manifest", "a"], &body)
+}
+
+#[test]
+fn a_deeply_nested_manifest_is_refused_on_every_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.apk");
+    let manifest = nested_manifest(60_000);
+    std::fs::write(
+        &deep,
+        sample_with(
+            "english-weather.apk",
+            vec![ZipItem::new("AndroidManifest.xml", manifest, true)],
+        ),
+    )
+    .unwrap();
+    let batch = scan_batch(dir.path(), &[&deep], &[], Duration::from_secs(120));
+    let r = record_of(&batch.records, &deep);
+    assert!(trouble(r).contains("levels deep"), "{}", trouble(r));
+    // inspect (main thread) says the same.
+    let out = apps::run_in(dir.path(), &["inspect", "--xml", "deep.apk"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // A manifest nested just within the limit still decodes.
+    let ok = nested_manifest(piaudit::manifest::MAX_DEPTH);
+    let parsed = piaudit::manifest::parse_axml(&ok, None).expect("within the limit");
+    assert_eq!(parsed.root.name(), "manifest");
+    let err = piaudit::manifest::parse_axml(&nested_manifest(piaudit::manifest::MAX_DEPTH + 1), None)
+        .err()
+        .expect("over the limit");
+    assert!(err.contains("levels deep"), "{err}");
+    let _ = batch.good;
+}
