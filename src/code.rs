@@ -243,7 +243,19 @@ const UNKNOWN_OWNER: u8 = 8;
 /// Most class-level edges kept per app (a hostile DEX cannot make the set unbounded).
 const MAX_CLASS_EDGES: usize = 4_000_000;
 
+/// Most memory the callee tables of one DEX file may take (the scan holds one DEX's at a
+/// time): ~12 M method ids. Real DEX files have at most 65,536 (the invoke index is 16-bit).
+const MAX_CALLEE_TABLE_BYTES: usize = 64 << 20;
+
 impl<'d, 'c> Callees<'d, 'c> {
+    /// What [`Callees::new`] allocates for `dex`.
+    fn table_bytes(dex: &Dex<'_>) -> usize {
+        let methods = dex.method_ref_count() as usize;
+        let types = dex.type_count() as usize;
+        methods.saturating_mul(1 + std::mem::size_of::<u32>())
+            .saturating_add(types.saturating_mul(std::mem::size_of::<Option<TypeInfo<'_>>>()))
+    }
+
     fn new(dex: &'d Dex<'d>, owners: &'c dyn ClassOwner, apis: &'c ApiIndex) -> Self {
         let methods = dex.method_ref_count() as usize;
         Callees {
@@ -562,6 +574,23 @@ impl<'c> CodeScan<'c> {
 
         // One pass over all code, one method at a time. Only invokes of sensitive methods or of
         // SDK-owned classes are kept; all are counted. Callees are classified on first sight.
+        // The callee tables are sized by the id counts, which a file may inflate far past what
+        // its code uses (the counts are bounded by the bytes present, not by real methods).
+        let table_bytes = Callees::table_bytes(dex);
+        if table_bytes > MAX_CALLEE_TABLE_BYTES {
+            facts.problem(
+                "dex",
+                format!(
+                    "{name}: {} method ids and {} type ids would need {} MiB of tables, over the \
+                     budget of {} MiB: its code was not scanned",
+                    dex.method_ref_count(),
+                    dex.type_count(),
+                    table_bytes >> 20,
+                    MAX_CALLEE_TABLE_BYTES >> 20
+                ),
+            );
+            return;
+        }
         let mut owners = Callees::new(dex, self.owners, self.apis);
         let sdk_calls = &mut self.facts.sdk_calls;
         let mut per_class_api: HashMap<(usize, u32), u64> = HashMap::new();

@@ -15,7 +15,6 @@ use common::{ZipItem, ZipTail, entries_of, sample, write_zip};
 
 /// A scan of `inputs` (plus two good apps) into `dir/out.jsonl`, within `limit`.
 struct Batch {
-    output: Output,
     records: Vec<serde_json::Value>,
     good: Vec<PathBuf>,
 }
@@ -61,7 +60,6 @@ fn scan_batch(dir: &Path, inputs: &[&Path], extra: &[&str], limit: Duration) -> 
         assert!(r["app"]["package"].is_string(), "{}", trouble(r));
     }
     Batch {
-        output,
         records,
         good,
     }
@@ -207,4 +205,75 @@ fn a_deeply_nested_manifest_is_refused_on_every_thread() {
         .expect("over the limit");
     assert!(err.contains("levels deep"), "{err}");
     let _ = batch.good;
+}
+
+/// Runs the binary under an address-space limit (KiB), so that an allocation by a declared
+/// count fails the test instead of passing on a machine with memory to spare.
+fn scan_limited(dir: &Path, kib: u64, args: &[&Path]) -> Output {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(dir)
+        .arg("-c")
+        .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_piaudit"))
+        .args(["scan", "--jobs", "2", "-o", "out.jsonl"])
+        .args(args);
+    cmd.output().expect("sh runs")
+}
+
+/// A sparse file of `size` bytes starting with a DEX header whose string, type and method id
+/// tables all start after the header and claim `count` entries each (the bytes are zeros).
+fn dex_claiming(path: &Path, size: u64, count: u32) {
+    let mut h = vec![0u8; 0x70];
+    h[..8].copy_from_slice(b"dex\n035\0");
+    h[32..36].copy_from_slice(&(size as u32).to_le_bytes());
+    h[36..40].copy_from_slice(&0x70u32.to_le_bytes());
+    h[40..44].copy_from_slice(&0x1234_5678u32.to_le_bytes());
+    for (count_at, off_at) in [(56, 60), (64, 68), (88, 92)] {
+        h[count_at..count_at + 4].copy_from_slice(&count.to_le_bytes());
+        h[off_at..off_at + 4].copy_from_slice(&0x70u32.to_le_bytes());
+    }
+    let f = std::fs::File::create(path).unwrap();
+    std::io::Write::write_all(&mut &f, &h).unwrap();
+    f.set_len(size).unwrap();
+}
+
+#[test]
+fn dex_id_counts_do_not_size_allocations() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = apps::distinct_apks(dir.path(), 2);
+    // 96 MiB of zeros "holds" 24 M string and type ids and 12 M method ids: by the counts,
+    // 768 MiB of type table and 288 MiB of string index per file, two files at once.
+    let size = 96u64 << 20;
+    let bombs: Vec<PathBuf> = (0..2)
+        .map(|i| {
+            let p = dir.path().join(format!("ids-{i}.dex"));
+            dex_claiming(&p, size, u32::MAX);
+            p
+        })
+        .collect();
+    let mut args: Vec<&Path> = good.iter().map(PathBuf::as_path).collect();
+    args.extend(bombs.iter().map(PathBuf::as_path));
+    let out = scan_limited(dir.path(), 1 << 20, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0..=3)), "{out:?}");
+    assert!(!stderr.contains("memory allocation"), "{stderr}");
+    let records = apps::records(&dir.path().join("out.jsonl"));
+    assert_eq!(records.len(), 4);
+    for g in &good {
+        assert!(record_of(&records, g)["app"]["package"].is_string());
+    }
+    for b in &bombs {
+        let r = record_of(&records, b);
+        let kinds: Vec<&str> = r["app"]["anomalies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["kind"].as_str())
+            .collect();
+        assert!(
+            kinds.contains(&"table-over-format-limit") && kinds.contains(&"strings-unindexed"),
+            "{kinds:?}"
+        );
+        assert!(trouble(r).contains("over the budget"), "{}", trouble(r));
+    }
 }

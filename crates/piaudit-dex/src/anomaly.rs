@@ -34,6 +34,12 @@ pub enum AnomalyKind {
     MapHeaderMismatch,
     /// `header_size` is larger than this version's header (the extra bytes are ignored).
     HeaderSizeUnusual,
+    /// An id table declares more entries than the format allows (type and proto ids: 65535);
+    /// it was clamped to the limit.
+    TableOverFormatLimit,
+    /// The string data is out of order and there are too many strings to index their ends
+    /// within the memory budget: strings are left unresolved.
+    StringsUnindexed,
 }
 
 impl fmt::Display for AnomalyKind {

@@ -215,6 +215,15 @@ impl<'a> Dex<'a> {
                 entry_size,
                 &mut anomalies,
             );
+            // Readers size per-id tables by these counts: the format's own limits keep them
+            // small whatever the file claims (a file of zeros "holds" 134 M type ids).
+            if matches!(name, "type_ids" | "proto_ids") && slot.count > MAX_TYPE_OR_PROTO_IDS {
+                let declared = slot.count;
+                anomalies.record(AnomalyKind::TableOverFormatLimit, || {
+                    format!("{name}: {declared} entries, over the format's limit of {MAX_TYPE_OR_PROTO_IDS}")
+                });
+                slot.count = MAX_TYPE_OR_PROTO_IDS;
+            }
         }
         check_table_overlaps(&tables, base, header_end, &mut anomalies);
         if version < CONTAINER_VERSION {
@@ -235,7 +244,7 @@ impl<'a> Dex<'a> {
         ] = tables;
         let header_fields: [(u32, u32); 6] = ID_TABLES.map(|(_, c, o, _, _)| (field(c), field(o)));
         let map = check_map(data, field(OFF_MAP), &header_fields, &mut anomalies);
-        let string_bounds = compute_string_bounds(data, &string_ids);
+        let string_bounds = compute_string_bounds(data, &string_ids, &mut anomalies);
         Ok(Dex {
             data,
             version,
@@ -517,9 +526,21 @@ fn check_map(
     tables
 }
 
+/// Most type ids and proto ids a DEX may have (the format's limit: their indices are 16-bit).
+pub const MAX_TYPE_OR_PROTO_IDS: u32 = 65_535;
+/// Most strings whose ends are indexed when their data is out of order (12 bytes each while
+/// indexing: 48 MiB). Compilers write ordered data; real files have well under a million strings.
+pub const MAX_INDEXED_STRINGS: u32 = 4 << 20;
+
 /// Decides how string ends are found. Linear in the string count plus, only when the string
-/// data is out of order, one sort and one pass over the data: never quadratic.
-fn compute_string_bounds(data: &[u8], string_ids: &Table) -> StringBounds {
+/// data is out of order, one sort and one pass over the data: never quadratic. Out-of-order
+/// data with more than [`MAX_INDEXED_STRINGS`] strings is not indexed (its strings stay
+/// unresolved): the index would cost memory by the declared count, not by real strings.
+fn compute_string_bounds(
+    data: &[u8],
+    string_ids: &Table,
+    anomalies: &mut AnomalyLog,
+) -> StringBounds {
     let offset_of = |idx: u32| string_ids.entry(idx).and_then(|at| u32_at(data, at));
     let mut prev: Option<u32> = None;
     let ordered = (0..string_ids.count).all(|idx| {
@@ -534,6 +555,13 @@ fn compute_string_bounds(data: &[u8], string_ids: &Table) -> StringBounds {
     });
     if ordered {
         return StringBounds::Ordered;
+    }
+    if string_ids.count > MAX_INDEXED_STRINGS {
+        let count = string_ids.count;
+        anomalies.record(AnomalyKind::StringsUnindexed, || {
+            format!("{count} strings with out-of-order data, over {MAX_INDEXED_STRINGS}: left unresolved")
+        });
+        return StringBounds::Precomputed(Vec::new());
     }
     // (start of character data, string index), for strings whose length prefix is readable.
     let mut starts: Vec<(u32, u32)> = (0..string_ids.count)
