@@ -241,9 +241,9 @@ fn dex_claiming(path: &Path, size: u64, count: u32) {
 fn dex_id_counts_do_not_size_allocations() {
     let dir = tempfile::tempdir().unwrap();
     let good = apps::distinct_apks(dir.path(), 2);
-    // 96 MiB of zeros "holds" 24 M string and type ids and 12 M method ids: by the counts,
-    // 768 MiB of type table and 288 MiB of string index per file, two files at once.
-    let size = 96u64 << 20;
+    // 128 MiB of zeros "holds" 32 M string and type ids and 16 M method ids: by the counts,
+    // 1 GiB of type table and 384 MiB of string index per file, two files at once.
+    let size = 128u64 << 20;
     let bombs: Vec<PathBuf> = (0..2)
         .map(|i| {
             let p = dir.path().join(format!("ids-{i}.dex"));
