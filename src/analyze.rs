@@ -267,7 +267,7 @@ fn analyze_shared(
         Layout::Apk => {
             let has_manifest = index.entry(apk::MANIFEST).is_some();
             facts.container = if has_manifest { "apk" } else { "jar" }.to_owned();
-            let forensics = apk::forensics::examine(shared.clone(), None);
+            let forensics = apk::forensics::examine(shared.clone(), &index, None);
             absorb_forensics(&mut facts, forensics);
             let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
             let mut strings = StringSink::new(ctx, opts);
@@ -391,7 +391,7 @@ fn analyze_splits(
         if split.is_none() {
             absorb_forensics(
                 &mut facts,
-                apk::forensics::examine(shared.clone(), Some(&name)),
+                apk::forensics::examine(shared.clone(), &index, Some(&name)),
             );
         }
         let manifest = analyze_apk(

@@ -252,7 +252,8 @@ impl<'d, 'c> Callees<'d, 'c> {
     fn table_bytes(dex: &Dex<'_>) -> usize {
         let methods = dex.method_ref_count() as usize;
         let types = dex.type_count() as usize;
-        methods.saturating_mul(1 + std::mem::size_of::<u32>())
+        methods
+            .saturating_mul(1 + std::mem::size_of::<u32>())
             .saturating_add(types.saturating_mul(std::mem::size_of::<Option<TypeInfo<'_>>>()))
     }
 

@@ -68,7 +68,9 @@ fn parse_nested(doc: &[u8]) -> Result<AXML, String> {
     if levels <= INLINE_LEVELS {
         return parse_bounded(doc);
     }
-    let stack = levels.saturating_mul(STACK_PER_LEVEL).saturating_add(1 << 20);
+    let stack = levels
+        .saturating_mul(STACK_PER_LEVEL)
+        .saturating_add(1 << 20);
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("axml".to_owned())

@@ -59,10 +59,7 @@ fn scan_batch(dir: &Path, inputs: &[&Path], extra: &[&str], limit: Duration) -> 
         assert!(r["error"].is_null(), "{}", trouble(r));
         assert!(r["app"]["package"].is_string(), "{}", trouble(r));
     }
-    Batch {
-        records,
-        good,
-    }
+    Batch { records, good }
 }
 
 fn record_of<'a>(records: &'a [serde_json::Value], path: &Path) -> &'a serde_json::Value {
@@ -200,9 +197,10 @@ fn a_deeply_nested_manifest_is_refused_on_every_thread() {
     let ok = nested_manifest(piaudit::manifest::MAX_DEPTH);
     let parsed = piaudit::manifest::parse_axml(&ok, None).expect("within the limit");
     assert_eq!(parsed.root.name(), "manifest");
-    let err = piaudit::manifest::parse_axml(&nested_manifest(piaudit::manifest::MAX_DEPTH + 1), None)
-        .err()
-        .expect("over the limit");
+    let err =
+        piaudit::manifest::parse_axml(&nested_manifest(piaudit::manifest::MAX_DEPTH + 1), None)
+            .err()
+            .expect("over the limit");
     assert!(err.contains("levels deep"), "{err}");
     let _ = batch.good;
 }
@@ -276,4 +274,86 @@ fn dex_id_counts_do_not_size_allocations() {
         );
         assert!(trouble(r).contains("over the budget"), "{}", trouble(r));
     }
+}
+
+/// A raw deflate stream of `len` zero bytes in fixed-Huffman codes: one literal, then matches
+/// of 258 at distance 1 (13 bits each: ~160:1, under a 200:1 ratio cap), built without
+/// inflating anything.
+fn zeros_deflated(len: u64) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+    impl Bits {
+        /// Appends `count` bits of `value`, least significant first.
+        fn put(&mut self, value: u64, count: u32) {
+            self.acc |= value << self.n;
+            self.n += count;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+        /// A Huffman code, most significant bit first.
+        fn code(&mut self, code: u64, count: u32) {
+            let reversed = (0..count).fold(0, |r, i| r | ((code >> i) & 1) << (count - 1 - i));
+            self.put(reversed, count);
+        }
+    }
+    let mut b = Bits {
+        out: Vec::with_capacity((len / 258 * 13 / 8) as usize + 16),
+        acc: 0,
+        n: 0,
+    };
+    b.put(1, 1); // final block
+    b.put(1, 2); // fixed Huffman
+    b.code(0x30, 8); // literal 0
+    let mut left = len - 1;
+    while left >= 258 {
+        b.code(0xc5, 8); // length 258
+        b.code(0, 5); // distance 1
+        left -= 258;
+    }
+    for _ in 0..left {
+        b.code(0x30, 8);
+    }
+    b.code(0, 7); // end of block
+    b.put(0, 7);
+    b.out
+}
+
+#[test]
+fn a_v1_signature_block_bomb_is_inflated_within_piaudit_caps() {
+    let dir = tempfile::tempdir().unwrap();
+    let len: u64 = 3 << 30;
+    let mut rsa = ZipItem::new("META-INF/PIAUDIT.RSA", zeros_deflated(len), false);
+    rsa.cd_method = Some(8);
+    rsa.local_method = Some(8);
+    rsa.declared_size = Some(len as u32);
+    let bomb = dir.path().join("v1-bomb.apk");
+    std::fs::write(&bomb, sample_with("english-weather.apk", vec![rsa])).unwrap();
+    let good = apps::distinct_apks(dir.path(), 2);
+    let mut args: Vec<&Path> = good.iter().map(PathBuf::as_path).collect();
+    args.push(&bomb);
+    let out = scan_limited(dir.path(), 1 << 20, &args);
+    assert!(matches!(out.status.code(), Some(0..=3)), "{out:?}");
+    let records = apps::records(&dir.path().join("out.jsonl"));
+    assert_eq!(records.len(), 3);
+    let r = record_of(&records, &bomb);
+    assert!(r["app"]["package"].is_string(), "{}", trouble(r));
+    assert!(trouble(r).contains("v1 signature block"), "{}", trouble(r));
+    // The real signers are still read from an honest sample.
+    let x = piaudit::analyze::analyze_path(
+        &sample("english-weather.apk"),
+        &Default::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(
+        x.facts.signers.iter().any(|s| s.scheme == "v1"),
+        "{:?}",
+        x.facts.signers
+    );
 }

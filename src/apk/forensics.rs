@@ -4,12 +4,23 @@
 //!
 //! Owns the translation of `apk-info`'s types into AppFacts' `Signer` and `Anomaly`. It must
 //! not read entry data for decoding (that is `apk::zip`'s job, with caps).
+//!
+//! `apk-info` never inflates an entry here: its own reader inflates up to 4 GiB per entry with
+//! no cap a caller can set, so the v1 signature blocks (`META-INF/*.RSA|DSA|EC`, the only
+//! entries it would read) are read by [`ZipIndex`] within [`MAX_V1_BLOCK`] and handed to
+//! `apk-info` in a small stored archive of their own.
 
 use std::io::Cursor;
 
 use apk_info::{CertificateInfo, Signature, ZipAnomaly, ZipEntry};
 
 use super::SharedBytes;
+use super::zip::{Budget, Limits, ZipIndex};
+
+/// Largest v1 signature block read (a PKCS#7 SignedData with its certificate chain: a few KiB).
+pub const MAX_V1_BLOCK: u64 = 1 << 20;
+/// Largest total inflated for all v1 signature blocks of one APK.
+const MAX_V1_TOTAL: u64 = 4 << 20;
 use crate::facts::{Anomaly, Signer};
 
 /// What `apk-info` saw in one archive.
@@ -21,8 +32,9 @@ pub struct Forensics {
 }
 
 /// Opens the archive with `apk-info` and collects anomalies and signers. `location` prefixes
-/// anomaly details for entries of a bundle (`base.apk!classes.dex`).
-pub fn examine(bytes: SharedBytes, location: Option<&str>) -> Forensics {
+/// anomaly details for entries of a bundle (`base.apk!classes.dex`); `index` is our reading of
+/// the same archive, through which the v1 signature blocks are read.
+pub fn examine(bytes: SharedBytes, index: &ZipIndex<'_>, location: Option<&str>) -> Forensics {
     let mut out = Forensics {
         signers: Vec::new(),
         anomalies: Vec::new(),
@@ -49,17 +61,108 @@ pub fn examine(bytes: SharedBytes, location: Option<&str>) -> Forensics {
     for anomaly in zip.anomalies() {
         out.anomalies.push(zip_anomaly(&anomaly, location));
     }
-    match zip.get_signature_v1() {
-        Ok(Some(sig)) => push_signature(&mut out.signers, &sig),
-        Ok(None) => {}
-        Err(e) => out.problems.push(format!("v1 signature: {e}")),
-    }
+    v1_signers(index, &mut out);
     match zip.get_signatures_other() {
         Ok(sigs) => sigs
             .iter()
             .for_each(|sig| push_signature(&mut out.signers, sig)),
         Err(e) => out.problems.push(format!("APK signing block: {e}")),
     }
+    out
+}
+
+/// `META-INF/<name>.RSA|.DSA|.EC`, without subdirectories, as Android and `apk-info` take them.
+fn is_v1_signature_block(name: &str) -> bool {
+    name.strip_prefix("META-INF/").is_some_and(|rest| {
+        !rest.contains('/')
+            && (rest.ends_with(".RSA") || rest.ends_with(".DSA") || rest.ends_with(".EC"))
+    })
+}
+
+/// The v1 (JAR) signers: every signature block with its `.SF` beside it, read within
+/// [`MAX_V1_BLOCK`] each and [`MAX_V1_TOTAL`] together, parsed by `apk-info` from a stored
+/// archive holding only those blocks (so it inflates nothing).
+fn v1_signers(index: &ZipIndex<'_>, out: &mut Forensics) {
+    let mut budget = Budget::new(Limits {
+        max_entry: MAX_V1_BLOCK,
+        max_total: MAX_V1_TOTAL,
+        ..Limits::default()
+    });
+    let mut blocks: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for entry in index.entries() {
+        let name = entry.name.as_str();
+        if !is_v1_signature_block(name) || !seen.insert(name) {
+            continue;
+        }
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        let sf = format!("{stem}.SF");
+        let Some(entry) = index.entry(name).filter(|_| index.entry(&sf).is_some()) else {
+            continue;
+        };
+        match index.read(entry, &mut budget) {
+            Ok((data, _)) => {
+                blocks.push((sf, Vec::new()));
+                blocks.push((name.to_owned(), data));
+            }
+            Err(e) => out.problems.push(format!("v1 signature block: {e}")),
+        }
+    }
+    if blocks.is_empty() {
+        return;
+    }
+    let archive = stored_zip(&blocks);
+    let parsed = ZipEntry::from_reader(Cursor::new(archive))
+        .map_err(|e| e.to_string())
+        .and_then(|zip| zip.get_signature_v1().map_err(|e| e.to_string()));
+    match parsed {
+        Ok(Some(sig)) => push_signature(&mut out.signers, &sig),
+        Ok(None) => {}
+        Err(e) => out.problems.push(format!("v1 signature: {e}")),
+    }
+}
+
+/// A zip archive of `files`, all stored.
+fn stored_zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in files {
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let offset = out.len() as u32;
+        let (size, name_len) = (data.len() as u32, name.len() as u16);
+        // Local header: signature, version, flags, method, time, date, crc, sizes, name, extra.
+        out.extend(0x0403_4b50u32.to_le_bytes());
+        out.extend([20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        out.extend(crc.sum().to_le_bytes());
+        out.extend(size.to_le_bytes());
+        out.extend(size.to_le_bytes());
+        out.extend(name_len.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out.extend(name.as_bytes());
+        out.extend(data);
+        // Central header: signature, versions, flags, method, time, date, crc, sizes, name,
+        // extra, comment, disk, attributes, offset.
+        central.extend(0x0201_4b50u32.to_le_bytes());
+        central.extend([20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        central.extend(crc.sum().to_le_bytes());
+        central.extend(size.to_le_bytes());
+        central.extend(size.to_le_bytes());
+        central.extend(name_len.to_le_bytes());
+        central.extend([0u8; 12]);
+        central.extend(offset.to_le_bytes());
+        central.extend(name.as_bytes());
+    }
+    let (cd_offset, cd_size) = (out.len() as u32, central.len() as u32);
+    let count = files.len() as u16;
+    out.extend(central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend(count.to_le_bytes());
+    out.extend(count.to_le_bytes());
+    out.extend(cd_size.to_le_bytes());
+    out.extend(cd_offset.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
     out
 }
 
