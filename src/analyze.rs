@@ -91,8 +91,9 @@ impl<'c> StringSink<'c> {
 /// An input piaudit cannot read as an app at all. Anything less is a `problem` in the facts.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    // Not a `source`: the message already shows it (else `{:#}` printed it twice).
     #[error("cannot read: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("file is {size} bytes, over the limit of {limit}")]
     TooLarge { size: u64, limit: u64 },
     #[error("empty file")]
@@ -101,6 +102,68 @@ pub enum InputError {
     NotApk(String),
     #[error("not an APK: {0}")]
     Container(apk::ContainerError),
+    #[error("not a regular file ({0}): not read")]
+    NotRegular(&'static str),
+    #[error("the file was truncated by another process while it was scanned; scan it again")]
+    Changed,
+    #[error("{name}: {error}")]
+    Member {
+        name: String,
+        error: Box<InputError>,
+    },
+}
+
+/// What kind of file a non-regular file is, for the error that names it.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_char_device() {
+            return "a character device";
+        } else if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+/// Opens `path` for reading only if it is a regular file (a symbolic link is followed to
+/// one), checked before opening (so a FIFO never blocks the open) and again on the open
+/// handle (so a file swapped for another kind in between is caught). Returns its size.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), InputError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(InputError::NotRegular(file_kind(&meta)));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Non-blocking open: a FIFO put in the file's place returns at once (then is refused).
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(InputError::NotRegular(file_kind(&meta)));
+    }
+    Ok((file, meta.len()))
+}
+
+impl From<std::io::Error> for InputError {
+    fn from(e: std::io::Error) -> Self {
+        InputError::Io(e)
+    }
 }
 
 impl From<apk::ContainerError> for InputError {
@@ -129,27 +192,67 @@ pub struct Extraction {
 /// Reads and analyses one input path: an APK, a split bundle, a directory of splits, or a
 /// bare DEX / JAR.
 pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extraction, InputError> {
-    let shown = path.display().to_string();
-    if path.is_dir() {
+    let shown = crate::term::shown_path(path);
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
         return analyze_split_dir(path, ctx, opts);
     }
-    let size = std::fs::metadata(path)?.len();
-    // An empty file is never mapped: reading it gives the `Empty` error.
-    let map = opts.map_inputs_from.is_some_and(|from| size >= from.max(1));
-    if map && size <= opts.max_input {
-        let mapped = std::fs::File::open(path).and_then(apk::MappedFile::new);
-        // A file that cannot be mapped (a pipe, some file systems) is read instead.
-        if let Ok(mapped) = mapped {
-            let input = InputFile {
-                path: shown,
-                sha256: hash_mapped(&mapped),
-                size: mapped.as_ref().len() as u64,
-            };
-            return analyze_shared(input, SharedBytes::Mapped(Arc::new(mapped)), ctx, opts);
+    let shared = open_input(path, opts)?;
+    let input = InputFile {
+        path: shown,
+        sha256: hash_shared(&shared),
+        size: shared.as_ref().len() as u64,
+    };
+    let extraction = analyze_shared(input, shared.clone(), ctx, opts)?;
+    still_whole(&shared)?;
+    Ok(extraction)
+}
+
+/// Reads or maps one regular file within `opts.max_input` (the size is checked before any
+/// byte is read): mapped from `opts.map_inputs_from` bytes on, else read.
+fn open_input(path: &Path, opts: &Options) -> Result<SharedBytes, InputError> {
+    let (file, size) = open_regular(path)?;
+    if size > opts.max_input {
+        return Err(InputError::TooLarge {
+            size,
+            limit: opts.max_input,
+        });
+    }
+    if size == 0 {
+        return Err(InputError::Empty);
+    }
+    if opts.map_inputs_from.is_some_and(|from| size >= from) {
+        // A file that cannot be mapped (some file systems) is read instead.
+        if let Ok(mapped) = file.try_clone().and_then(apk::MappedFile::new) {
+            return Ok(SharedBytes::Mapped(Arc::new(mapped)));
         }
     }
-    let bytes = read_capped(path, opts.max_input)?;
-    analyze_bytes(&shown, bytes, ctx, opts)
+    let mut bytes = Vec::with_capacity(size as usize);
+    // One byte past the size seen: a file that grows while read is cut at the cap, not read on.
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, opts.max_input.min(size.saturating_add(1))),
+        &mut bytes,
+    )?;
+    if bytes.is_empty() {
+        return Err(InputError::Empty);
+    }
+    Ok(SharedBytes::owned(bytes))
+}
+
+/// SHA-256 of an input's bytes (a mapped one a window at a time, see [`hash_mapped`]).
+fn hash_shared(shared: &SharedBytes) -> String {
+    match shared {
+        SharedBytes::Mapped(mapped) => hash_mapped(mapped),
+        SharedBytes::Owned(bytes) => hex::encode(Sha256::digest(bytes.as_slice())),
+    }
+}
+
+/// An error when a mapped input was truncated while it was read (its lost pages read as
+/// zeros, see [`apk::MappedFile`]): the facts came from bytes that are no longer the file's.
+fn still_whole(shared: &SharedBytes) -> Result<(), InputError> {
+    match shared {
+        SharedBytes::Mapped(mapped) if mapped.truncated() => Err(InputError::Changed),
+        _ => Ok(()),
+    }
 }
 
 /// SHA-256 of a mapped input, read through the mapping a window at a time (see
@@ -158,18 +261,6 @@ fn hash_mapped(mapped: &apk::MappedFile) -> String {
     let mut hasher = Sha256::new();
     mapped.for_each_window(|window| hasher.update(window));
     hex::encode(hasher.finalize())
-}
-
-fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
-    let size = std::fs::metadata(path)?.len();
-    if size > limit {
-        return Err(InputError::TooLarge { size, limit });
-    }
-    let bytes = std::fs::read(path)?;
-    if bytes.is_empty() {
-        return Err(InputError::Empty);
-    }
-    Ok(bytes)
 }
 
 fn input_file(path: &str, bytes: &[u8]) -> InputFile {
@@ -300,7 +391,7 @@ fn analyze_shared(
                     continue;
                 };
                 match index.read(entry, &mut budget) {
-                    Ok((bytes, _)) => inner.push((name.clone(), bytes)),
+                    Ok((bytes, _)) => inner.push((name.clone(), SharedBytes::owned(bytes))),
                     Err(e) => facts.problem("container", format!("{name}: {e}")),
                 }
             }
@@ -309,14 +400,11 @@ fn analyze_shared(
     }
 }
 
-/// A directory of split APKs (`base.apk`, `split_*.apk`, `config.*.apk`) is one app.
+/// A directory of split APKs (`base.apk`, `split_*.apk`, `config.*.apk`) is one app. Its
+/// members are opened like single inputs (regular files only, mapped when large: never read
+/// wholly into memory together), within `opts.max_input` together.
 fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extraction, InputError> {
-    let mut names: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("apk")))
-        .collect();
-    names.sort();
+    let names = split_members(dir)?;
     if names.is_empty() {
         return Err(InputError::NotApk(
             "directory holds no .apk files".to_owned(),
@@ -326,20 +414,31 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     for p in &names {
-        let bytes = read_capped(p, opts.max_input)?;
-        hasher.update(&bytes);
-        size += bytes.len() as u64;
         let name = p
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| crate::term::shown_path(Path::new(n)))
             .unwrap_or_default();
-        inner.push((name, bytes));
+        let member = |error| InputError::Member {
+            name: name.clone(),
+            error: Box::new(error),
+        };
+        let room = Options {
+            max_input: opts.max_input.saturating_sub(size),
+            ..opts.clone()
+        };
+        let shared = open_input(p, &room).map_err(member)?;
+        match &shared {
+            SharedBytes::Mapped(mapped) => mapped.for_each_window(|w| hasher.update(w)),
+            SharedBytes::Owned(bytes) => hasher.update(bytes.as_slice()),
+        }
+        size += shared.as_ref().len() as u64;
+        inner.push((name, shared));
     }
     // Base first: the one whose manifest has no `split` attribute (base.apk by convention).
-    inner.sort_by_key(|(name, bytes)| (!is_base_apk(bytes, opts), name != "base.apk"));
+    inner.sort_by_key(|(name, bytes)| (!is_base_apk(bytes.as_ref(), opts), name != "base.apk"));
     let facts = AppFacts {
         input: InputFile {
-            path: dir.display().to_string(),
+            path: crate::term::shown_path(dir),
             // The hash of a directory is over its APKs' bytes in file-name order.
             sha256: hex::encode(hasher.finalize()),
             size,
@@ -348,7 +447,23 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         ..AppFacts::default()
     };
     let mut budget = Budget::new(opts.limits);
-    Ok(analyze_splits(inner, &mut budget, ctx, opts, facts))
+    let members: Vec<SharedBytes> = inner.iter().map(|(_, b)| b.clone()).collect();
+    let extraction = analyze_splits(inner, &mut budget, ctx, opts, facts);
+    for m in &members {
+        still_whole(m)?;
+    }
+    Ok(extraction)
+}
+
+/// The `*.apk` files of a directory of splits, in file-name order (the order its hash is over).
+pub fn split_members(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("apk")))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 fn is_base_apk(bytes: &[u8], opts: &Options) -> bool {
@@ -366,7 +481,7 @@ fn is_base_apk(bytes: &[u8], opts: &Options) -> bool {
 /// The base APK first, then its splits: the base gives the manifest, every APK gives code,
 /// native libraries, strings and files.
 fn analyze_splits(
-    inner: Vec<(String, Vec<u8>)>,
+    inner: Vec<(String, SharedBytes)>,
     budget: &mut Budget,
     ctx: &Context,
     opts: &Options,
@@ -377,8 +492,7 @@ fn analyze_splits(
     let mut policy_files = Vec::new();
     let mut code = code::CodeScan::new(&ctx.apis, ctx.owners.as_ref(), Vec::new());
     let mut strings = StringSink::new(ctx, opts);
-    for (i, (name, bytes)) in inner.into_iter().enumerate() {
-        let shared = SharedBytes::owned(bytes);
+    for (i, (name, shared)) in inner.into_iter().enumerate() {
         let index = match ZipIndex::parse(shared.as_ref(), &opts.limits) {
             Ok(ix) => ix,
             Err(e) => {

@@ -26,8 +26,9 @@ const POLICY_TOML: &str = include_str!("../rules/data/policy.toml");
 /// Why the rule set or the data tables could not be loaded (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("rules: {0}")]
-    Rules(#[from] piaudit_rules::RulesError),
+    // Not a `source`: the message shows it once (`{:#}` printed it twice).
+    #[error("{0}")]
+    Rules(piaudit_rules::RulesError),
     #[error("{file}: {error}")]
     Catalog {
         file: String,
@@ -40,6 +41,12 @@ pub enum ConfigError {
     },
     #[error("{0}")]
     Io(String),
+}
+
+impl From<piaudit_rules::RulesError> for ConfigError {
+    fn from(e: piaudit_rules::RulesError) -> Self {
+        ConfigError::Rules(e)
+    }
 }
 
 /// How to build an auditor.
@@ -221,6 +228,11 @@ impl Auditor {
             options: config.options.clone(),
             consent_apis,
         })
+    }
+
+    /// The extraction options (caps) every app is read with.
+    pub fn options(&self) -> &Options {
+        &self.options
     }
 
     pub fn rules(&self) -> &RuleSet {

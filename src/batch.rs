@@ -14,7 +14,7 @@
 //! records by. The price is that every shard reads (hashes) every input once; inputs that
 //! cannot be read at all are split by a hash of their path instead.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -32,43 +32,91 @@ use crate::report::{AppRecord, Baseline};
 /// File extensions scanned when walking directories.
 pub const APP_EXTENSIONS: [&str; 4] = ["apk", "apks", "xapk", "apkm"];
 
-/// Expands paths into inputs: files as given; directories walked (sorted, depth-first),
-/// except a directory holding `base.apk`, which is one app made of splits.
-pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+/// Deepest directory nesting a walk follows.
+const MAX_WALK_DEPTH: usize = 64;
+
+/// The inputs found, and what the walk met but did not take, counted by reason.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    /// Inputs to scan, in order. Every file with an app extension the walk meets is one,
+    /// whatever its kind (a FIFO, a dangling link...): its scan then says why it is unreadable.
+    pub inputs: Vec<PathBuf>,
+    /// Paths given (command line or list) that do not exist.
+    pub missing: Vec<PathBuf>,
+    /// What the walk skipped, by reason (e.g. "symbolic link to a directory, not followed").
+    pub skipped: BTreeMap<&'static str, usize>,
+}
+
+impl Discovered {
+    fn skip(&mut self, reason: &'static str) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    /// Adds what `other` found after what this one did.
+    pub fn extend(&mut self, other: Discovered) {
+        self.inputs.extend(other.inputs);
+        self.missing.extend(other.missing);
+        for (reason, n) in other.skipped {
+            *self.skipped.entry(reason).or_default() += n;
+        }
+    }
+}
+
+/// Expands paths into inputs: files as given (whatever their kind: reading decides);
+/// directories walked (sorted, depth-first), except a directory holding `base.apk`, which is
+/// one app made of splits. A path that does not exist is an input too (its record says so)
+/// and is listed in [`Discovered::missing`].
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut out = Discovered::default();
     for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out, 0);
-        } else {
-            out.push(p.clone());
+        match std::fs::symlink_metadata(p) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.missing.push(p.clone());
+                out.inputs.push(p.clone());
+            }
+            // A directory given (a symbolic link to one too) is walked.
+            _ if p.is_dir() => walk(p, &mut out, 0),
+            _ => out.inputs.push(p.clone()),
         }
     }
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 64 {
+fn walk(dir: &Path, out: &mut Discovered, depth: usize) {
+    if depth > MAX_WALK_DEPTH {
+        out.skip("directory nested deeper than 64 levels, not walked");
         return;
     }
-    if dir.join("base.apk").is_file() {
-        out.push(dir.to_path_buf());
+    if std::fs::symlink_metadata(dir.join("base.apk")).is_ok() {
+        out.inputs.push(dir.to_path_buf()); // a directory of splits
         return;
     }
     let Ok(rd) = std::fs::read_dir(dir) else {
-        out.push(dir.to_path_buf()); // reported as unreadable
+        out.inputs.push(dir.to_path_buf()); // reported as unreadable
         return;
     };
-    let mut entries: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = Vec::new();
+    for e in rd {
+        match e {
+            Ok(e) => entries.push(e.path()),
+            Err(_) => out.skip("directory entry that cannot be read"),
+        }
+    }
     entries.sort();
     for e in entries {
-        // Symlinked directories are not followed (no cycles); symlinked files are scanned.
-        let is_link = e
-            .symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink());
-        if e.is_dir() && !is_link {
+        let Ok(meta) = std::fs::symlink_metadata(&e) else {
+            out.skip("directory entry that cannot be read");
+            continue;
+        };
+        if meta.is_dir() {
             walk(&e, out, depth + 1);
-        } else if e.is_file() && has_app_extension(&e) {
-            out.push(e);
+        } else if has_app_extension(&e) {
+            // Regular files, and anything else named like an app (FIFO, socket, device, link
+            // to any of those, dangling or looping link): scanning it gives its error record.
+            out.inputs.push(e);
+        } else if meta.file_type().is_symlink() && e.is_dir() {
+            // Symbolic links to directories are not followed (no cycles).
+            out.skip("symbolic link to a directory, not followed");
         }
     }
 }
@@ -82,9 +130,9 @@ fn has_app_extension(path: &Path) -> bool {
 /// Longest line accepted in a `--from` list.
 const MAX_LIST_LINE: u64 = 64 << 10;
 
-/// The paths of a `--from` list: one per line, as given (directories are walked like
-/// command-line paths); blank lines are skipped, a trailing `\r` is dropped.
-pub fn read_list<R: BufRead>(mut reader: R) -> std::io::Result<Vec<PathBuf>> {
+/// The paths of a `--from` list: one per line, as given (bytes, not converted; directories
+/// are walked like command-line paths); blank lines are skipped, a trailing `\r` is dropped.
+pub fn read_list<R: BufRead>(mut reader: R) -> std::io::Result<Discovered> {
     let mut paths = Vec::new();
     let mut line = Vec::new();
     loop {
@@ -100,13 +148,29 @@ pub fn read_list<R: BufRead>(mut reader: R) -> std::io::Result<Vec<PathBuf>> {
                 "a line of the list is longer than {MAX_LIST_LINE} bytes"
             )));
         }
-        let text = String::from_utf8_lossy(&line);
-        let path = text.trim_end_matches(['\n', '\r']);
-        if !path.trim().is_empty() {
-            paths.push(PathBuf::from(path));
+        let mut path = line.as_slice();
+        while let [rest @ .., b'\n' | b'\r'] = path {
+            path = rest;
+        }
+        if !path.iter().all(u8::is_ascii_whitespace) {
+            paths.push(path_from_bytes(path));
         }
     }
     Ok(discover(&paths))
+}
+
+/// A path from its bytes, as the file system names it (not converted: a name that is not
+/// UTF-8 stays the same name).
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }
 
 /// `--shard I/N`: this process scans the inputs whose key falls in bucket `I` of `N`.
@@ -158,78 +222,69 @@ impl Shard {
 
 /// The input's path, SHA-256 and size, read before scanning. For a directory of splits, the
 /// hash is over its `*.apk` files' bytes in file-name order, as the analysis defines it.
-/// An input that cannot be read gets an empty hash (its scan then yields an error record).
-pub fn input_file(path: &Path) -> InputFile {
-    let shown = path.display().to_string();
-    let hashed = if path.is_dir() {
-        hash_split_dir(path)
+/// An input that cannot be read, or is larger than `max_input` (checked before hashing), gets
+/// an empty hash (its scan then yields an error record).
+pub fn input_file(path: &Path, max_input: u64) -> InputFile {
+    let shown = crate::term::shown_path(path);
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let members = if is_dir {
+        crate::analyze::split_members(path)
     } else {
-        hash_files(&[path.to_path_buf()])
+        Ok(vec![path.to_path_buf()])
     };
-    match hashed {
+    match members.and_then(|m| hash_files(&m, max_input)) {
         Ok((sha256, size)) => InputFile {
             path: shown,
             sha256,
             size,
         },
-        Err(_) => InputFile {
-            path: shown,
-            sha256: String::new(),
-            size: std::fs::metadata(path).map_or(0, |m| m.len()),
-        },
+        Err(_) => unhashed_input(path),
     }
 }
 
 /// The input's path and size, its hash left to the analysis (which reads the bytes anyway).
 fn unhashed_input(path: &Path) -> InputFile {
     InputFile {
-        path: path.display().to_string(),
+        path: crate::term::shown_path(path),
         sha256: String::new(),
         size: std::fs::metadata(path).map_or(0, |m| m.len()),
     }
 }
 
-/// `input` with its hash, computing it if it was left to an analysis that did not happen.
-fn hashed(input: InputFile) -> InputFile {
-    if input.sha256.is_empty() {
-        input_file(Path::new(&input.path))
-    } else {
-        input
-    }
-}
-
-fn hash_split_dir(dir: &Path) -> std::io::Result<(String, u64)> {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("apk")))
-        .collect();
-    names.sort();
-    hash_files(&names)
-}
-
-/// SHA-256 and total size of the files' bytes, concatenated, streamed.
-fn hash_files(paths: &[PathBuf]) -> std::io::Result<(String, u64)> {
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    let mut buf = vec![0u8; 1 << 16];
+/// SHA-256 and total size of the files' bytes, concatenated, streamed; regular files only,
+/// and nothing is read when their sizes add up to more than `max_input`.
+fn hash_files(paths: &[PathBuf], max_input: u64) -> std::io::Result<(String, u64)> {
+    let mut files = Vec::with_capacity(paths.len());
+    let mut total = 0u64;
     for path in paths {
-        let mut f = std::fs::File::open(path)?;
+        let (file, size) = crate::analyze::open_regular(path).map_err(std::io::Error::other)?;
+        total = total.saturating_add(size);
+        if total > max_input {
+            return Err(std::io::Error::other("over the input size limit"));
+        }
+        files.push((file, size));
+    }
+    let mut hasher = Sha256::new();
+    let mut read = 0u64;
+    let mut buf = vec![0u8; 1 << 16];
+    for (file, size) in files {
+        // Never more than the size seen: a file growing meanwhile is not read on.
+        let mut f = file.take(size);
         loop {
             let n = f.read(&mut buf)?;
             if n == 0 {
                 break;
             }
             hasher.update(buf.get(..n).unwrap_or_default());
-            size += n as u64;
+            read += n as u64;
         }
     }
-    Ok((hex::encode(hasher.finalize()), size))
+    Ok((hex::encode(hasher.finalize()), read))
 }
 
 /// SHA-256 of a file, streamed.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    hash_files(&[path.to_path_buf()]).map(|(sha, _)| sha)
+    hash_files(&[path.to_path_buf()], u64::MAX).map(|(sha, _)| sha)
 }
 
 /// One scanned app: its record, and what evidence folders keep from the app when asked for.
@@ -241,15 +296,23 @@ pub struct Scanned {
 /// Scans one input into its record. Never fails: an unreadable input is an error record.
 pub fn scan_one(
     auditor: &Auditor,
+    path: &Path,
     input: InputFile,
     category_of: &dyn Fn(Option<&str>) -> Option<String>,
     baseline: &Baseline,
     keep_originals: bool,
 ) -> Scanned {
-    let path = PathBuf::from(&input.path);
+    let max_input = auditor.options().max_input;
+    let hashed = |input: InputFile| {
+        if input.sha256.is_empty() {
+            input_file(path, max_input)
+        } else {
+            input
+        }
+    };
     // A panic in a decoder is a bug, but it must cost one record, not the batch.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let extraction = auditor.facts_by_package(&path, category_of)?;
+        let extraction = auditor.facts_by_package(path, category_of)?;
         let evaluation = auditor.rules().evaluate(&extraction.facts);
         let originals = keep_originals.then_some(Originals {
             manifest_xml: extraction.manifest_xml,
@@ -408,7 +471,7 @@ pub fn run(
                         // Hash before scanning only when sharding or resuming needs it; the
                         // analysis hashes the bytes it reads anyway (hashing twice cost ~8%).
                         let input = if plan.shard.is_some() || !plan.done.is_empty() {
-                            input_file(path)
+                            input_file(path, auditor.options().max_input)
                         } else {
                             unhashed_input(path)
                         };
@@ -419,6 +482,7 @@ pub fn run(
                         } else {
                             let scanned = scan_one(
                                 auditor,
+                                path,
                                 input,
                                 category_of,
                                 plan.baseline,
@@ -474,7 +538,7 @@ mod tests {
     fn lists_skip_blank_lines_and_keep_spaces() -> std::io::Result<()> {
         let mut list = std::io::Cursor::new("a b.apk\r\n\n  \nc.apk".as_bytes());
         assert_eq!(
-            read_list(&mut list)?,
+            read_list(&mut list)?.inputs,
             vec![PathBuf::from("a b.apk"), PathBuf::from("c.apk")]
         );
         Ok(())

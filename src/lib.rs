@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod native;
 pub mod report;
 pub mod resources;
+pub mod term;
 
 pub use piaudit_facts as facts;
 pub use piaudit_facts::AppFacts;

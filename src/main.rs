@@ -1,7 +1,9 @@
 //! The `piaudit` command line: parse arguments, call the library, map results to exit codes.
 //!
 //! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage or rule-file error (and
-//! `inspect` on an unreadable input), 3 some inputs could not be read.
+//! `inspect` on an unreadable input), 3 some inputs could not be read or audited (an app whose
+//! manifest cannot be decoded counts), 4 an input path given does not exist. A standard output
+//! closed by its reader (`| head`) ends the command quietly with the status it would have had.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal as _, Write};
@@ -197,23 +199,32 @@ struct ScanArgs {
 enum RulesCommand {
     /// List the rules in effect.
     List {
-        #[arg(long)]
+        /// A rules directory whose rules are added to the built-in ones (same id replaces).
+        #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Language of the titles (default: from LANG/LC_ALL; zh when it starts with zh).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
     /// Explain a rule: what it checks, why (with the legal basis), an example, how to fix.
     Show {
+        /// The rule's id, as `piaudit rules list` shows it (e.g. PERM-NOT-NECESSARY).
         id: String,
-        #[arg(long)]
+        /// A rules directory whose rules are added to the built-in ones (same id replaces).
+        #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Language of the explanation (default: from LANG/LC_ALL; zh when it starts with zh).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
     /// Validate a rules directory: every problem with file:line.
-    Check { dir: PathBuf },
+    Check {
+        /// The directory of rule files (`*.toml`, and `data/` tables) to check.
+        dir: PathBuf,
+    },
     /// List the app types (ids for --category).
     Types {
+        /// Language of the names (default: from LANG/LC_ALL; zh when it starts with zh).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
@@ -223,11 +234,34 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("piaudit: {e:#}");
+            error_line(&format!("{e:#}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints `piaudit: MESSAGE` on standard error, with control characters from inputs escaped.
+fn error_line(message: &str) {
+    eprintln!("piaudit: {}", piaudit::term::escape_controls(message));
+}
+
+/// Whether `e` comes from writing to a standard output its reader closed.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` to standard output; a closed output is an error `main` ends quietly on.
+fn out(text: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_fmt(text)?;
+    stdout.flush()?;
+    Ok(())
 }
 
 fn lang_of(arg: Option<LangArg>) -> Lang {
@@ -287,22 +321,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             check_category(&auditor, category.as_deref())?;
             let extraction = auditor
                 .facts(&input, category.as_deref())
-                .with_context(|| format!("{}", input.display()))?;
+                .with_context(|| shown(&input))?;
             if xml {
                 match extraction.manifest_xml {
-                    Some(text) => print!("{text}"),
-                    None => bail!("{}: the manifest could not be decoded", input.display()),
+                    Some(text) => out(format_args!("{text}"))?,
+                    None => bail!("{}: the manifest could not be decoded", shown(&input)),
                 }
             } else if chains {
                 print!("{}", piaudit::behaviour::chains_text(&extraction.facts));
             } else {
                 let facts = extraction.facts;
-                let out = if compact {
+                let json = if compact {
                     serde_json::to_string(&facts)?
                 } else {
                     serde_json::to_string_pretty(&facts)?
                 };
-                println!("{out}");
+                out(format_args!("{json}\n"))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -343,22 +377,30 @@ fn choose_format(arg: Option<FormatArg>, output: Option<&Path>) -> Format {
     }
 }
 
-fn scan_inputs(args: &ScanArgs) -> anyhow::Result<Vec<PathBuf>> {
-    let mut inputs = batch::discover(&args.paths);
+/// A path as shown in messages (bytes that are not UTF-8 escaped, see `piaudit::term`).
+fn shown(path: &Path) -> String {
+    piaudit::term::shown_path(path)
+}
+
+fn scan_inputs(args: &ScanArgs) -> anyhow::Result<batch::Discovered> {
+    let mut found = batch::discover(&args.paths);
     if let Some(list) = &args.from {
         let listed = if list.as_os_str() == "-" {
             batch::read_list(std::io::stdin().lock())
         } else {
-            let file =
-                std::fs::File::open(list).with_context(|| format!("--from {}", list.display()))?;
+            let (file, _) = piaudit::analyze::open_regular(list)
+                .with_context(|| format!("--from {}", shown(list)))?;
             batch::read_list(std::io::BufReader::new(file))
         };
-        inputs.extend(listed.with_context(|| format!("--from {}", list.display()))?);
+        found.extend(listed.with_context(|| format!("--from {}", shown(list)))?);
     }
-    if inputs.is_empty() {
+    for path in &found.missing {
+        error_line(&format!("{}: no such file or directory", shown(path)));
+    }
+    if found.inputs.is_empty() {
         bail!("no apps found under the given paths (looked for *.apk, *.apks, *.xapk, *.apkm)");
     }
-    Ok(inputs)
+    Ok(found)
 }
 
 fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
@@ -387,6 +429,18 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
 }
 
 fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    if args.jobs == Some(0) {
+        bail!("--jobs 0: give at least 1 (or leave it out for one job per core)");
+    }
+    if let (None, Some(path)) = (args.format, &args.output) {
+        if Format::from_extension(path).is_none() {
+            bail!(
+                "-o {}: unknown report extension; use .txt, .json, .jsonl, .md, .sarif or .html, \
+                 or say --format",
+                shown(path)
+            );
+        }
+    }
     let started_at = report::utc_now_rfc3339();
     let auditor = auditor_with(args.rules.clone(), false, args.online, !args.no_mmap)?;
     check_category(&auditor, args.category.as_deref())?;
@@ -403,7 +457,8 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Baseline::load(path)?,
         None => Baseline::default(),
     };
-    let inputs = scan_inputs(&args)?;
+    let found = scan_inputs(&args)?;
+    let inputs = found.inputs;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -485,6 +540,12 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let bar = progress_bar(inputs.len());
     let mut summary = Summary::default();
+    summary.missing = found.missing.len();
+    summary.skipped = found
+        .skipped
+        .iter()
+        .map(|(reason, n)| ((*reason).to_owned(), *n))
+        .collect();
     let mut baseline_entries: Vec<BaselineEntry> = Vec::new();
     let mut write_error: Option<std::io::Error> = None;
     let mut evidence_failures = 0usize;
@@ -508,7 +569,10 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
                         &originals.unwrap_or_default(),
                     ) {
                         evidence_failures += 1;
-                        let line = format!("piaudit: {e}");
+                        let line = format!(
+                            "piaudit: {}",
+                            piaudit::term::escape_controls(&e.to_string())
+                        );
                         match &bar {
                             Some(bar) => bar.println(line),
                             None => eprintln!("{line}"),
@@ -542,7 +606,12 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    if let Some(e) = write_error {
+    // A reader that closed the output (`| head`) stops the batch quietly; anything else
+    // failing to write is an error.
+    let output_closed = write_error
+        .as_ref()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+    if let Some(e) = write_error.filter(|_| !output_closed) {
         return Err(e).context("writing the report");
     }
     let finished = Invocation {
@@ -556,14 +625,25 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     if let Sink::Collect(mut records) = sink {
         records.sort_by_key(|(i, _)| *i);
         let records: Vec<AppRecord> = records.into_iter().map(|(_, r)| r).collect();
-        let mut out: Box<dyn Write> = match &args.output {
+        let file: Box<dyn Write> = match &args.output {
             Some(p) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(p).with_context(|| format!("{}", p.display()))?,
+                std::fs::File::create(p).with_context(|| shown(p))?,
             )),
             None => Box::new(std::io::stdout().lock()),
         };
-        format.writer()(out.as_mut(), &ctx, &records, &summary).context("writing the report")?;
-        out.flush().context("writing the report")?;
+        // Reports read on a terminal or with a pager get control characters from the apps
+        // (names, labels) escaped; the data formats escape them their own way.
+        let mut out: Box<dyn Write> = if matches!(format, Format::Text | Format::Md) {
+            Box::new(piaudit::term::EscapingWriter::new(file))
+        } else {
+            file
+        };
+        let written =
+            format.writer()(out.as_mut(), &ctx, &records, &summary).and_then(|()| out.flush());
+        match written {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.context("writing the report")?,
+        }
     }
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &mut baseline_entries, &run.scanned_at)
@@ -578,9 +658,13 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         .fail_on
         .is_some_and(|level| summary.failing(level.into()) > 0);
     Ok(if evidence_failures > 0 {
-        eprintln!("piaudit: {evidence_failures} evidence folders were not written");
+        error_line(&format!(
+            "{evidence_failures} evidence folders were not written"
+        ));
         ExitCode::from(2)
-    } else if summary.errors > 0 {
+    } else if summary.missing > 0 {
+        ExitCode::from(4)
+    } else if summary.errors > 0 || summary.not_audited > 0 {
         ExitCode::from(3)
     } else if failing {
         ExitCode::from(1)
@@ -631,12 +715,12 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
             let lang = lang_of(lang);
             let auditor = auditor(rules, false)?;
             for r in auditor.rules().list() {
-                println!(
-                    "{:<32} {:<9} {}",
+                out(format_args!(
+                    "{:<32} {:<9} {}\n",
                     r.id,
                     r.severity.as_str(),
                     r.title.get(lang)
-                );
+                ))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -647,13 +731,15 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
             let Some(rule) = set.rule(&id) else {
                 bail!("no rule '{id}': `piaudit rules list` shows the ids");
             };
-            print!("{}", set.render_rule_doc(rule, lang));
+            let doc = set.render_rule_doc(rule, lang);
+            let end = if doc.ends_with('\n') { "" } else { "\n" };
+            out(format_args!("{doc}{end}"))?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Check { dir } => {
             let diagnostics = RuleSet::check_dir(&dir);
             if diagnostics.is_empty() {
-                println!("{}: ok", dir.display());
+                out(format_args!("{}: ok\n", shown(&dir)))?;
                 Ok(ExitCode::SUCCESS)
             } else {
                 for d in &diagnostics {
@@ -670,7 +756,7 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
                     Lang::Zh => &t.name.zh,
                     Lang::En => &t.name.en,
                 };
-                println!("{:<28} {name}", t.id);
+                out(format_args!("{:<28} {name}\n", t.id))?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -6,6 +6,7 @@
 //! It must not decode what is inside the entries (manifest, resources, DEX): the decoders do.
 
 pub mod forensics;
+pub mod guard;
 pub mod zip;
 
 use std::sync::Arc;
@@ -29,23 +30,36 @@ pub enum SharedBytes {
 /// the mapping, such as `apk-info`'s).
 ///
 /// Only the pages piaudit reads become resident, which is why large inputs are mapped: an
-/// APK of mostly stored resources would otherwise sit in memory whole. The cost: if another
-/// process truncates the file while it is mapped, reading the lost pages raises SIGBUS and
-/// ends the process (`--no-mmap` reads inputs into memory instead).
+/// APK of mostly stored resources would otherwise sit in memory whole. If another process
+/// truncates the file while it is mapped, reading the lost pages would raise SIGBUS; the
+/// mapping is registered with [`guard`], which turns those pages into zeros and marks the
+/// mapping [`truncated`](MappedFile::truncated) instead, so the caller can refuse the result.
 #[derive(Debug)]
 pub struct MappedFile {
+    // Dropped before `map`: unregistered before it is unmapped.
+    guard: guard::Registration,
     map: memmap2::Mmap,
     file: std::fs::File,
 }
 
 impl MappedFile {
-    /// Maps `file` read-only.
+    /// Maps `file` read-only. Fails where the mapping cannot be guarded (not Linux, or too
+    /// many mappings at once): read the file instead.
     pub fn new(file: std::fs::File) -> std::io::Result<MappedFile> {
         // SAFETY: the mapping is read-only and private to this process; the bytes are only
         // ever read through `&[u8]`. A file changed by another process while mapped shows
-        // the change (or SIGBUS on truncation), which the type's documentation states.
+        // the change; a truncation is caught by the guard (see the type's documentation).
         let map = unsafe { memmap2::Mmap::map(&file)? };
-        Ok(MappedFile { map, file })
+        let guard = guard::Registration::new(map.as_ptr(), map.len()).ok_or_else(|| {
+            std::io::Error::other("the mapping cannot be guarded against truncation")
+        })?;
+        Ok(MappedFile { guard, map, file })
+    }
+
+    /// Whether the file was truncated while mapped and a read met the lost pages (which then
+    /// read as zeros): what was read from it is not the file's content.
+    pub fn truncated(&self) -> bool {
+        self.guard.truncated()
     }
 
     /// The open file, for positional reads.

@@ -30,6 +30,13 @@ pub struct Summary {
     pub already_done: usize,
     /// Inputs left to other shards.
     pub other_shards: usize,
+    /// Apps read whose manifest could not be decoded: not audited (they count like
+    /// unreadable inputs for the exit status, see the README).
+    pub not_audited: usize,
+    /// Paths given that do not exist.
+    pub missing: usize,
+    /// What directory walks met and did not scan, by reason.
+    pub skipped: BTreeMap<String, usize>,
 }
 
 impl Summary {
@@ -38,6 +45,8 @@ impl Summary {
         self.apps += 1;
         if record.error.is_some() {
             self.errors += 1;
+        } else if record.app.as_ref().is_some_and(is_not_audited) {
+            self.not_audited += 1;
         }
         for f in &record.findings {
             self.findings += 1;
@@ -68,6 +77,40 @@ impl Summary {
             tr(lang, "读取失败", "unreadable"),
             self.errors,
         )?;
+        if self.apps == 0 && self.already_done == 0 && self.other_shards > 0 {
+            writeln!(
+                out,
+                "   {}",
+                tr(
+                    lang,
+                    "本分片无事可做：所有输入都属于其他分片",
+                    "nothing scanned: every input belongs to another shard"
+                )
+            )?;
+        }
+        if self.missing > 0 {
+            writeln!(
+                out,
+                "   {}: {}",
+                tr(lang, "输入路径不存在", "input paths that do not exist"),
+                self.missing
+            )?;
+        }
+        if self.not_audited > 0 {
+            writeln!(
+                out,
+                "   {}: {}",
+                tr(
+                    lang,
+                    "清单无法解析、未完成审计",
+                    "not audited (manifest could not be decoded)"
+                ),
+                self.not_audited
+            )?;
+        }
+        for (reason, n) in &self.skipped {
+            writeln!(out, "   {}: {reason}: {n}", tr(lang, "跳过", "skipped"))?;
+        }
         if self.baselined > 0 {
             writeln!(
                 out,
@@ -115,4 +158,10 @@ impl Summary {
         }
         Ok(())
     }
+}
+
+/// An app (not a bare DEX or JAR) read without a decoded manifest: piaudit could not audit it,
+/// so it must not pass a gate as if it had been.
+fn is_not_audited(app: &crate::facts::AppFacts) -> bool {
+    app.package.is_none() && !matches!(app.container.as_str(), "dex" | "jar")
 }
