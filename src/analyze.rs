@@ -202,9 +202,10 @@ pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         sha256: hash_shared(&shared),
         size: shared.as_ref().len() as u64,
     };
-    let extraction = analyze_shared(input, shared.clone(), ctx, opts)?;
+    let extraction = analyze_shared(input, shared.clone(), ctx, opts);
+    // Truncated while read: whatever the analysis made of the zeros, it is not this file.
     still_whole(&shared)?;
-    Ok(extraction)
+    extraction
 }
 
 /// Reads or maps one regular file within `opts.max_input` (the size is checked before any
@@ -449,9 +450,7 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
     let mut budget = Budget::new(opts.limits);
     let members: Vec<SharedBytes> = inner.iter().map(|(_, b)| b.clone()).collect();
     let extraction = analyze_splits(inner, &mut budget, ctx, opts, facts);
-    for m in &members {
-        still_whole(m)?;
-    }
+    members.iter().try_for_each(still_whole)?;
     Ok(extraction)
 }
 

@@ -352,8 +352,8 @@ pub struct Plan<'a> {
     /// Worker threads.
     pub jobs: usize,
     pub shard: Option<Shard>,
-    /// SHA-256 of inputs that already have a record (`--resume`): skipped.
-    pub done: &'a HashSet<String>,
+    /// (SHA-256, shown path) of inputs that already have a record (`--resume`): skipped.
+    pub done: &'a HashSet<(String, String)>,
     pub baseline: &'a Baseline,
     /// Keep each app's decoded manifest and policy files (for evidence folders).
     pub keep_originals: bool,
@@ -477,7 +477,11 @@ pub fn run(
                         };
                         let outcome = if plan.shard.is_some_and(|s| !s.owns(&input)) {
                             Outcome::OtherShard { index }
-                        } else if !input.sha256.is_empty() && plan.done.contains(&input.sha256) {
+                        } else if !input.sha256.is_empty()
+                            && plan
+                                .done
+                                .contains(&(input.sha256.clone(), input.path.clone()))
+                        {
                             Outcome::AlreadyDone { index, input }
                         } else {
                             let scanned = scan_one(

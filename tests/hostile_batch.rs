@@ -15,6 +15,7 @@ use common::{ZipItem, ZipTail, entries_of, sample, write_zip};
 
 /// A scan of `inputs` (plus two good apps) into `dir/out.jsonl`, within `limit`.
 struct Batch {
+    output: Output,
     records: Vec<serde_json::Value>,
     good: Vec<PathBuf>,
 }
@@ -59,7 +60,11 @@ fn scan_batch(dir: &Path, inputs: &[&Path], extra: &[&str], limit: Duration) -> 
         assert!(r["error"].is_null(), "{}", trouble(r));
         assert!(r["app"]["package"].is_string(), "{}", trouble(r));
     }
-    Batch { records, good }
+    Batch {
+        output,
+        records,
+        good,
+    }
 }
 
 fn record_of<'a>(records: &'a [serde_json::Value], path: &Path) -> &'a serde_json::Value {
@@ -356,4 +361,374 @@ fn a_v1_signature_block_bomb_is_inflated_within_piaudit_caps() {
         "{:?}",
         x.facts.signers
     );
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_sockets_devices_and_odd_links_get_records_and_never_block() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let walked = dir.path().join("corpus");
+    std::fs::create_dir(&walked).unwrap();
+    apps::distinct_apks(&walked, 1);
+    mkfifo(&walked.join("fifo.apk"));
+    let _socket = std::os::unix::net::UnixListener::bind(walked.join("socket.apk")).unwrap();
+    symlink("/dev/zero", walked.join("zero.apk")).unwrap();
+    symlink("/dev/null", walked.join("null.apk")).unwrap();
+    symlink(walked.join("gone"), walked.join("dangling.apk")).unwrap();
+    symlink(walked.join("loop.apk"), walked.join("loop.apk")).unwrap();
+    symlink(dir.path(), walked.join("up")).unwrap();
+    // A directory of splits with a FIFO for a member.
+    let splits = walked.join("splits");
+    std::fs::create_dir(&splits).unwrap();
+    std::fs::write(
+        splits.join("base.apk"),
+        apps::distinct_copy("english-weather.apk", 7),
+    )
+    .unwrap();
+    mkfifo(&splits.join("config.arm64_v8a.apk"));
+    // A FIFO given on the command line and one in a --from list.
+    let given = dir.path().join("given.apk");
+    mkfifo(&given);
+    let listed = dir.path().join("listed.apk");
+    mkfifo(&listed);
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, format!("{}\n", listed.display())).unwrap();
+
+    let batch = scan_batch(
+        dir.path(),
+        &[&walked, &given],
+        &["--from", list.to_str().unwrap()],
+        Duration::from_secs(120),
+    );
+    for (name, want) in [
+        ("corpus/fifo.apk", "not a regular file (a FIFO)"),
+        ("corpus/socket.apk", "not a regular file (a socket)"),
+        ("corpus/zero.apk", "not a regular file (a character device)"),
+        ("corpus/null.apk", "not a regular file (a character device)"),
+        ("corpus/dangling.apk", "No such file"),
+        ("corpus/loop.apk", "symbolic links"),
+        (
+            "corpus/splits",
+            "config.arm64_v8a.apk: not a regular file (a FIFO)",
+        ),
+        ("given.apk", "not a regular file (a FIFO)"),
+        ("listed.apk", "not a regular file (a FIFO)"),
+    ] {
+        let r = record_of(&batch.records, &dir.path().join(name));
+        assert!(
+            r["error"].as_str().unwrap_or_default().contains(want),
+            "{name}: {r}"
+        );
+    }
+    // 2 good apps, the walked one, the 9 above.
+    assert_eq!(batch.records.len(), 12);
+    let stderr = String::from_utf8_lossy(&batch.output.stderr);
+    assert!(
+        stderr.contains("skipped: symbolic link to a directory, not followed: 1"),
+        "{stderr}"
+    );
+    assert_eq!(batch.output.status.code(), Some(3));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_scanned_itself_and_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    // `\xff.apk` is the weather app; beside it, a file named as a lossy conversion would
+    // name it holds another app.
+    let raw = corpus.join(std::ffi::OsStr::from_bytes(b"\xff.apk"));
+    std::fs::write(&raw, apps::distinct_copy("english-weather.apk", 1)).unwrap();
+    std::fs::write(
+        corpus.join("\u{fffd}.apk"),
+        apps::distinct_copy("face-login.apk", 2),
+    )
+    .unwrap();
+    let batch = scan_batch(dir.path(), &[&corpus], &[], Duration::from_secs(120));
+    let shown = format!("{}/\\xff.apk", corpus.display());
+    let r = batch
+        .records
+        .iter()
+        .find(|r| r["input"]["path"] == shown.as_str())
+        .unwrap_or_else(|| panic!("no record for {shown}"));
+    assert_eq!(
+        r["app"]["package"],
+        "cn.piaudit.sample.weather",
+        "{}",
+        trouble(r)
+    );
+    let other = record_of(&batch.records, &corpus.join("\u{fffd}.apk"));
+    assert_ne!(other["app"]["package"], "cn.piaudit.sample.weather");
+    assert_eq!(batch.output.status.code(), Some(0));
+}
+
+#[test]
+fn an_app_whose_manifest_cannot_be_decoded_does_not_pass_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken-manifest.apk");
+    std::fs::write(
+        &broken,
+        sample_with(
+            "no-pi-calculator.apk",
+            vec![ZipItem::new(
+                "AndroidManifest.xml",
+                b"\x03\x00\x08\x00garbage, not binary xml".to_vec(),
+                true,
+            )],
+        ),
+    )
+    .unwrap();
+    let batch = scan_batch(
+        dir.path(),
+        &[&broken],
+        &["--fail-on", "critical"],
+        Duration::from_secs(120),
+    );
+    let r = record_of(&batch.records, &broken);
+    assert!(r["app"]["package"].is_null());
+    assert!(trouble(r).contains("AndroidManifest.xml"), "{}", trouble(r));
+    assert_eq!(batch.output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&batch.output.stderr);
+    assert!(
+        stderr.contains("not audited (manifest could not be decoded): 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn control_characters_from_an_app_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("escapes.apk");
+    // Clear the screen, hide what follows, return to the line start.
+    std::fs::write(
+        &hostile,
+        apps::with_manifest_string(
+            "english-weather.apk",
+            "cn.piaudit.sample.weather",
+            "cn.piaudit\u{1b}[2J\u{1b}[8m\rweathe",
+        ),
+    )
+    .unwrap();
+    for format in ["text", "md"] {
+        let out = apps::run_in(
+            dir.path(),
+            &["scan", "--format", format, "--lang", "en", "escapes.apk"],
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        if format == "text" {
+            assert!(
+                text.contains("cn.piaudit\\x1b[2J\\x1b[8m\\x0dweathe"),
+                "{text}"
+            );
+        }
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    }
+    // An error naming a hostile file name is escaped too.
+    let named = dir.path().join("bad\u{1b}[8m.apk");
+    std::fs::write(&named, b"not an apk").unwrap();
+    let out = apps::run_in(dir.path(), &["inspect", "bad\u{1b}[8m.apk"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad\\x1b[8m.apk"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
+
+#[test]
+fn resume_gives_every_path_its_record_even_with_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = apps::distinct_copy("english-weather.apk", 3);
+    std::fs::write(dir.path().join("a.apk"), &bytes).unwrap();
+    let first = apps::run_in(
+        dir.path(),
+        &["scan", "--resume", "-o", "out.jsonl", "a.apk"],
+    );
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    // Later the same bytes arrive under a second name, in the same resumed output.
+    std::fs::write(dir.path().join("b.apk"), &bytes).unwrap();
+    let out = apps::run_in(
+        dir.path(),
+        &[
+            "scan",
+            "--resume",
+            "-o",
+            "out.jsonl",
+            "a.apk",
+            "b.apk",
+            "b.apk",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let records = apps::records(&dir.path().join("out.jsonl"));
+    let paths: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r["input"]["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths.iter().filter(|p| **p == "a.apk").count(),
+        1,
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"b.apk"), "{paths:?}");
+    assert!(
+        records
+            .iter()
+            .all(|r| r["app"]["package"] == "cn.piaudit.sample.weather")
+    );
+}
+
+#[test]
+fn missing_inputs_and_empty_shards_do_not_look_like_success() {
+    let dir = tempfile::tempdir().unwrap();
+    apps::distinct_apks(dir.path(), 1);
+    let out = apps::run_in(dir.path(), &["scan", "-o", "o.jsonl", "/corpus-missing"]);
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/corpus-missing: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("input paths that do not exist: 1"),
+        "{stderr}"
+    );
+    // Every shard of a run over a mistyped mount says so, not only the one owning the record.
+    for shard in ["0/3", "1/3", "2/3"] {
+        let out = apps::run_in(
+            dir.path(),
+            &[
+                "scan",
+                "--shard",
+                shard,
+                "-o",
+                "s.jsonl",
+                "/corpus-missing",
+                "app-000.apk",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(4), "{shard}: {out:?}");
+    }
+    // A shard that owns no input says so in its summary.
+    let mut nothing = 0;
+    for shard in ["0/3", "1/3", "2/3"] {
+        let out = apps::run_in(
+            dir.path(),
+            &["scan", "--shard", shard, "-o", "s.jsonl", "app-000.apk"],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if stderr.contains("nothing scanned: every input belongs to another shard") {
+            nothing += 1;
+        }
+    }
+    assert_eq!(nothing, 2);
+    // An empty directory is a usage error, as before.
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = apps::run_in(dir.path(), &["scan", "empty"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_arguments_are_refused_clearly_and_once() {
+    let dir = tempfile::tempdir().unwrap();
+    apps::distinct_apks(dir.path(), 1);
+    for (args, want) in [
+        (vec!["scan", "--jobs", "0", "app-000.apk"], "--jobs 0"),
+        (
+            vec!["scan", "-o", "out.xyz", "app-000.apk"],
+            "unknown report extension",
+        ),
+        (
+            vec!["rules", "list", "--rules", "/rules-missing"],
+            "cannot read directory",
+        ),
+        (vec!["inspect", "missing.apk"], "No such file"),
+    ] {
+        let out = apps::run_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.matches(want).count(), 1, "{args:?}: {stderr}");
+        assert!(!dir.path().join("out.xyz").exists());
+    }
+    for args in [
+        ["rules", "show", "PERM-NOT-NECESSARY"],
+        ["rules", "types", "--lang"],
+        ["rules", "list", "--lang"],
+    ] {
+        let args: Vec<&str> = if args[2] == "--lang" {
+            vec![args[0], args[1], "--lang", "zh"]
+        } else {
+            args.to_vec()
+        };
+        let out = apps::run_in(dir.path(), &args);
+        assert!(out.stdout.ends_with(b"\n"), "{args:?}");
+    }
+    for sub in ["list", "show", "types"] {
+        let out = apps::run_in(dir.path(), &["rules", sub, "--help"]);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains("--lang <LANG>") && help.contains("Language of"),
+            "{help}"
+        );
+        if sub != "types" {
+            assert!(
+                help.contains("--rules <DIR>") && help.contains("rules directory"),
+                "{help}"
+            );
+        }
+    }
+    let out = apps::run_in(dir.path(), &["rules", "check", "--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<DIR>  The directory"));
+}
+
+#[test]
+fn a_closed_standard_output_ends_every_command_quietly() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    apps::distinct_apks(dir.path(), 6);
+    let weather = sample("english-weather.apk");
+    for (args, status) in [
+        (vec!["inspect", weather.to_str().unwrap()], 0),
+        (vec!["inspect", "--xml", weather.to_str().unwrap()], 0),
+        (vec!["rules", "list"], 0),
+        (vec!["rules", "show", "PERM-NOT-NECESSARY"], 0),
+        (vec!["rules", "types"], 0),
+        (vec!["scan", "--format", "jsonl", "--jobs", "1", "."], 0),
+        (vec!["scan", "--format", "text", "--jobs", "1", "."], 0),
+        (
+            vec!["scan", "--format", "jsonl", "--fail-on", "low", "."],
+            1,
+        ),
+    ] {
+        let mut child = apps::piaudit()
+            .current_dir(dir.path())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader is gone (like `| head -1`).
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(status), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!first.is_empty());
+    }
 }

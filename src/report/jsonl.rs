@@ -44,8 +44,9 @@ pub fn write(
 /// What an existing jsonl output already holds.
 #[derive(Debug, Clone, Default)]
 pub struct ResumeState {
-    /// SHA-256 of every input that has a record.
-    pub done: HashSet<String>,
+    /// Every input that has a record: (SHA-256, path as recorded). Keyed by both, so that a
+    /// second path with the same bytes still gets its own record.
+    pub done: HashSet<(String, String)>,
     /// Complete records found.
     pub records: usize,
     /// Bytes of a torn last line that were cut off.
@@ -60,6 +61,8 @@ pub struct ResumeState {
 struct SeenInput {
     #[serde(default)]
     sha256: String,
+    #[serde(default)]
+    path: String,
 }
 
 #[derive(Deserialize)]
@@ -112,7 +115,7 @@ pub fn prepare_resume(path: &Path, expected_digest: &str) -> std::io::Result<Res
                     state.other_rules += 1;
                 }
                 if !seen.input.sha256.is_empty() {
-                    state.done.insert(seen.input.sha256);
+                    state.done.insert((seen.input.sha256, seen.input.path));
                 }
             }
             Err(_) => state.unreadable_lines += 1,
@@ -156,7 +159,9 @@ mod tests {
         let state = prepare_resume(&path, "d")?;
         assert_eq!(state.records, 2);
         assert_eq!(state.other_rules, 1);
-        assert!(state.done.contains("aa") && state.done.contains("bb"));
+        let key = |sha: &str, path: &str| (sha.to_owned(), path.to_owned());
+        assert!(state.done.contains(&key("aa", "a")) && state.done.contains(&key("bb", "b")));
+        assert!(!state.done.contains(&key("aa", "b")));
         assert_eq!(state.repaired_bytes, 18);
         assert_eq!(
             std::fs::read_to_string(&path)?,
