@@ -732,3 +732,61 @@ fn a_closed_standard_output_ends_every_command_quietly() {
         assert!(!first.is_empty());
     }
 }
+
+/// An input truncated by another process while piaudit reads it (mapped: it is large) costs
+/// that input an error record, not the batch (SIGBUS ended the process before).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_input_truncated_during_the_scan_does_not_kill_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("shrinking.apk");
+    // Stored, varied bytes first (the central directory stays at the end): 48 MiB to read.
+    let filler: Vec<u8> = (0..(48u32 << 20))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut items = vec![ZipItem::new("assets/filler.bin", filler, false)];
+    items.extend(entries_of(&apps::read(&sample("english-weather.apk"))));
+    std::fs::write(&big, write_zip(&items, &ZipTail::default())).unwrap();
+    let good = apps::distinct_apks(dir.path(), 2);
+    let mut child = apps::piaudit()
+        .current_dir(dir.path())
+        .args(["scan", "--jobs", "2", "-o", "out.jsonl"])
+        .arg(&big)
+        .args(&good)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Truncate once the input is mapped (it shows in the process's maps).
+    let maps = format!("/proc/{}/maps", child.id());
+    let name = big.file_name().unwrap().to_str().unwrap();
+    let started = Instant::now();
+    while !std::fs::read_to_string(&maps).is_ok_and(|m| m.contains(name)) {
+        assert!(started.elapsed() < Duration::from_secs(60), "never mapped");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&big)
+        .and_then(|f| f.set_len(1 << 20))
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0..=3)),
+        "{:?}: {stderr}",
+        out.status
+    );
+    let records = apps::records(&dir.path().join("out.jsonl"));
+    assert_eq!(records.len(), 3);
+    for g in &good {
+        assert!(record_of(&records, g)["app"]["package"].is_string());
+    }
+    let r = record_of(&records, &big);
+    assert!(
+        r["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("truncated by another process")),
+        "{}",
+        trouble(r)
+    );
+}

@@ -71,3 +71,34 @@ fn a_mapped_file_is_visited_whole_in_windows_and_stays_readable() {
         "the mapping changed after the visit"
     );
 }
+
+/// A mapped file truncated by someone else: reading the lost pages gives zeros instead of
+/// SIGBUS, and the mapping says it was truncated.
+#[test]
+fn a_mapping_truncated_under_the_reader_reads_zeros_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shrinking.bin");
+    std::fs::write(&path, vec![0xa5u8; 5 << 16]).expect("write");
+    let mapped = std::fs::File::open(&path)
+        .and_then(piaudit::apk::MappedFile::new)
+        .expect("map");
+    assert_eq!(mapped.as_ref()[0], 0xa5);
+    assert!(!mapped.truncated());
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_len(4096))
+        .expect("truncate");
+    let bytes = mapped.as_ref();
+    assert_eq!(bytes[4095], 0xa5, "the part still in the file");
+    assert_eq!(bytes[bytes.len() - 1], 0, "the lost part reads as zeros");
+    assert!(bytes[(3 << 16)..].iter().all(|&b| b == 0));
+    assert!(mapped.truncated());
+    // Other mappings are not affected.
+    let other = dir.path().join("other.bin");
+    std::fs::write(&other, vec![7u8; 1 << 16]).expect("write");
+    let kept = std::fs::File::open(&other)
+        .and_then(piaudit::apk::MappedFile::new)
+        .expect("map");
+    assert!(!kept.truncated() && kept.as_ref().iter().all(|&b| b == 7));
+}
