@@ -381,6 +381,8 @@ impl Auditor {
             }
         };
         let docs = crate::discovery::discover(facts, files, strings, &self.policy);
+        // One deadline for all of this app's fetches (each URL has its own within it).
+        let deadline = self.fetcher.as_ref().map(|f| f.deadline_for_app());
         facts.policies = docs
             .iter()
             .map(|doc| {
@@ -390,7 +392,7 @@ impl Auditor {
                     .filter(|_| doc.kind == piaudit_policy::DocKind::Url);
                 match (&self.fetcher, url) {
                     (Some(fetcher), Some(url)) => {
-                        let record = fetcher.fetch(url);
+                        let record = fetcher.fetch_before(url, deadline);
                         let fetched =
                             piaudit_policy::PolicyDoc::fetched(&doc.source, &record, &self.policy);
                         // The fetch record is evidence (status, final URL, time, hash); its

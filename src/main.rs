@@ -182,12 +182,16 @@ struct ScanArgs {
     /// With -o OUT.jsonl: skip inputs whose SHA-256 already has a record in OUT, append the rest.
     #[arg(long, requires = "output")]
     resume: bool,
-    /// Fetch the privacy-policy URLs apps link to (http/https, with timeouts and size caps);
-    /// off by default so scans are deterministic.
+    /// Fetch the privacy-policy URLs apps link to (http/https, public addresses only, 10 s per
+    /// URL and 30 s per app, size caps); off by default so scans are deterministic.
     #[arg(long)]
     online: bool,
-    /// Read every input into memory instead of mapping large ones (a mapped input that another
-    /// process truncates mid-scan ends the process with SIGBUS).
+    /// With --online: also fetch from this address range although it is not public (e.g.
+    /// 10.20.0.0/16 where a store hosts policies); repeatable.
+    #[arg(long, value_name = "CIDR", requires = "online")]
+    online_allow: Vec<ipnet::IpNet>,
+    /// Read every input into memory instead of mapping large ones (mapped inputs are guarded:
+    /// one truncated mid-scan gets an error record).
     #[arg(long)]
     no_mmap: bool,
     /// Write per app an evidence folder (manifest, policies, facts, report, SHA256SUMS) under DIR.
@@ -283,14 +287,15 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
 }
 
 fn auditor(rules: Option<PathBuf>, keep_strings: bool) -> anyhow::Result<Auditor> {
-    auditor_with(rules, keep_strings, false, true)
+    auditor_with(rules, keep_strings, None, true)
 }
 
-/// The auditor; `online` lets it fetch the policy URLs apps link to (`--online`).
+/// The auditor; `online` lets it fetch the policy URLs apps link to (`--online`, with the
+/// address ranges of `--online-allow`).
 fn auditor_with(
     rules: Option<PathBuf>,
     keep_strings: bool,
-    online: bool,
+    online: Option<Vec<ipnet::IpNet>>,
     mmap: bool,
 ) -> anyhow::Result<Auditor> {
     let defaults = Options::default();
@@ -301,7 +306,10 @@ fn auditor_with(
             map_inputs_from: defaults.map_inputs_from.filter(|_| mmap),
             ..defaults
         },
-        online: online.then(piaudit_policy::FetchOptions::default),
+        online: online.map(|allow| piaudit_policy::FetchOptions {
+            allow,
+            ..piaudit_policy::FetchOptions::default()
+        }),
     };
     Auditor::new(&config).context("loading rules")
 }
@@ -442,7 +450,8 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let started_at = report::utc_now_rfc3339();
-    let auditor = auditor_with(args.rules.clone(), false, args.online, !args.no_mmap)?;
+    let online = args.online.then(|| args.online_allow.clone());
+    let auditor = auditor_with(args.rules.clone(), false, online, !args.no_mmap)?;
     check_category(&auditor, args.category.as_deref())?;
     let by_package = match &args.categories {
         Some(csv) => read_categories(csv, &auditor)?,

@@ -1,6 +1,8 @@
 //! `--online` end to end: an app whose only policy is a link gets the linked text fetched (from a
-//! real HTTP server this test starts on 127.0.0.1), analysed, and judged; a dead link gives
-//! POLICY-UNREACHABLE. No other network is used.
+//! real HTTP server this test starts on 127.0.0.1, which the tests allow: it is exactly what is
+//! refused by default), analysed, and judged; a dead link gives POLICY-UNREACHABLE. Non-public
+//! destinations are refused, on every redirect hop; slow servers end at the deadlines. No other
+//! network is used.
 
 mod common;
 
@@ -65,12 +67,17 @@ fn app_linking_to(url: &str) -> tempfile::TempDir {
     dir
 }
 
-fn online_auditor() -> Auditor {
-    let fetch = piaudit_policy::FetchOptions {
+/// What `--online-allow 127.0.0.0/8` gives.
+fn loopback_allowed() -> piaudit_policy::FetchOptions {
+    piaudit_policy::FetchOptions {
         timeout: Duration::from_secs(5),
-        use_system_proxy: false,
+        allow: vec!["127.0.0.0/8".parse().unwrap()],
         ..piaudit_policy::FetchOptions::default()
-    };
+    }
+}
+
+fn online_auditor() -> Auditor {
+    let fetch = loopback_allowed();
     Auditor::new(&Config {
         online: Some(fetch),
         ..Config::default()
@@ -150,4 +157,190 @@ fn offline_the_link_is_recorded_and_not_fetched() {
         .map(|f| f.rule_id.as_str())
         .collect();
     assert!(ids.contains(&"POLICY-NOT-VERIFIABLE"), "{ids:?}");
+}
+
+/// A server that answers every request with `respond(request_line, stream)`.
+fn serve_with(respond: impl Fn(&str, &mut std::net::TcpStream) + Send + Sync + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let respond = std::sync::Arc::new(respond);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let respond = std::sync::Arc::clone(&respond);
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                reader.read_line(&mut request_line).ok();
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                respond(&request_line, &mut stream);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn policy_response(stream: &mut std::net::TcpStream) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{POLICY}",
+        POLICY.len()
+    );
+}
+
+fn redirect_to(stream: &mut std::net::TcpStream, location: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+}
+
+fn fetcher(options: piaudit_policy::FetchOptions) -> piaudit_policy::Fetcher {
+    piaudit_policy::Fetcher::new(&options).unwrap()
+}
+
+#[test]
+fn loopback_is_refused_by_default_and_fetched_when_allowed() {
+    let base = serve_with(|_, s| policy_response(s));
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    let url = format!("{base}/privacy.html");
+    let allowed = fetcher(loopback_allowed()).fetch(&url);
+    assert_eq!(allowed.status, Some(200), "{:?}", allowed.error);
+    let default = fetcher(piaudit_policy::FetchOptions::default());
+    for url in [
+        url.clone(),
+        format!("http://localhost:{port}/privacy.html"),
+        format!("http://2130706433:{port}/privacy.html"),
+        format!("http://0x7f.1:{port}/privacy.html"),
+        format!("http://[::ffff:127.0.0.1]:{port}/privacy.html"),
+    ] {
+        let record = default.fetch(&url);
+        assert_eq!(record.status, None, "{url}");
+        assert!(
+            record
+                .error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("refused")),
+            "{url}: {:?}",
+            record.error
+        );
+    }
+}
+
+#[test]
+fn every_redirect_hop_is_checked() {
+    let base = serve_with(|request, s| {
+        if request.contains("/to-metadata") {
+            redirect_to(s, "http://169.254.169.254/latest/meta-data/");
+        } else if request.contains("/to-private") {
+            redirect_to(s, "http://10.0.0.1/admin");
+        } else if request.contains("/to-v6-loopback") {
+            redirect_to(s, "http://[::1]/");
+        } else {
+            policy_response(s);
+        }
+    });
+    let fetcher = fetcher(loopback_allowed());
+    for path in ["/to-metadata", "/to-private", "/to-v6-loopback"] {
+        let record = fetcher.fetch(&format!("{base}{path}"));
+        assert_eq!(record.redirects.len(), 1, "{path}");
+        assert!(
+            record
+                .error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("refused")),
+            "{path}: {:?}",
+            record.error
+        );
+        assert!(record.text.is_empty() && record.sha256.is_empty());
+    }
+}
+
+#[test]
+fn a_trickling_body_and_slow_redirects_end_at_the_deadlines() {
+    let base = serve_with(|request, s| {
+        if request.contains("/slow-redirect") {
+            std::thread::sleep(Duration::from_millis(700));
+            redirect_to(s, "/slow-redirect");
+        } else {
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+            );
+            // One byte every 200 ms, for far longer than any deadline.
+            for _ in 0..500 {
+                if s.write_all(b"x").and_then(|()| s.flush()).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    });
+    let options = piaudit_policy::FetchOptions {
+        timeout: Duration::from_secs(2),
+        max_redirects: 50,
+        ..loopback_allowed()
+    };
+    let fetcher = fetcher(options);
+    for path in ["/trickle", "/slow-redirect"] {
+        let started = std::time::Instant::now();
+        let record = fetcher.fetch(&format!("{base}{path}"));
+        let took = started.elapsed();
+        assert!(took < Duration::from_millis(3500), "{path}: {took:?}");
+        assert!(
+            record
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("timed out")),
+            "{path}: {:?}",
+            record.error
+        );
+    }
+    // An app's deadline cuts every fetch of that app short, whatever each URL has left.
+    let started = std::time::Instant::now();
+    let deadline = started + Duration::from_millis(800);
+    for _ in 0..3 {
+        let record = fetcher.fetch_before(&format!("{base}/trickle"), Some(deadline));
+        assert!(record.error.is_some());
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn the_command_line_refuses_loopback_unless_allowed() {
+    let base = serve_with(|_, s| policy_response(s));
+    let url = format!("{base}/privacy.html");
+    let dir = app_linking_to(&url);
+    let fetch_of = |extra: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_piaudit"))
+            .current_dir(dir.path())
+            .args(["scan", "--online", "--format", "jsonl", "app.apk"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let line = String::from_utf8(out.stdout).unwrap();
+        let record: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+        record["app"]["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["url"] == url.as_str())
+            .expect("the link is found")["fetch"]
+            .clone()
+    };
+    let refused = fetch_of(&[]);
+    assert!(refused["status"].is_null());
+    assert!(
+        refused["error"].as_str().unwrap().starts_with("refused"),
+        "{refused}"
+    );
+    let allowed = fetch_of(&["--online-allow", "127.0.0.0/8"]);
+    assert_eq!(allowed["status"], 200, "{allowed}");
 }
