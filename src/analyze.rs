@@ -344,13 +344,14 @@ fn analyze_shared(
         });
     }
 
+    // Every read is charged to the app's budget, probes included: entries may share one
+    // stream (1,000 names for one 8 MiB deflate stream), and each read inflates it again.
     let mut split_probe = |name: &str| -> Option<bool> {
         let entry = index.entry(name)?;
-        let mut b = Budget::new(opts.limits);
-        let (inner, _) = index.read(entry, &mut b).ok()?;
+        let (inner, _) = index.read(entry, &mut budget).ok()?;
         let inner_index = ZipIndex::parse(&inner, &opts.limits).ok()?;
         let m = inner_index.entry(apk::MANIFEST)?;
-        let (mbytes, _) = inner_index.read(m, &mut b).ok()?;
+        let (mbytes, _) = inner_index.read(m, &mut budget).ok()?;
         let axml = manifest::parse_axml(&mbytes, None).ok()?;
         Some(axml.root.attr("split").is_some())
     };
@@ -436,7 +437,16 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         inner.push((name, shared));
     }
     // Base first: the one whose manifest has no `split` attribute (base.apk by convention).
-    inner.sort_by_key(|(name, bytes)| (!is_base_apk(bytes.as_ref(), opts), name != "base.apk"));
+    let mut budget = Budget::new(opts.limits);
+    let mut keyed: Vec<((bool, bool), (String, SharedBytes))> = inner
+        .into_iter()
+        .map(|(name, bytes)| {
+            let base = is_base_apk(bytes.as_ref(), opts, &mut budget);
+            ((!base, name != "base.apk"), (name, bytes))
+        })
+        .collect();
+    keyed.sort_by_key(|(key, _)| *key);
+    let inner: Vec<(String, SharedBytes)> = keyed.into_iter().map(|(_, member)| member).collect();
     let facts = AppFacts {
         input: InputFile {
             path: crate::term::shown_path(dir),
@@ -447,7 +457,6 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
         container: "split-dir".to_owned(),
         ..AppFacts::default()
     };
-    let mut budget = Budget::new(opts.limits);
     let members: Vec<SharedBytes> = inner.iter().map(|(_, b)| b.clone()).collect();
     let extraction = analyze_splits(inner, &mut budget, ctx, opts, facts);
     members.iter().try_for_each(still_whole)?;
@@ -465,14 +474,13 @@ pub fn split_members(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     Ok(names)
 }
 
-fn is_base_apk(bytes: &[u8], opts: &Options) -> bool {
+fn is_base_apk(bytes: &[u8], opts: &Options, budget: &mut Budget) -> bool {
     let Ok(index) = ZipIndex::parse(bytes, &opts.limits) else {
         return false;
     };
-    let mut b = Budget::new(opts.limits);
     index
         .entry(apk::MANIFEST)
-        .and_then(|m| index.read(m, &mut b).ok())
+        .and_then(|m| index.read(m, budget).ok())
         .and_then(|(m, _)| manifest::parse_axml(&m, None).ok())
         .is_some_and(|axml| axml.root.attr("split").is_none())
 }

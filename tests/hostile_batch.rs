@@ -790,3 +790,82 @@ fn an_input_truncated_during_the_scan_does_not_kill_the_batch() {
         trouble(r)
     );
 }
+
+/// An archive of `count` central-directory entries named `s{i}.apk` that all point at one
+/// local entry: a deflate stream of `len` varied bytes (no manifest, so each looks like a
+/// split to probe).
+fn shared_stream_archive(count: usize, len: usize) -> Vec<u8> {
+    use std::io::Write as _;
+    let data: Vec<u8> = (0..len as u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 & 0x0f)
+        .collect();
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&data).unwrap();
+    let raw = enc.finish().unwrap();
+    let crc = crc32fast::hash(&data);
+    let name = b"s0.apk";
+    let mut out = Vec::new();
+    out.extend(0x0403_4b50u32.to_le_bytes());
+    out.extend([20, 0, 0, 0, 8, 0, 0, 0, 0, 0]);
+    out.extend(crc.to_le_bytes());
+    out.extend((raw.len() as u32).to_le_bytes());
+    out.extend((len as u32).to_le_bytes());
+    out.extend((name.len() as u16).to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out.extend(name);
+    out.extend(&raw);
+    let cd_offset = out.len() as u32;
+    for i in 0..count {
+        let name = format!("s{i}.apk");
+        out.extend(0x0201_4b50u32.to_le_bytes());
+        out.extend([20, 0, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0]);
+        out.extend(crc.to_le_bytes());
+        out.extend((raw.len() as u32).to_le_bytes());
+        out.extend((len as u32).to_le_bytes());
+        out.extend((name.len() as u16).to_le_bytes());
+        out.extend([0u8; 12]);
+        out.extend(0u32.to_le_bytes());
+        out.extend(name.as_bytes());
+    }
+    let cd_size = out.len() as u32 - cd_offset;
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((count as u16).to_le_bytes());
+    out.extend((count as u16).to_le_bytes());
+    out.extend(cd_size.to_le_bytes());
+    out.extend(cd_offset.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn entries_sharing_one_stream_are_charged_for_every_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared-stream.apks");
+    std::fs::write(&shared, shared_stream_archive(1000, 8 << 20)).unwrap();
+    // With a 64 MiB budget, eight reads of the stream use it up; each of the 1,000 names
+    // reading it afresh took 27 s (debug build) before.
+    let opts = piaudit::analyze::Options {
+        limits: piaudit::apk::Limits {
+            max_total: 64 << 20,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let x = piaudit::analyze::analyze_path(&shared, &Default::default(), &opts);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(x.is_err());
+    // In a batch, with the default limits.
+    let batch = scan_batch(dir.path(), &[&shared], &[], Duration::from_secs(60));
+    let r = record_of(&batch.records, &shared);
+    assert!(
+        trouble(r).contains("no AndroidManifest.xml"),
+        "{}",
+        trouble(r)
+    );
+}
