@@ -412,6 +412,17 @@ fn analyze_split_dir(dir: &Path, ctx: &Context, opts: &Options) -> Result<Extrac
             "directory holds no .apk files".to_owned(),
         ));
     }
+    // The sizes together first: nothing is read (or hashed) of an app over the limit.
+    let total = names
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .fold(0u64, u64::saturating_add);
+    if total > opts.max_input {
+        return Err(InputError::TooLarge {
+            size: total,
+            limit: opts.max_input,
+        });
+    }
     let mut inner = Vec::new();
     let mut hasher = Sha256::new();
     let mut size = 0u64;

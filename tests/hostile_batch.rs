@@ -869,3 +869,40 @@ fn entries_sharing_one_stream_are_charged_for_every_read() {
         trouble(r)
     );
 }
+
+#[test]
+fn an_oversized_input_is_refused_by_its_size_before_any_byte_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.apk");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(5 << 30)
+        .unwrap();
+    // A directory of splits whose members together pass the limit.
+    let splits = dir.path().join("splits");
+    std::fs::create_dir(&splits).unwrap();
+    std::fs::write(
+        splits.join("base.apk"),
+        apps::distinct_copy("english-weather.apk", 9),
+    )
+    .unwrap();
+    for n in 0..2 {
+        std::fs::File::create(splits.join(format!("split_{n}.apk")))
+            .unwrap()
+            .set_len(3 << 30)
+            .unwrap();
+    }
+    // Sharding hashes inputs before scanning: that too must look at the size first.
+    for extra in [&[][..], &["--shard", "0/1"][..]] {
+        let batch = scan_batch(
+            dir.path(),
+            &[&huge, &splits],
+            extra,
+            Duration::from_secs(60),
+        );
+        let r = record_of(&batch.records, &huge);
+        assert!(trouble(r).contains("over the limit"), "{}", trouble(r));
+        let r = record_of(&batch.records, &splits);
+        assert!(trouble(r).contains("over the limit"), "{}", trouble(r));
+    }
+}
