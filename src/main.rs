@@ -152,10 +152,12 @@ struct ScanArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
-    /// The app type (one of the 39 of the 2021 provisions; `piaudit rules types`) of every input.
+    /// The app type (one of the 39 of the 2021 provisions, by id or name; `piaudit rules
+    /// types`) of every input.
     #[arg(long, conflicts_with = "categories")]
     category: Option<String>,
-    /// A CSV file with header `package,category` giving each app's type.
+    /// A CSV file giving each app's type: a header naming `package` and `category` columns (in
+    /// any order, among others), a type by id or name per row.
     #[arg(long)]
     categories: Option<PathBuf>,
     /// A rules directory: its rules are added to the built-in ones (same id replaces).
@@ -326,7 +328,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rules,
         } => {
             let auditor = auditor(rules, strings)?;
-            check_category(&auditor, category.as_deref())?;
+            let category = check_category(&auditor, category.as_deref())?;
             let extraction = auditor
                 .facts(&input, category.as_deref())
                 .with_context(|| shown(&input))?;
@@ -452,7 +454,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started_at = report::utc_now_rfc3339();
     let online = args.online.then(|| args.online_allow.clone());
     let auditor = auditor_with(args.rules.clone(), false, online, !args.no_mmap)?;
-    check_category(&auditor, args.category.as_deref())?;
+    let category = check_category(&auditor, args.category.as_deref())?;
     let by_package = match &args.categories {
         Some(csv) => read_categories(csv, &auditor)?,
         None => HashMap::new(),
@@ -535,7 +537,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     // The category of an app: --category for all, or by the package it declares from
     // --categories (looked up by the auditor once the input is decoded).
     let category_of = |package: Option<&str>| -> Option<String> {
-        match &args.category {
+        match &category {
             Some(c) => Some(c.clone()),
             None => package.and_then(|p| by_package.get(p).cloned()),
         }
@@ -682,40 +684,86 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn check_category(auditor: &Auditor, category: Option<&str>) -> anyhow::Result<()> {
-    if let Some(c) = category {
-        if auditor.tables().app_type(c).is_none() {
-            bail!("unknown app type '{c}': `piaudit rules types` lists the 39 ids");
-        }
-    }
-    Ok(())
+/// The app type id `name` gives: an id (`piaudit rules types`), or a type's Chinese or
+/// English name as the tables write it.
+fn resolve_category(auditor: &Auditor, name: &str) -> Option<String> {
+    let name = name.trim();
+    auditor
+        .tables()
+        .app_types()
+        .iter()
+        .find(|t| t.id == name || t.name.zh == name || t.name.en.eq_ignore_ascii_case(name))
+        .map(|t| t.id.clone())
 }
 
-/// `package,category` rows (header required); unknown categories are an error naming the line.
-fn read_categories(csv: &Path, auditor: &Auditor) -> anyhow::Result<HashMap<String, String>> {
-    let text = std::fs::read_to_string(csv).with_context(|| format!("{}", csv.display()))?;
-    let mut lines = text.lines().enumerate();
-    match lines.next() {
-        Some((_, h))
-            if h.trim().trim_start_matches('\u{feff}').replace(' ', "") == "package,category" => {}
-        _ => bail!("{}:1: the header must be `package,category`", csv.display()),
-    }
-    let mut map = HashMap::new();
-    for (n, line) in lines {
-        let line = line.trim();
-        if line.is_empty() {
+/// `--category`: the id it names, or an error listing where the ids are.
+fn check_category(auditor: &Auditor, category: Option<&str>) -> anyhow::Result<Option<String>> {
+    category
+        .map(|c| {
+            resolve_category(auditor, c).with_context(|| {
+                format!("unknown app type '{c}': `piaudit rules types` lists the 39 ids and names")
+            })
+        })
+        .transpose()
+}
+
+/// `--categories FILE`: a CSV file (RFC 4180: quoted fields, CRLF or LF, a UTF-8 BOM) with a
+/// header naming a `package` and a `category` column, in any order, among any others. A
+/// category is an id or a type's name. Unknown types, rows without both fields and a package
+/// given two different types are errors naming the line; a package repeated with the same
+/// type is reported and kept.
+fn read_categories(path: &Path, auditor: &Auditor) -> anyhow::Result<HashMap<String, String>> {
+    let shown_path = shown(path);
+    let (file, _) = piaudit::analyze::open_regular(path).with_context(|| shown_path.clone())?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, 64 << 20), &mut text)
+        .with_context(|| shown_path.clone())?;
+    // CRLF as LF: the reader counts lines by LF alone (quoted values keep their line breaks).
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{shown_path}:1"))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(pkg_col), Some(cat_col)) = (column("package"), column("category")) else {
+        bail!("{shown_path}:1: the header must name a `package` and a `category` column");
+    };
+    let mut map: HashMap<String, (String, u64)> = HashMap::new();
+    for row in reader.records() {
+        let row = row.with_context(|| shown_path.clone())?;
+        let line = row.position().map_or(0, csv::Position::line);
+        if row.iter().all(str::is_empty) {
             continue;
         }
-        let Some((pkg, cat)) = line.split_once(',') else {
-            bail!("{}:{}: expected `package,category`", csv.display(), n + 1);
+        let (Some(pkg), Some(cat)) = (
+            row.get(pkg_col).filter(|p| !p.is_empty()),
+            row.get(cat_col).filter(|c| !c.is_empty()),
+        ) else {
+            bail!("{shown_path}:{line}: expected a package and a category");
         };
-        let cat = cat.trim();
-        if auditor.tables().app_type(cat).is_none() {
-            bail!("{}:{}: unknown app type '{cat}'", csv.display(), n + 1);
+        let Some(id) = resolve_category(auditor, cat) else {
+            bail!("{shown_path}:{line}: unknown app type '{cat}'");
+        };
+        match map.get(pkg) {
+            Some((earlier, at)) if *earlier != id => bail!(
+                "{shown_path}:{line}: {pkg} is listed again with another type ({id}; line {at} says {earlier})"
+            ),
+            Some((_, at)) => error_line(&format!(
+                "{shown_path}:{line}: {pkg} is listed again (first on line {at}); same type, kept"
+            )),
+            None => {
+                map.insert(pkg.to_owned(), (id, line));
+            }
         }
-        map.insert(pkg.trim().to_owned(), cat.to_owned());
     }
-    Ok(map)
+    Ok(map.into_iter().map(|(p, (id, _))| (p, id)).collect())
 }
 
 fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {

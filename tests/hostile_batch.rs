@@ -906,3 +906,78 @@ fn an_oversized_input_is_refused_by_its_size_before_any_byte_is_read() {
         assert!(trouble(r).contains("over the limit"), "{}", trouble(r));
     }
 }
+
+/// Runs `scan --categories` with `csv` over two samples; the status, stderr and each package's
+/// category.
+fn scan_with_categories(csv: &str) -> (Option<i32>, String, Vec<(String, serde_json::Value)>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("types.csv"), csv).unwrap();
+    let out = apps::piaudit()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "jsonl", "--categories", "types.csv"])
+        .arg(sample("yuhang-musiclive.apk"))
+        .arg(sample("no-pi-calculator.apk"))
+        .output()
+        .unwrap();
+    let categories = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|r| {
+            (
+                r["app"]["package"].as_str().unwrap_or_default().to_owned(),
+                r["app"]["category"].clone(),
+            )
+        })
+        .collect();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        categories,
+    )
+}
+
+#[test]
+fn categories_are_read_as_real_csv() {
+    // BOM, CRLF, the columns in another order among others, quoted fields (one with a comma),
+    // a type by its Chinese name, a repeated row with the same type.
+    let csv = "\u{feff}note,Category,package\r\n\
+               \"music, live\",education,cn.piaudit.sample.musiclive\r\n\
+               \"\",\"实用工具类\",\"cn.piaudit.sample.calculator\"\r\n\
+               again,education,cn.piaudit.sample.musiclive\r\n";
+    let (status, stderr, categories) = scan_with_categories(csv);
+    assert_eq!(status, Some(0), "{stderr}");
+    let of = |pkg: &str| categories.iter().find(|(p, _)| p == pkg).unwrap().1.clone();
+    assert_eq!(of("cn.piaudit.sample.musiclive"), "education");
+    assert_eq!(of("cn.piaudit.sample.calculator"), "utility_tools");
+    assert!(
+        stderr.contains(":4: cn.piaudit.sample.musiclive is listed again"),
+        "{stderr}"
+    );
+    for (csv, want) in [
+        (
+            "package,category\na,education\na,utility_tools\n",
+            ":3: a is listed again with another type",
+        ),
+        (
+            "package,category\na,no_such_type\n",
+            ":2: unknown app type 'no_such_type'",
+        ),
+        ("pkg,category\na,education\n", ":1: the header must name"),
+        (
+            "package,category\na\n",
+            ":2: expected a package and a category",
+        ),
+    ] {
+        let (status, stderr, _) = scan_with_categories(csv);
+        assert_eq!(status, Some(2), "{csv}");
+        assert!(stderr.contains(want), "{csv}: {stderr}");
+    }
+    // --category takes names too.
+    let out = apps::piaudit()
+        .args(["inspect", "--compact", "--category", "实用工具类"])
+        .arg(sample("no-pi-calculator.apk"))
+        .output()
+        .unwrap();
+    let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(facts["category"], "utility_tools");
+}
