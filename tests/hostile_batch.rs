@@ -981,3 +981,43 @@ fn categories_are_read_as_real_csv() {
     let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(facts["category"], "utility_tools");
 }
+
+#[test]
+fn sarif_never_records_absolute_paths_of_the_scanning_machine() {
+    let work = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let inside = apps::distinct_apks(work.path(), 1);
+    let outside = apps::distinct_apks(elsewhere.path(), 2);
+    let out = apps::piaudit()
+        .current_dir(work.path())
+        .args(["scan", "--format", "sarif", "-o", "r.sarif"])
+        .args(&inside)
+        .args(&outside)
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let text = std::fs::read_to_string(work.path().join("r.sarif")).unwrap();
+    assert!(
+        !text.contains("file://"),
+        "an absolute file URI: {text:.400}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run = &sarif["runs"][0];
+    let locations: Vec<&serde_json::Value> = run["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["location"])
+        .collect();
+    assert_eq!(locations[0]["uriBaseId"], "SRCROOT");
+    assert_eq!(locations[0]["uri"], "app-000.apk");
+    let base = locations[1]["uriBaseId"].as_str().unwrap();
+    assert!(base.starts_with("INPUTDIR_"), "{base}");
+    assert_eq!(locations[2]["uriBaseId"], base);
+    assert_eq!(locations[2]["uri"], "app-001.apk");
+    let ids = run["originalUriBaseIds"].as_object().unwrap();
+    assert!(
+        ids.contains_key("SRCROOT") && ids.contains_key(base),
+        "{ids:?}"
+    );
+}

@@ -7,9 +7,11 @@
 //! invocation (with unreadable inputs as notifications), every input as an artifact with its
 //! SHA-256, and the rule-set digest in the run's properties.
 //!
-//! Artifact URIs are relative to the working directory (`uriBaseId` `SRCROOT`, which is what
-//! code-scanning services resolve against the checkout) when the input lies under it, and
-//! absolute `file:` URIs otherwise.
+//! Artifact URIs are relative, never absolute `file:` URIs of the scanning machine: to the
+//! working directory (`uriBaseId` `SRCROOT`, which code-scanning services resolve against the
+//! checkout) when the input lies under it, else to the input's directory, which gets its own
+//! `originalUriBaseIds` entry (`INPUTDIR_` and a hash of the directory: the same directory
+//! always gets the same id) described but not located.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -146,7 +148,6 @@ pub fn write(
         "executionSuccessful": summary.errors == 0,
         "commandLine": arguments.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" "),
         "arguments": arguments.get(1..).unwrap_or_default(),
-        "workingDirectory": { "uri": directory_uri(root) },
         "toolExecutionNotifications": notifications,
     });
     for (key, time) in [
@@ -170,7 +171,7 @@ pub fn write(
                 "rules": descriptors,
             }},
             "invocations": [invocation],
-            "originalUriBaseIds": { ROOT_ID: { "uri": directory_uri(root) } },
+            "originalUriBaseIds": base_ids(root, records),
             "artifacts": artifacts,
             "results": results,
             "properties": {
@@ -310,7 +311,10 @@ fn lang_is_zh(text: &str) -> bool {
 fn artifact_location(root: &Path, path: &str, index: Option<usize>) -> Value {
     let mut location = match relative_to(root, Path::new(path)) {
         Some(rel) => json!({ "uri": encode_path(&rel, false), "uriBaseId": ROOT_ID }),
-        None => json!({ "uri": file_uri(root, Path::new(path)) }),
+        None => {
+            let (dir, name) = outside(root, path);
+            json!({ "uri": encode_path(Path::new(&name), false), "uriBaseId": outside_id(&dir) })
+        }
     };
     if let Some(i) = index {
         location["index"] = json!(i);
@@ -324,6 +328,48 @@ fn artifact_location_without_index(location: &Value) -> Value {
         map.remove("index");
     }
     l
+}
+
+/// An input outside `root`: its directory (absolute, normalised) and file name.
+fn outside(root: &Path, path: &str) -> (PathBuf, String) {
+    let abs = normalize(&root.join(path));
+    let name = abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (
+        abs.parent().map(Path::to_path_buf).unwrap_or_default(),
+        name,
+    )
+}
+
+/// The base id of a directory of inputs outside the working directory.
+fn outside_id(dir: &Path) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(dir.to_string_lossy().as_bytes());
+    format!(
+        "INPUTDIR_{}",
+        hex::encode(digest.get(..6).unwrap_or_default()).to_uppercase()
+    )
+}
+
+/// `originalUriBaseIds`: `SRCROOT` and every directory of inputs outside it, described only
+/// (their locations on the scanning machine are not recorded).
+fn base_ids(root: &Path, records: &[AppRecord]) -> Value {
+    let mut ids = serde_json::Map::new();
+    ids.insert(
+        ROOT_ID.to_owned(),
+        json!({ "description": { "text": "The working directory piaudit ran in (the checkout)." } }),
+    );
+    for record in records {
+        if relative_to(root, Path::new(&record.input.path)).is_none() {
+            let (dir, _) = outside(root, &record.input.path);
+            ids.entry(outside_id(&dir)).or_insert_with(|| {
+                json!({ "description": { "text": "A directory of inputs outside the working directory (its path on the scanning machine is not recorded)." } })
+            });
+        }
+    }
+    Value::Object(ids)
 }
 
 /// `path` relative to `root`, when it lies under it (lexically, after making both absolute).
@@ -347,18 +393,6 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn file_uri(root: &Path, path: &Path) -> String {
-    format!("file://{}", encode_path(&normalize(&root.join(path)), true))
-}
-
-fn directory_uri(dir: &Path) -> String {
-    let mut uri = file_uri(dir, Path::new(""));
-    if !uri.ends_with('/') {
-        uri.push('/');
-    }
-    uri
 }
 
 /// Percent-encodes a path for a URI (RFC 3986 unreserved characters and `/` kept).
@@ -405,11 +439,19 @@ mod tests {
             artifact_location(root, "/work/repo/./a/../b.apk", None),
             json!({"uri": "b.apk", "uriBaseId": "SRCROOT"})
         );
+        let outside = artifact_location(root, "/srv/应用.apk", None);
+        assert_eq!(outside["uri"], "%E5%BA%94%E7%94%A8.apk");
+        let id = outside["uriBaseId"].as_str().unwrap_or_default();
+        assert!(id.starts_with("INPUTDIR_"), "{outside}");
+        // The same directory, however written, has the same id; another has another.
         assert_eq!(
-            artifact_location(root, "/srv/应用.apk", None),
-            json!({"uri": "file:///srv/%E5%BA%94%E7%94%A8.apk"})
+            artifact_location(root, "../../srv/b.apk", None)["uriBaseId"],
+            outside["uriBaseId"]
         );
-        assert_eq!(directory_uri(root), "file:///work/repo/");
+        assert_ne!(
+            artifact_location(root, "/tmp/b.apk", None)["uriBaseId"],
+            outside["uriBaseId"]
+        );
     }
 
     #[test]
