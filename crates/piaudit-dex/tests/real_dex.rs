@@ -16,30 +16,24 @@ fn corpus_dir() -> PathBuf {
 
 fn real_dex_path() -> Option<PathBuf> {
     let path = corpus_dir().join("androguard-org.andstatus.app_254.dex");
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("SKIP: {} is absent", path.display());
-        None
-    }
+    assert!(
+        path.exists(),
+        "{} is absent (bash ../shared/corpus/fetch.sh target/corpus)",
+        path.display()
+    );
+    Some(path)
 }
 
 /// Runs `dexdump ARGS FILE`; `None` (with a printed reason) when dexdump cannot be run.
 fn dexdump(args: &[&str], file: &Path) -> Option<String> {
     match Command::new("dexdump").args(args).arg(file).output() {
         Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Ok(out) => {
-            eprintln!(
-                "SKIP: dexdump failed on {}: {}",
-                file.display(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            None
-        }
-        Err(err) => {
-            eprintln!("SKIP: dexdump not available: {err}");
-            None
-        }
+        Ok(out) => panic!(
+            "dexdump failed on {}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(err) => panic!("dexdump not available (apt-get install dexdump): {err}"),
     }
 }
 
@@ -192,6 +186,7 @@ fn assert_refs_match_dexdump(dex: &Dex<'_>, file: &Path, extra_args: &[&str]) ->
 }
 
 #[test]
+#[ignore = "needs dexdump and the registry corpus (target/corpus); .ci/run has both"]
 fn header_counts_match_dexdump() {
     let Some(path) = real_dex_path() else { return };
     let Some(dump) = dexdump(&["-f"], &path) else {
@@ -217,6 +212,7 @@ fn header_counts_match_dexdump() {
 }
 
 #[test]
+#[ignore = "needs dexdump and the registry corpus (target/corpus); .ci/run has both"]
 fn class_descriptors_match_dexdump() {
     let Some(path) = real_dex_path() else { return };
     let Some(dump) = dexdump(&["-f"], &path) else {
@@ -238,6 +234,7 @@ fn class_descriptors_match_dexdump() {
 }
 
 #[test]
+#[ignore = "needs dexdump and the registry corpus (target/corpus); .ci/run has both"]
 fn every_invoke_and_const_string_matches_dexdump_disassembly() {
     let Some(path) = real_dex_path() else { return };
     let bytes = std::fs::read(&path).unwrap();
@@ -254,6 +251,7 @@ fn every_invoke_and_const_string_matches_dexdump_disassembly() {
 }
 
 #[test]
+#[ignore = "needs dexdump (apt-get install dexdump; .ci/run does this)"]
 fn synthetic_dex_matches_dexdump_disassembly() {
     let mut b = common::DexBuilder::new(35);
     let target = b.method("Lx/Y;", "z", "V", &["I"]);
@@ -284,14 +282,12 @@ fn synthetic_dex_matches_dexdump_disassembly() {
 /// Extracts `classes*.dex` from the corpus APKs with `unzip` and cross-checks each against
 /// dexdump. Ignored by default (it shells out to unzip): `cargo test -- --ignored`.
 #[test]
-#[ignore]
+#[ignore = "needs dexdump, unzip and the registry corpus (target/corpus); .ci/run has them"]
 fn apk_dex_files_match_dexdump() {
     let dir = std::env::temp_dir().join(format!("piaudit-dex-apks-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let Ok(entries) = std::fs::read_dir(corpus_dir()) else {
-        eprintln!("SKIP: corpus directory absent");
-        return;
-    };
+    let entries = std::fs::read_dir(corpus_dir())
+        .expect("the registry corpus (bash ../shared/corpus/fetch.sh target/corpus)");
     let mut checked = 0;
     for entry in entries.flatten() {
         let apk = entry.path();
