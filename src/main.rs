@@ -93,7 +93,7 @@ impl From<SeverityArg> for Severity {
 #[derive(Subcommand)]
 enum Command {
     /// Scan apps and report findings with their legal basis.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Decode one app and print its AppFacts as JSON.
     Inspect {
         /// An APK, a split bundle (.apks/.xapk/.apkm), a directory of splits, or a DEX/JAR.
@@ -350,7 +350,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
         Command::Rules { command } => rules_command(command),
         Command::Schema { of } => {
             let which = match of {

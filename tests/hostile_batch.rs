@@ -204,8 +204,8 @@ fn a_deeply_nested_manifest_is_refused_on_every_thread() {
     assert_eq!(parsed.root.name(), "manifest");
     let err =
         piaudit::manifest::parse_axml(&nested_manifest(piaudit::manifest::MAX_DEPTH + 1), None)
-            .err()
-            .expect("over the limit");
+            .map(|_| ())
+            .expect_err("over the limit");
     assert!(err.contains("levels deep"), "{err}");
     let _ = batch.good;
 }
@@ -748,7 +748,7 @@ fn an_input_truncated_during_the_scan_does_not_kill_the_batch() {
     items.extend(entries_of(&apps::read(&sample("english-weather.apk"))));
     std::fs::write(&big, write_zip(&items, &ZipTail::default())).unwrap();
     let good = apps::distinct_apks(dir.path(), 2);
-    let mut child = apps::piaudit()
+    let child = apps::piaudit()
         .current_dir(dir.path())
         .args(["scan", "--jobs", "2", "-o", "out.jsonl"])
         .arg(&big)
