@@ -193,7 +193,7 @@ pub struct Extraction {
 /// bare DEX / JAR.
 pub fn analyze_path(path: &Path, ctx: &Context, opts: &Options) -> Result<Extraction, InputError> {
     let shown = crate::term::shown_path(path);
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return analyze_split_dir(path, ctx, opts);
     }
     let shared = open_input(path, opts)?;

@@ -226,7 +226,7 @@ impl Shard {
 /// an empty hash (its scan then yields an error record).
 pub fn input_file(path: &Path, max_input: u64) -> InputFile {
     let shown = crate::term::shown_path(path);
-    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let is_dir = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
     let members = if is_dir {
         crate::analyze::split_members(path)
     } else {

@@ -402,10 +402,20 @@ fn fifos_sockets_devices_and_odd_links_get_records_and_never_block() {
     mkfifo(&listed);
     let list = dir.path().join("list.txt");
     std::fs::write(&list, format!("{}\n", listed.display())).unwrap();
+    // A symbolic link to a good directory of splits, given explicitly, is followed.
+    let good_splits = dir.path().join("good-splits");
+    std::fs::create_dir(&good_splits).unwrap();
+    std::fs::write(
+        good_splits.join("base.apk"),
+        apps::distinct_copy("english-weather.apk", 8),
+    )
+    .unwrap();
+    let linked = dir.path().join("linked-splits");
+    symlink(&good_splits, &linked).unwrap();
 
     let batch = scan_batch(
         dir.path(),
-        &[&walked, &given],
+        &[&walked, &given, &linked],
         &["--from", list.to_str().unwrap()],
         Duration::from_secs(120),
     );
@@ -429,8 +439,15 @@ fn fifos_sockets_devices_and_odd_links_get_records_and_never_block() {
             "{name}: {r}"
         );
     }
-    // 2 good apps, the walked one, the 9 above.
-    assert_eq!(batch.records.len(), 12);
+    let r = record_of(&batch.records, &linked);
+    assert_eq!(
+        r["app"]["package"],
+        "cn.piaudit.sample.weather",
+        "{}",
+        trouble(r)
+    );
+    // 2 good apps, the walked one, the 9 above, the linked splits.
+    assert_eq!(batch.records.len(), 13);
     let stderr = String::from_utf8_lossy(&batch.output.stderr);
     assert!(
         stderr.contains("skipped: symbolic link to a directory, not followed: 1"),
