@@ -114,11 +114,14 @@ fn serve(mut stream: TcpStream, port: u16) {
     let _ = stream.write_all(&body);
 }
 
+/// The test servers listen on 127.0.0.1, which `--online` refuses unless allowed
+/// (`--online-allow 127.0.0.0/8`).
 fn options() -> FetchOptions {
     FetchOptions {
         timeout: Duration::from_millis(300),
         max_bytes: 2048,
         use_system_proxy: false,
+        allow: vec!["127.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}"))],
         ..FetchOptions::default()
     }
 }
