@@ -120,7 +120,8 @@ pub fn discover(
     for (path, bytes) in files {
         let decoded = decode(bytes);
         if let Some(doc) = classify_document(path, &decoded, analyzer) {
-            if seen_text.insert(doc.sha256.clone()) {
+            // The same text bundled twice (or as a file and a string) is one policy.
+            if seen_text.insert(doc.text_sha256.clone().unwrap_or_default()) {
                 docs.push(doc);
             }
         }
@@ -129,7 +130,7 @@ pub fn discover(
         }
     }
     for doc in &strings.docs {
-        if seen_text.insert(doc.sha256.clone()) {
+        if seen_text.insert(doc.text_sha256.clone().unwrap_or_default()) {
             docs.push(doc.clone());
         }
     }

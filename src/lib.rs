@@ -17,6 +17,7 @@ pub mod discovery;
 pub mod jvm;
 pub mod manifest;
 pub mod native;
+pub mod policy_check;
 pub mod report;
 pub mod resources;
 pub mod term;

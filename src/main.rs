@@ -130,12 +130,41 @@ enum Command {
         #[arg(value_enum, default_value = "record")]
         of: SchemaArg,
     },
+    /// Check privacy policies on their own (HTML or text files, http(s) URLs): the elements
+    /// with their proving sentences, PI types and SDKs named, what is missing.
+    Policy(PolicyArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SchemaArg {
     Record,
     Facts,
+}
+
+#[derive(clap::Args)]
+struct PolicyArgs {
+    /// Policy files (HTML, text) or http(s) URLs; PDF is not read (convert it to text first).
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Output format: text (default) or json.
+    #[arg(long, value_enum, default_value = "text")]
+    format: PolicyFormatArg,
+    /// Compare the policies with what this app can collect (its policy rules, judged against
+    /// the given policies instead of the ones it carries).
+    #[arg(long, value_name = "APK")]
+    app: Option<PathBuf>,
+    /// Report language (default: from LANG/LC_ALL).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// A rules directory (its data tables replace the built-in ones).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PolicyFormatArg {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -363,7 +392,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Policy(args) => policy_command(args),
     }
+}
+
+/// `piaudit policy`: exit 0 when every input was read, 3 when some could not be.
+fn policy_command(args: PolicyArgs) -> anyhow::Result<ExitCode> {
+    use piaudit::policy_check::{self, Report};
+    let auditor = auditor(args.rules, false)?;
+    let analyzer = auditor.policy_analyzer();
+    let mut fetcher = None;
+    let mut policies = Vec::with_capacity(args.inputs.len());
+    for input in &args.inputs {
+        let checked = if policy_check::is_url(input) {
+            if fetcher.is_none() {
+                fetcher = Some(
+                    piaudit_policy::Fetcher::new(&piaudit_policy::FetchOptions::default())
+                        .context("building the HTTP client")?,
+                );
+            }
+            match &fetcher {
+                Some(f) => policy_check::check_url(input, f, analyzer),
+                None => continue,
+            }
+        } else {
+            policy_check::check_file(Path::new(input), analyzer)
+        };
+        policies.push(checked);
+    }
+    let app = match &args.app {
+        Some(apk) => Some(policy_check::compare_with_app(&auditor, apk, &policies)?),
+        None => None,
+    };
+    let report = Report { policies, app };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        PolicyFormatArg::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        PolicyFormatArg::Text => {
+            policy_check::write_text(&mut out, &report, analyzer, lang_of(args.lang))?
+        }
+    }
+    out.flush()?;
+    Ok(if report.policies.iter().any(|c| c.error.is_some()) {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Where records go while the batch runs.

@@ -151,6 +151,8 @@ struct Near {
 #[derive(Debug)]
 struct ElementMatcher {
     id: String,
+    /// Display names (zh, en).
+    label: (String, String),
     regexes: Vec<Regex>,
     extractors: Vec<Extractor>,
     min_distinct: usize,
@@ -163,6 +165,8 @@ pub struct Analyzer {
     automaton: AhoCorasick,
     owners: Vec<Owner>,
     pi_ids: Vec<String>,
+    /// Display names (zh, en) of the PI types, by index.
+    pi_labels: Vec<(String, String)>,
     pi_parents: Vec<Option<usize>>,
     elements: Vec<ElementMatcher>,
     purpose_element: usize,
@@ -485,6 +489,11 @@ impl Analyzer {
 
         let pi_ids: Vec<String> = tables.pi_types.keys().cloned().collect();
         let mut pi_parents = Vec::with_capacity(pi_ids.len());
+        let pi_labels = tables
+            .pi_types
+            .values()
+            .map(|d| (d.zh.clone(), d.en.clone()))
+            .collect();
         for (i, def) in tables.pi_types.values().enumerate() {
             add(&mut spanned(&def.synonyms).into_iter(), Owner::Pi(i));
             pi_parents.push(
@@ -547,6 +556,7 @@ impl Analyzer {
             };
             elements.push(ElementMatcher {
                 id: id.clone(),
+                label: (def.zh.clone(), def.en.clone()),
                 regexes,
                 extractors: def.extractors.iter().map(|x| *x.get_ref()).collect(),
                 min_distinct: def.min_distinct,
@@ -627,6 +637,7 @@ impl Analyzer {
             automaton,
             owners,
             pi_ids,
+            pi_labels,
             pi_parents,
             elements,
             purpose_element,
@@ -642,6 +653,22 @@ impl Analyzer {
     /// Extracts what `text` discloses. Spans refer to `normalise(text)`.
     pub fn analyze(&self, text: &str) -> Disclosures {
         self.scan(text).0
+    }
+
+    /// The display name (`zh`, `en`) of an element of the tables, by id.
+    pub fn element_label(&self, id: &str) -> Option<(&str, &str)> {
+        self.elements
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| (e.label.0.as_str(), e.label.1.as_str()))
+    }
+
+    /// The display name (`zh`, `en`) of a PI type of the tables, by slug.
+    pub fn pi_type_label(&self, id: &str) -> Option<(&str, &str)> {
+        let i = self.pi_ids.iter().position(|p| p == id)?;
+        self.pi_labels
+            .get(i)
+            .map(|(zh, en)| (zh.as_str(), en.as_str()))
     }
 
     /// The URL regexes of the tables.

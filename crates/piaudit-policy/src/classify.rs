@@ -46,8 +46,10 @@ pub struct PolicyDoc {
     pub lang: Lang,
     /// Characters of the normalised text.
     pub chars: usize,
-    /// SHA-256 (hex) of the normalised text ([`crate::normalise`]); for an unfetched URL, of
-    /// the URL itself.
+    /// SHA-256 (hex) of the policy as stored: the file's bytes in the APK (what `sha256sum`
+    /// prints for the copy in an evidence folder), the body bytes as received for a fetched
+    /// URL, the UTF-8 bytes of the value for a string resource or dialog, the URL itself for
+    /// an unfetched URL.
     pub sha256: String,
     /// Encoding the bytes were decoded from; `None` when there were no bytes (string
     /// resources, unfetched URLs).
@@ -56,6 +58,10 @@ pub struct PolicyDoc {
     pub truncated: bool,
     /// What the text discloses; `None` for an unfetched URL.
     pub disclosures: Option<Disclosures>,
+    /// SHA-256 (hex) of the normalised text ([`crate::normalise`]) that spans point into:
+    /// equal for the same text stored in different encodings or layouts. `None` without a text.
+    #[serde(default)]
+    pub text_sha256: Option<String>,
 }
 
 impl PolicyDoc {
@@ -67,8 +73,11 @@ impl PolicyDoc {
             DocKind::Text,
             None,
             &decoded.text,
-            Some(decoded.encoding),
-            decoded.truncated,
+            Stored {
+                sha256: decoded.sha256.clone(),
+                encoding: Some(decoded.encoding),
+                truncated: decoded.truncated,
+            },
             disclosures,
         )
     }
@@ -80,8 +89,7 @@ impl PolicyDoc {
             DocKind::Text,
             None,
             text,
-            None,
-            false,
+            Stored::string(text),
             analyzer.analyze(text),
         )
     }
@@ -93,8 +101,7 @@ impl PolicyDoc {
             DocKind::Dialog,
             None,
             text,
-            None,
-            false,
+            Stored::string(text),
             analyzer.analyze(text),
         )
     }
@@ -111,6 +118,7 @@ impl PolicyDoc {
             encoding: None,
             truncated: false,
             disclosures: None,
+            text_sha256: None,
         }
     }
 
@@ -132,8 +140,11 @@ impl PolicyDoc {
             DocKind::Url,
             Some(record.url.clone()),
             &record.text,
-            record.encoding.as_deref(),
-            record.truncated,
+            Stored {
+                sha256: record.sha256.clone(),
+                encoding: record.encoding.as_deref(),
+                truncated: record.truncated,
+            },
             disclosures,
         );
         doc.url = Some(record.url.clone());
@@ -145,8 +156,7 @@ impl PolicyDoc {
         kind: DocKind,
         url: Option<String>,
         text: &str,
-        encoding: Option<&str>,
-        truncated: bool,
+        stored: Stored<'_>,
         disclosures: Disclosures,
     ) -> PolicyDoc {
         let normalised = normalise(text);
@@ -156,10 +166,29 @@ impl PolicyDoc {
             url,
             lang: lang(&normalised),
             chars: disclosures.chars,
-            sha256: sha256_hex(normalised.as_bytes()),
-            encoding: encoding.map(str::to_owned),
-            truncated,
+            sha256: stored.sha256,
+            encoding: stored.encoding.map(str::to_owned),
+            truncated: stored.truncated,
             disclosures: Some(disclosures),
+            text_sha256: Some(sha256_hex(normalised.as_bytes())),
+        }
+    }
+}
+
+/// How a policy text was stored: the hash of its bytes, their encoding, whether it was cut.
+struct Stored<'a> {
+    sha256: String,
+    encoding: Option<&'a str>,
+    truncated: bool,
+}
+
+impl Stored<'_> {
+    /// A string resource's value: its UTF-8 bytes, no encoding of its own.
+    fn string(text: &str) -> Stored<'static> {
+        Stored {
+            sha256: sha256_hex(text.as_bytes()),
+            encoding: None,
+            truncated: false,
         }
     }
 }
@@ -205,12 +234,12 @@ pub fn classify_document(
 /// bundled text files (dictionaries, licences, data) are turned down without the full scan.
 ///
 /// Conservative: every way to `true` in `is_policy_content` needs the scan to find a privacy
-/// title (titled and agreement paths) or at least `untitled_min_core_terms` core terms (the
-/// untitled path), and the prefilter never reports "no privacy title" or fewer core terms
+/// title (titled and agreement paths) or at least the core terms of one of the untitled paths
+/// (`untitled_min_core_terms`, `named_min_core_terms`), and the prefilter never reports "no privacy title" or fewer core terms
 /// than the scan would.
 fn may_be_policy_document(analyzer: &Analyzer, text: &str) -> bool {
     let p = analyzer.prefilter(text);
-    p.privacy_title || p.core_terms >= analyzer.classify.untitled_min_core_terms
+    p.privacy_title || p.core_terms >= analyzer.classify.min_core_terms_untitled()
 }
 
 /// [`classify_document`] without the prefilter.
@@ -237,8 +266,11 @@ fn classify_document_scanned(
         DocKind::Text,
         None,
         &decoded.text,
-        Some(decoded.encoding),
-        decoded.truncated,
+        Stored {
+            sha256: decoded.sha256.clone(),
+            encoding: Some(decoded.encoding),
+            truncated: decoded.truncated,
+        },
         disclosures,
     ))
 }
@@ -267,6 +299,15 @@ fn is_policy_content(
         && s.first_privacy_title.is_some()
         && pi >= c.agreement_min_pi_types
         && elements >= c.agreement_min_elements
+    {
+        return true;
+    }
+    // An untitled short notice in a file named as a privacy policy (privacy_policy.txt that
+    // opens with "Collection of information").
+    if name_privacy
+        && pi >= c.named_min_pi_types
+        && elements >= c.named_min_elements
+        && s.core_terms >= c.named_min_core_terms
     {
         return true;
     }
@@ -331,7 +372,7 @@ fn classify_string_text(
         let p = analyzer.prefilter(text);
         if !p.privacy_title
             && !p.agreement_title
-            && p.core_terms < analyzer.classify.untitled_min_core_terms
+            && p.core_terms < analyzer.classify.min_core_terms_untitled()
         {
             return None;
         }

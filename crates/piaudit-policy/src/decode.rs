@@ -31,6 +31,9 @@ pub struct Decoded {
     pub was_html: bool,
     /// Whether the input exceeded the byte cap and only its beginning was decoded.
     pub truncated: bool,
+    /// SHA-256 (hex) of the input bytes exactly as given (all of them, even when truncated):
+    /// what `sha256sum` prints for the file the bytes came from.
+    pub sha256: String,
 }
 
 /// Whether to treat input as HTML.
@@ -71,6 +74,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// Decodes `bytes` into text (see the module documentation for the rules).
 pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Decoded {
     let truncated = bytes.len() > options.max_input_bytes;
+    let sha256 = crate::text::sha256_hex(bytes);
     let bytes = bytes.get(..options.max_input_bytes).unwrap_or(bytes);
 
     let (encoding, body) = match Encoding::for_bom(bytes) {
@@ -105,6 +109,7 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Decoded {
         encoding: encoding_label(encoding),
         was_html,
         truncated,
+        sha256,
     }
 }
 
@@ -120,6 +125,13 @@ fn detect_without_bom(bytes: &[u8]) -> &'static Encoding {
     let nul_free = !sample.contains(&0);
     if nul_free && utf8_valid_but_cut(bytes) {
         return UTF_8;
+    }
+    // ASCII markup without NUL bytes is not UTF-16 (UTF-16 markup has a NUL in every ASCII
+    // unit), though pairs of ASCII letters read as UTF-16 land in the CJK range: a GBK page
+    // exported by a word processor opens with kilobytes of ASCII styles. Its `<meta charset>`
+    // (read later) decides; GB18030 until then.
+    if nul_free && opens_with_ascii_markup(sample) {
+        return GB18030;
     }
     if let Some(utf16) = sniff_utf16(sample) {
         return utf16;
@@ -190,6 +202,19 @@ fn is_plausible_unit(unit: u16) -> bool {
         | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF
         | 0xFF00..=0xFFEF)
+}
+
+/// Whether the sample starts (after ASCII whitespace) with an ASCII tag, comment or
+/// declaration and holds a document-level tag.
+fn opens_with_ascii_markup(sample: &[u8]) -> bool {
+    let trimmed = skip(sample, |b| b.is_ascii_whitespace());
+    if trimmed.first() != Some(&b'<') {
+        return false;
+    }
+    let lower = sample.to_ascii_lowercase();
+    [b"<html".as_slice(), b"<meta", b"<!doctype", b"<head", b"<?xml"]
+        .iter()
+        .any(|t| find(&lower, t).is_some())
 }
 
 /// Content sniffing for HTML: a document-level tag, or several block-level tags.

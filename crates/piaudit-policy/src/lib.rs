@@ -23,6 +23,7 @@ mod classify;
 mod decode;
 #[cfg(feature = "online")]
 mod fetch;
+mod hant_table;
 mod html;
 mod lang;
 mod record;

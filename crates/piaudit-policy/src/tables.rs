@@ -44,6 +44,13 @@ pub struct PolicyTables {
     pub(crate) elements: BTreeMap<String, ElementDef>,
 }
 
+impl ClassifyConfig {
+    /// The fewest core terms any path without a privacy title needs.
+    pub(crate) fn min_core_terms_untitled(&self) -> usize {
+        self.untitled_min_core_terms.min(self.named_min_core_terms)
+    }
+}
+
 /// Thresholds for deciding whether a document or string is a policy (see `policy.toml`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +64,10 @@ pub(crate) struct ClassifyConfig {
     pub untitled_min_pi_types: usize,
     pub untitled_min_elements: usize,
     pub untitled_min_core_terms: usize,
+    /// An untitled document in a file whose name hints at privacy is a policy with all three.
+    pub named_min_pi_types: usize,
+    pub named_min_elements: usize,
+    pub named_min_core_terms: usize,
     pub title_max_chars: usize,
     pub dialog_max_chars: usize,
     pub dialog_max_elements: usize,

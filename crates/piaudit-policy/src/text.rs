@@ -83,12 +83,41 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Folds full-width ASCII forms (U+FF01–U+FF5E) to ASCII and U+3000 to a space; one char in,
-/// one char out.
+/// Folds full-width ASCII forms (U+FF01–U+FF5E) to ASCII, U+3000 to a space and a
+/// Traditional Han character to its Simplified form ([`simplified`]); one char in, one char
+/// out, so that one vocabulary in Simplified Chinese reads Traditional text too.
 pub(crate) fn fold_char(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
+        '\u{4E00}'..='\u{9FFF}' => simplified(c),
+        _ => c,
+    }
+}
+
+/// First code point of the Traditional → Simplified table.
+const HAN_FIRST: u32 = 0x4E00;
+/// Code points the table covers (U+4E00..=U+9FFF).
+const HAN_SPAN: usize = 0x5200;
+
+/// The Simplified form of a Traditional Han character in U+4E00..=U+9FFF (the Unihan
+/// `kSimplifiedVariant`, see `hant_table.rs`); any other character unchanged. A dense table
+/// built on first use: one load per character on the matching path.
+fn simplified(c: char) -> char {
+    static TABLE: std::sync::OnceLock<Box<[u16]>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = vec![0u16; HAN_SPAN].into_boxed_slice();
+        let mut chars = crate::hant_table::PAIRS.chars();
+        while let (Some(t), Some(s)) = (chars.next(), chars.next()) {
+            let slot = (u32::from(t) - HAN_FIRST) as usize;
+            if let (Some(entry), Ok(s)) = (table.get_mut(slot), u16::try_from(u32::from(s))) {
+                *entry = s;
+            }
+        }
+        table
+    });
+    match table.get((u32::from(c) - HAN_FIRST) as usize) {
+        Some(&s) if s != 0 => char::from_u32(u32::from(s)).unwrap_or(c),
         _ => c,
     }
 }
