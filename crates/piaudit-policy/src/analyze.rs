@@ -141,9 +141,20 @@ enum NearTarget {
     Phrases,
 }
 
+impl NearTarget {
+    fn of_pattern(name: &str) -> NearTarget {
+        if name == NEAR_PI_TYPE {
+            NearTarget::PiType
+        } else {
+            NearTarget::Pattern(name.to_owned())
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Near {
-    target: NearTarget,
+    /// Hits of any of these qualify (a pattern set, the near phrases, or both).
+    targets: Vec<NearTarget>,
     within: usize,
     same_sentence: bool,
 }
@@ -154,6 +165,7 @@ struct ElementMatcher {
     /// Display names (zh, en).
     label: (String, String),
     regexes: Vec<Regex>,
+    excludes: Vec<Regex>,
     extractors: Vec<Extractor>,
     min_distinct: usize,
     near: Option<Near>,
@@ -534,21 +546,19 @@ impl Analyzer {
                 None => None,
                 Some(n) => {
                     let n = n.get_ref();
-                    let target = match n.patterns.as_deref() {
-                        Some(NEAR_PI_TYPE) => NearTarget::PiType,
-                        Some(name) => {
-                            if !pattern_sets.contains_key(name) {
-                                pattern_sets.insert(name.to_owned(), pattern_set(name));
-                            }
-                            NearTarget::Pattern(name.to_owned())
+                    let mut targets = Vec::new();
+                    if let Some(name) = n.patterns.as_deref() {
+                        if name != NEAR_PI_TYPE && !pattern_sets.contains_key(name) {
+                            pattern_sets.insert(name.to_owned(), pattern_set(name));
                         }
-                        None => {
-                            add(&mut spanned(&n.phrases).into_iter(), Owner::NearPhrase(e));
-                            NearTarget::Phrases
-                        }
-                    };
+                        targets.push(NearTarget::of_pattern(name));
+                    }
+                    if !n.phrases.is_empty() {
+                        add(&mut spanned(&n.phrases).into_iter(), Owner::NearPhrase(e));
+                        targets.push(NearTarget::Phrases);
+                    }
                     Some(Near {
-                        target,
+                        targets,
                         within: n.within,
                         same_sentence: n.same_sentence,
                     })
@@ -558,6 +568,7 @@ impl Analyzer {
                 id: id.clone(),
                 label: (def.zh.clone(), def.en.clone()),
                 regexes,
+                excludes: compiled.excludes.get(id).cloned().unwrap_or_default(),
                 extractors: def.extractors.iter().map(|x| *x.get_ref()).collect(),
                 min_distinct: def.min_distinct,
                 near,
@@ -957,25 +968,37 @@ impl Analyzer {
             }
         }
         anchors.sort_unstable();
+        if !matcher.excludes.is_empty() {
+            let excluded = self.regex_hits(idx, &matcher.excludes, false, &mut cap);
+            anchors.retain(|(h, _)| !overlaps_any(*h, &excluded));
+        }
 
         let qualifying: Vec<(Hit, AnchorKey)> = match &matcher.near {
             None => anchors,
             Some(near) => {
-                let targets: &[Hit] = match &near.target {
-                    NearTarget::PiType => all_pi,
-                    NearTarget::Pattern(name) => regex_hits
-                        .get(name.as_str())
-                        .map(Vec::as_slice)
-                        .unwrap_or_default(),
-                    NearTarget::Phrases => m
-                        .near_phrases
-                        .get(&e)
-                        .map(Vec::as_slice)
-                        .unwrap_or_default(),
-                };
+                let target_lists: Vec<&[Hit]> = near
+                    .targets
+                    .iter()
+                    .map(|target| match target {
+                        NearTarget::PiType => all_pi,
+                        NearTarget::Pattern(name) => regex_hits
+                            .get(name.as_str())
+                            .map(Vec::as_slice)
+                            .unwrap_or_default(),
+                        NearTarget::Phrases => m
+                            .near_phrases
+                            .get(&e)
+                            .map(Vec::as_slice)
+                            .unwrap_or_default(),
+                    })
+                    .collect();
                 anchors
                     .into_iter()
-                    .filter(|(h, _)| near_any(idx, *h, targets, near.within, near.same_sentence))
+                    .filter(|(h, _)| {
+                        target_lists.iter().any(|targets| {
+                            near_any(idx, *h, targets, near.within, near.same_sentence)
+                        })
+                    })
                     .collect()
             }
         };
@@ -1060,6 +1083,20 @@ fn near_any(
                 && !(same_sentence && sentence_break_in(idx, gap_from, gap_to))
         })
 }
+
+/// Whether `hit` overlaps one of `spans` (sorted by start).
+fn overlaps_any(hit: Hit, spans: &[Hit]) -> bool {
+    let first = spans.partition_point(|s| s.start.saturating_add(MAX_EXCLUDE_CHARS) < hit.start);
+    spans
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|s| s.start < hit.end)
+        .any(|s| s.end > hit.start)
+}
+
+/// Longest exclusion match considered when looking back from an anchor.
+const MAX_EXCLUDE_CHARS: usize = 400;
 
 /// Clause delimiters for negation scope.
 fn is_clause_break(c: char) -> bool {

@@ -136,6 +136,8 @@ pub(crate) struct Patterns(BTreeMap<String, Vec<SpannedStr>>);
 pub(crate) struct TableRegexes {
     pub patterns: BTreeMap<String, Vec<regex::Regex>>,
     pub elements: BTreeMap<String, Vec<regex::Regex>>,
+    /// `elements.*.exclude`, compiled.
+    pub excludes: BTreeMap<String, Vec<regex::Regex>>,
 }
 
 /// Pattern lists the crate itself uses.
@@ -174,6 +176,11 @@ pub(crate) struct ElementDef {
     pub phrases: Vec<SpannedStr>,
     #[serde(default)]
     pub regexes: Vec<SpannedStr>,
+    /// Regexes of what is said *about* the element without stating it (a list of "major
+    /// changes", an intellectual-property complainant, a placeholder name): an anchor that
+    /// overlaps a match is not evidence.
+    #[serde(default)]
+    pub exclude: Vec<SpannedStr>,
     #[serde(default)]
     pub extractors: Vec<Spanned<Extractor>>,
     #[serde(default = "one")]
@@ -366,6 +373,8 @@ impl Validator<'_> {
         for (id, def) in &t.elements {
             let compiled = self.element(t, id, def)?;
             regexes.elements.insert(id.clone(), compiled);
+            let excludes = self.regexes(&format!("elements.{id}.exclude"), &def.exclude, false)?;
+            regexes.excludes.insert(id.clone(), excludes);
         }
         Ok(regexes)
     }
@@ -395,11 +404,11 @@ impl Validator<'_> {
             let span = Some(near.span());
             let near = near.get_ref();
             match (&near.patterns, near.phrases.is_empty()) {
-                (Some(_), false) | (None, true) => {
+                (None, true) => {
                     return Err(self.invalid(
                         format!("{key}.near"),
                         span,
-                        "give exactly one of `patterns` or `phrases`",
+                        "give `patterns`, `phrases` or both",
                     ));
                 }
                 (Some(name), true) if name != NEAR_PI_TYPE && t.patterns.get(name).is_none() => {
