@@ -124,6 +124,7 @@ impl Disclosures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
     Pi(usize),
+    PiNot(usize),
     ElementPhrase { element: usize, phrase: usize },
     NearPhrase(usize),
     Sdk(usize),
@@ -471,6 +472,8 @@ pub(crate) struct Signals {
 #[derive(Default)]
 struct Matches {
     pi: BTreeMap<usize, Vec<Hit>>,
+    /// Hits of `pi_types.*.not`, by type.
+    pi_not: BTreeMap<usize, Vec<Hit>>,
     element_phrases: BTreeMap<usize, Vec<(Hit, AnchorKey)>>,
     near_phrases: BTreeMap<usize, Vec<Hit>>,
     sdk: BTreeMap<usize, Vec<Hit>>,
@@ -508,6 +511,7 @@ impl Analyzer {
             .collect();
         for (i, def) in tables.pi_types.values().enumerate() {
             add(&mut spanned(&def.synonyms).into_iter(), Owner::Pi(i));
+            add(&mut spanned(&def.not).into_iter(), Owner::PiNot(i));
             pi_parents.push(
                 def.parent
                     .as_ref()
@@ -865,6 +869,7 @@ impl Analyzer {
                 };
                 match *owner {
                     Owner::Pi(i) => m.pi.entry(i).or_default().push(hit),
+                    Owner::PiNot(i) => m.pi_not.entry(i).or_default().push(hit),
                     Owner::ElementPhrase { element, phrase } => m
                         .element_phrases
                         .entry(element)
@@ -887,6 +892,14 @@ impl Analyzer {
         for hits in m.near_phrases.values_mut() {
             hits.sort_unstable();
         }
+        // A synonym inside one of its type's `not` phrases is no mention.
+        for (pi, nots) in &mut m.pi_not {
+            nots.sort_unstable();
+            if let Some(hits) = m.pi.get_mut(pi) {
+                hits.retain(|h| !nots.iter().any(|n| n.start <= h.start && h.end <= n.end));
+            }
+        }
+        m.pi.retain(|_, hits| !hits.is_empty());
         m.negations.sort_unstable();
         m
     }

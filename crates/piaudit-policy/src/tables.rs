@@ -164,6 +164,10 @@ pub(crate) struct PiTypeDef {
     #[serde(default)]
     pub parent: Option<String>,
     pub synonyms: Vec<SpannedStr>,
+    /// Phrases that contain a synonym without naming the type ("短信验证码" is a code sent by
+    /// SMS, not access to the user's messages): a synonym inside one is no mention.
+    #[serde(default)]
+    pub not: Vec<SpannedStr>,
 }
 
 /// An element a policy must contain (PIPL art. 17 / MIIT).
@@ -347,6 +351,7 @@ impl Validator<'_> {
         for (id, def) in &t.pi_types {
             self.identifier(&format!("pi_types.{id}"), id)?;
             self.phrases(&format!("pi_types.{id}.synonyms"), &def.synonyms, true)?;
+            self.phrases(&format!("pi_types.{id}.not"), &def.not, false)?;
             if let Some(parent) = &def.parent {
                 match t.pi_types.get(parent) {
                     None => {
