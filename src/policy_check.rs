@@ -18,6 +18,9 @@ use piaudit_rules::{Finding, Lang};
 
 use crate::auditor::Auditor;
 
+/// Writes `id (display name)` in the report's language.
+type Labeller<'a> = dyn Fn(Option<(&str, &str)>, &str) -> String + 'a;
+
 /// Rules whose verdict depends on the policy text (the ones `--app` reports).
 const POLICY_RULE_PREFIXES: [&str; 3] = ["POLICY-", "SDK-UNDISCLOSED", "SENSITIVE-BIOMETRIC"];
 
@@ -97,7 +100,9 @@ fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let cap = piaudit_policy::DEFAULT_MAX_INPUT_BYTES as u64 + 1;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?.take(cap).read_to_end(&mut bytes)?;
+    std::fs::File::open(path)?
+        .take(cap)
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -129,7 +134,7 @@ pub fn compare_with_app(
     facts.policies = policies
         .iter()
         .filter_map(|c| c.policy.as_ref())
-        .filter_map(|doc| serde_json::to_value(doc).ok())
+        .map(PolicyDoc::to_record)
         .collect();
     let evaluation = auditor.rules().evaluate(facts);
     let findings = evaluation
@@ -156,7 +161,7 @@ pub fn write_text(
     lang: Lang,
 ) -> std::io::Result<()> {
     let zh = lang == Lang::Zh;
-    let pick = |label: Option<(&str, &str)>, id: &str| -> String {
+    let pick = move |label: Option<(&str, &str)>, id: &str| -> String {
         match label {
             Some((z, e)) => format!("{id} ({})", if zh { z } else { e }),
             None => id.to_owned(),
@@ -165,7 +170,11 @@ pub fn write_text(
     for checked in &report.policies {
         writeln!(out, "== {}", checked.input)?;
         if let Some(error) = &checked.error {
-            writeln!(out, "  {}: {error}", if zh { "无法读取" } else { "not read" })?;
+            writeln!(
+                out,
+                "  {}: {error}",
+                if zh { "无法读取" } else { "not read" }
+            )?;
             continue;
         }
         let Some(doc) = &checked.policy else { continue };
@@ -187,7 +196,11 @@ pub fn write_text(
         writeln!(
             out,
             "== {} {} ({})",
-            if zh { "与应用对比" } else { "compared with the app" },
+            if zh {
+                "与应用对比"
+            } else {
+                "compared with the app"
+            },
             app.input,
             app.package.as_deref().unwrap_or("-")
         )?;
@@ -220,7 +233,7 @@ fn write_disclosures(
     d: &Disclosures,
     analyzer: &Analyzer,
     zh: bool,
-    pick: &dyn Fn(Option<(&str, &str)>, &str) -> String,
+    pick: &Labeller<'_>,
 ) -> std::io::Result<()> {
     writeln!(
         out,

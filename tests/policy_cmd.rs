@@ -102,7 +102,13 @@ fn an_html_file_is_rendered_and_checked() {
     let p = &json["policies"][0];
     assert_eq!(p["policy"]["lang"], "en");
     assert_eq!(p["policy"]["sha256"], sha256_hex(HTML.as_bytes()));
-    for element in ["handler_identity", "contact", "retention", "rights", "complaint"] {
+    for element in [
+        "handler_identity",
+        "contact",
+        "retention",
+        "rights",
+        "complaint",
+    ] {
         assert!(present(p, element), "{element}: {p}");
     }
     let types: Vec<&str> = p["policy"]["disclosures"]["pi_types"]
@@ -111,7 +117,10 @@ fn an_html_file_is_rendered_and_checked() {
         .iter()
         .filter_map(|t| t["id"].as_str())
         .collect();
-    assert!(types.contains(&"precise_location") && types.contains(&"camera"), "{types:?}");
+    assert!(
+        types.contains(&"precise_location") && types.contains(&"camera"),
+        "{types:?}"
+    );
 }
 
 #[test]
@@ -221,7 +230,11 @@ fn the_reported_policy_hash_is_that_of_the_file_in_the_evidence_folder() {
             continue;
         }
         let source = policy["source"].as_str().expect("source");
-        let stored = folder.join(format!("policies/{:02}-{}", i + 1, source.replace('/', "_")));
+        let stored = folder.join(format!(
+            "policies/{:02}-{}",
+            i + 1,
+            source.replace('/', "_")
+        ));
         assert!(stored.is_file(), "{}", stored.display());
         assert_eq!(policy["sha256"], sha256_hex(&read(&stored)), "{source}");
         assert_eq!(

@@ -111,5 +111,8 @@ fn real_policies_are_read_as_a_careful_reader_reads_them() {
         );
         languages += 1;
     }
-    assert_eq!(languages, 3, "expected zh-Hans, zh-Hant and en lines:\n{report}");
+    assert_eq!(
+        languages, 3,
+        "expected zh-Hans, zh-Hant and en lines:\n{report}"
+    );
 }

@@ -28,10 +28,16 @@ pub struct PolicyDoc {
     pub kind: String,
     /// Language of the text: `zh`, `en`, `mixed` or `unknown` (no text).
     pub lang: String,
-    /// SHA-256 (hex) of the normalised text; for an unfetched URL, of the URL itself.
+    /// SHA-256 (hex) of the policy as stored: the file's bytes in the APK (`sha256sum` of the
+    /// copy in an evidence folder), the body as received for a fetched URL, the UTF-8 bytes of
+    /// a string resource's value; for an unfetched URL, of the URL itself.
     pub sha256: String,
     /// Where it was found: a path in the APK, `string:NAME`, the URL, ...
     pub source: String,
+    /// SHA-256 (hex) of the normalised text the evidence spans point into (equal for one text
+    /// stored in different encodings or layouts); null without a text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_sha256: Option<String>,
     /// The input exceeded a size cap and only its beginning was read.
     pub truncated: bool,
     /// The policy URL, for `url` documents.

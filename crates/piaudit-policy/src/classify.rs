@@ -60,7 +60,7 @@ pub struct PolicyDoc {
     pub disclosures: Option<Disclosures>,
     /// SHA-256 (hex) of the normalised text ([`crate::normalise`]) that spans point into:
     /// equal for the same text stored in different encodings or layouts. `None` without a text.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_sha256: Option<String>,
 }
 

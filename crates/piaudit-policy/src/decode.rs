@@ -212,9 +212,15 @@ fn opens_with_ascii_markup(sample: &[u8]) -> bool {
         return false;
     }
     let lower = sample.to_ascii_lowercase();
-    [b"<html".as_slice(), b"<meta", b"<!doctype", b"<head", b"<?xml"]
-        .iter()
-        .any(|t| find(&lower, t).is_some())
+    [
+        b"<html".as_slice(),
+        b"<meta",
+        b"<!doctype",
+        b"<head",
+        b"<?xml",
+    ]
+    .iter()
+    .any(|t| find(&lower, t).is_some())
 }
 
 /// Content sniffing for HTML: a document-level tag, or several block-level tags.

@@ -85,6 +85,7 @@ impl PolicyDoc {
             lang: spelled(&self.lang),
             sha256: self.sha256.clone(),
             source: self.source.clone(),
+            text_sha256: self.text_sha256.clone(),
             truncated: self.truncated,
             url: self.url.clone(),
         }

@@ -196,7 +196,10 @@ fn policy_doc_records_are_consistent() {
     // The hash of the bytes as stored (what sha256sum prints for the file), and separately
     // that of the normalised text the spans point into.
     assert_eq!(doc.sha256, sha256_hex(text.as_bytes()));
-    assert_eq!(doc.text_sha256.as_deref(), Some(normalised_sha256(text).as_str()));
+    assert_eq!(
+        doc.text_sha256.as_deref(),
+        Some(normalised_sha256(text).as_str())
+    );
     assert_eq!(doc.encoding.as_deref(), Some("utf-8"));
     assert_eq!(doc.chars, normalise(text).chars().count());
     let json = serde_json::to_value(&doc).unwrap_or_default();

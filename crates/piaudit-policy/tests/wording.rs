@@ -228,7 +228,11 @@ fn traditional_chinese_throughout() {
         "update_and_effective_date",
         "security_measures",
     ] {
-        assert!(d.has_element(element), "{element}: {:?}", d.missing_elements);
+        assert!(
+            d.has_element(element),
+            "{element}: {:?}",
+            d.missing_elements
+        );
     }
     assert!(d.mentions_pi_type("location"));
     // Excerpts quote the text as written, in Traditional characters.
@@ -244,7 +248,9 @@ fn what_is_not_said_is_not_read() {
     let contacts = d.pi_types.iter().find(|p| p.id == "contacts");
     assert!(contacts.is_some_and(|c| c.negated_only), "{contacts:?}");
     // a verification code sent by SMS is not access to the user's messages
-    let d = a.analyze("注册时我们会向您的手机号发送短信验证码。We send an SMS code to verify your number.");
+    let d = a.analyze(
+        "注册时我们会向您的手机号发送短信验证码。We send an SMS code to verify your number.",
+    );
     assert!(!d.mentions_pi_type("sms"), "{:?}", d.pi_types);
     assert!(d.mentions_pi_type("phone_number"));
     // complaints as data collected or as an IP complainant are not a complaint channel
