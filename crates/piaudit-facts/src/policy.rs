@@ -98,16 +98,22 @@ pub struct Disclosed {
     pub purpose_stated: bool,
 }
 
-/// A stretch of the normalised text, in character offsets.
+/// Where a match is: character offsets in the normalised text and in the text as stored.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct Span {
-    /// One past the last character of the match.
+    /// One past the last character of the match in the normalised text.
     pub end: u64,
-    /// The match with some context either side, verbatim; `…` marks cuts.
+    /// The proving sentence (or table row, or line) that holds the match, whitespace collapsed,
+    /// cut around the match when long; `…` marks cuts.
     pub excerpt: String,
-    /// First character of the match.
+    /// First character of the match in the normalised text.
     pub start: u64,
+    /// One past the last character of the match in the text as stored (the decoded file, the
+    /// string value, the fetched text).
+    pub stored_end: u64,
+    /// First character of the match in the text as stored.
+    pub stored_start: u64,
 }
 
 /// The record of one policy URL fetch (`--online`); failures are recorded in `error`.

@@ -23,8 +23,8 @@ use crate::tables::{
 };
 use crate::text::{IndexedText, fold_phrase, normalise};
 
-/// Longest hit quoted in an excerpt, in characters.
-const MAX_EXCERPT_HIT_CHARS: usize = 80;
+/// Hits looked at when choosing evidence (sentences before headings).
+const MAX_EVIDENCE_CANDIDATES: usize = 64;
 /// Contact details kept per kind.
 const MAX_CONTACTS: usize = 20;
 
@@ -37,15 +37,25 @@ pub struct SdkName {
     pub names: Vec<String>,
 }
 
-/// A stretch of the normalised text ([`crate::normalise`]), in character offsets.
+/// Where a match is: character offsets in the normalised text ([`crate::normalise`]) and in the
+/// text as stored, with the sentence that holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
-    /// First character of the match.
+    /// First character of the match in the normalised text.
     pub start: usize,
-    /// One past the last character of the match.
+    /// One past the last character of the match in the normalised text.
     pub end: usize,
-    /// The match with about 20 characters of context either side, verbatim; `…` marks cuts.
+    /// The proving sentence: the sentence, table row or line of the text that holds the
+    /// match, verbatim but for collapsed whitespace, cut to 160 characters around the match
+    /// (`…` marks cuts).
     pub excerpt: String,
+    /// First character of the match in the text as given to the analyzer: the decoded file
+    /// (the `.txt` copy in an evidence folder), the string resource's value, the fetched text.
+    #[serde(default)]
+    pub stored_start: usize,
+    /// One past the last character of the match in that text.
+    #[serde(default)]
+    pub stored_end: usize,
 }
 
 /// A PI type or SDK the text mentions.
@@ -665,7 +675,8 @@ impl Analyzer {
         })
     }
 
-    /// Extracts what `text` discloses. Spans refer to `normalise(text)`.
+    /// Extracts what `text` discloses. Spans refer to `normalise(text)` (`start`, `end`) and to
+    /// `text` itself (`stored_start`, `stored_end`).
     pub fn analyze(&self, text: &str) -> Disclosures {
         self.scan(text).0
     }
@@ -739,8 +750,7 @@ impl Analyzer {
 
     /// Analysis plus classification signals, in one pass.
     pub(crate) fn scan(&self, text: &str) -> (Disclosures, Signals) {
-        let normalised = normalise(text);
-        let idx = IndexedText::new(&normalised);
+        let idx = IndexedText::with_stored(text);
         let mut m = self.collect_phrases(&idx);
         let mut regex_hits: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
         for (name, set) in &self.pattern_sets {
@@ -1022,19 +1032,36 @@ impl Analyzer {
         }
     }
 
+    /// The first `evidence_per_fact` hits as spans, those in a sentence first: a heading or a
+    /// table-of-contents line only when no sentence states the fact.
     fn spans(&self, idx: &IndexedText, hits: impl Iterator<Item = Hit>) -> Vec<Span> {
-        hits.take(self.config.evidence_per_fact)
-            .map(|h| Span {
+        let want = self.config.evidence_per_fact;
+        let mut sentences = Vec::with_capacity(want);
+        let mut headings = Vec::new();
+        // Bounded: every hit costs one sentence search of bounded length.
+        for h in hits.take(MAX_EVIDENCE_CANDIDATES) {
+            let located = idx.locate(h.start, h.end);
+            let span = Span {
                 start: h.start,
                 end: h.end,
-                excerpt: idx.excerpt(
-                    h.start,
-                    h.end,
-                    self.config.excerpt_context_chars,
-                    MAX_EXCERPT_HIT_CHARS,
-                ),
-            })
-            .collect()
+                excerpt: located.sentence,
+                stored_start: located.start,
+                stored_end: located.end,
+            };
+            if located.heading {
+                if headings.len() < want {
+                    headings.push(span);
+                }
+            } else {
+                sentences.push(span);
+                if sentences.len() >= want {
+                    break;
+                }
+            }
+        }
+        let room = want.saturating_sub(sentences.len());
+        sentences.extend(headings.into_iter().take(room));
+        sentences
     }
 }
 

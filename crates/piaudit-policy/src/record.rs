@@ -29,6 +29,8 @@ fn spans(spans: &[Span]) -> Vec<facts::Span> {
             end: count(s.end),
             excerpt: s.excerpt.clone(),
             start: count(s.start),
+            stored_end: count(s.stored_end),
+            stored_start: count(s.stored_start),
         })
         .collect()
 }

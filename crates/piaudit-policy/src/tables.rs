@@ -83,7 +83,8 @@ pub(crate) struct AnalysisConfig {
     pub purpose_element: String,
     /// Evidence spans kept per fact.
     pub evidence_per_fact: usize,
-    /// Characters of context on each side of a hit in an excerpt.
+    /// Unused since excerpts quote the whole sentence; still accepted so that tables which set
+    /// it keep loading.
     pub excerpt_context_chars: usize,
     /// Matches collected per text before analysis stops looking (flagged in the output).
     pub max_hits: usize,

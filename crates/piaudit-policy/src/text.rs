@@ -16,13 +16,31 @@ use sha2::{Digest, Sha256};
 
 /// Returns the normalised text (see the module documentation).
 pub fn normalise(text: &str) -> String {
+    normalise_with(text, |_| {})
+}
+
+/// [`normalise`], with, for each character of the result, the index of the character of
+/// `text` it comes from (for a space: the first whitespace character of the run it replaces).
+pub(crate) fn normalise_mapped(text: &str) -> (String, Vec<u32>) {
+    let mut map = Vec::with_capacity(text.len() / 2);
+    let out = normalise_with(text, |i| {
+        map.push(u32::try_from(i).unwrap_or(u32::MAX));
+    });
+    (out, map)
+}
+
+/// The normalisation, calling `pushed(i)` for every character it writes, `i` being the index
+/// of the input character it stands for.
+fn normalise_with(text: &str, mut pushed: impl FnMut(usize)) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
+    let mut pending_space: Option<usize> = None;
     let mut line_breaks = 0usize;
     let mut last: Option<char> = None;
-    for c in text.chars() {
+    for (i, c) in text.chars().enumerate() {
         if c.is_whitespace() {
-            pending_space = last.is_some();
+            if last.is_some() && pending_space.is_none() {
+                pending_space = Some(i);
+            }
             if c == '\n' {
                 line_breaks += 1;
             }
@@ -33,12 +51,14 @@ pub fn normalise(text: &str) -> String {
         }
         let joins_cjk =
             last.is_some_and(joins_without_space) && joins_without_space(c) && line_breaks <= 1;
-        if pending_space && !joins_cjk {
+        if let Some(at) = pending_space.filter(|_| !joins_cjk) {
             out.push(' ');
+            pushed(at);
         }
-        pending_space = false;
+        pending_space = None;
         line_breaks = 0;
         out.push(c);
+        pushed(i);
         last = Some(c);
     }
     out
@@ -140,9 +160,112 @@ pub(crate) struct IndexedText {
     pub folded: String,
     /// Byte offset in `folded` where each character starts.
     folded_starts: Vec<usize>,
+    /// The text as given to the analyzer (before normalisation) and, per normalised
+    /// character, the index of the character it comes from: what evidence offsets and
+    /// sentences refer to. Empty when not asked for ([`IndexedText::with_stored`]).
+    stored: Vec<char>,
+    stored_map: Vec<u32>,
+}
+
+/// Longest proving sentence quoted, in characters; a longer one is cut around the match.
+const MAX_SENTENCE_CHARS: usize = 160;
+
+/// Where a match sits in the text as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    /// Character offsets of the match in the stored text.
+    pub start: usize,
+    pub end: usize,
+    /// The sentence (or table row, or line) holding the match, whitespace collapsed, cut to
+    /// [`MAX_SENTENCE_CHARS`] around the match with `…`.
+    pub sentence: String,
+    /// The line holding the match is a heading or table-of-contents entry: it ends without
+    /// sentence punctuation and is not a table row.
+    pub heading: bool,
 }
 
 impl IndexedText {
+    /// [`IndexedText::new`] over `normalise(text)`, remembering `text` for evidence.
+    pub fn with_stored(text: &str) -> IndexedText {
+        let (normalised, map) = normalise_mapped(text);
+        let mut idx = IndexedText::new(&normalised);
+        idx.stored = text.chars().collect();
+        idx.stored_map = map;
+        idx
+    }
+
+    /// The stored-text location of the normalised match `[start, end)`.
+    pub fn locate(&self, start: usize, end: usize) -> Located {
+        let at = |i: usize| self.stored_map.get(i).map(|&v| v as usize);
+        let (Some(s), Some(e)) = (at(start), end.checked_sub(1).and_then(at)) else {
+            // No stored text: the normalised text stands in.
+            return Located {
+                start,
+                end,
+                sentence: self.slice(start, end),
+                heading: false,
+            };
+        };
+        let e = e + 1;
+        let chars = &self.stored;
+        let is_end = |i: usize| -> bool {
+            match chars.get(i) {
+                Some('。' | '！' | '？' | '!' | '?' | ';' | '；') => true,
+                Some('.') => chars.get(i + 1).is_none_or(|c| c.is_whitespace()),
+                _ => false,
+            }
+        };
+        // A line break ends a sentence unless it only wraps a line of CJK text.
+        let is_break = |i: usize| -> bool {
+            if chars.get(i) != Some(&'\n') {
+                return false;
+            }
+            let before = chars.get(..i).and_then(|b| b.iter().rev().find(|c| !c.is_whitespace()));
+            let after_ws = chars.get(i + 1..).unwrap_or_default();
+            let blank_line = after_ws
+                .iter()
+                .take_while(|c| c.is_whitespace())
+                .any(|&c| c == '\n');
+            let after = after_ws.iter().find(|c| !c.is_whitespace());
+            blank_line
+                || !(before.is_some_and(|&c| joins_without_space(c))
+                    && after.is_some_and(|&c| joins_without_space(c)))
+        };
+        let floor = s.saturating_sub(MAX_SENTENCE_CHARS * 4);
+        let mut from = s;
+        while from > floor && !is_end(from - 1) && !is_break(from - 1) {
+            from -= 1;
+        }
+        let ceiling = e.saturating_add(MAX_SENTENCE_CHARS * 4).min(chars.len());
+        let mut to = e;
+        let mut terminated = false;
+        while to < ceiling {
+            if is_break(to) {
+                break;
+            }
+            to += 1;
+            if is_end(to - 1) {
+                terminated = true;
+                break;
+            }
+        }
+        let slice: String = chars.get(from..to).unwrap_or_default().iter().collect();
+        let table_row = slice.contains('\t') || slice.contains('|');
+        let toc_entry = is_toc_entry(&slice);
+        let sentence = cut_around(
+            &slice,
+            s - from,
+            (e - from).min(slice.chars().count()),
+            MAX_SENTENCE_CHARS,
+        );
+        Located {
+            start: s,
+            end: e,
+            heading: toc_entry || (!terminated && !table_row),
+            sentence,
+        }
+    }
+
     pub fn new(normalised: &str) -> IndexedText {
         let chars: Vec<char> = normalised.chars().collect();
         let mut folded = String::with_capacity(normalised.len());
@@ -155,6 +278,8 @@ impl IndexedText {
             chars,
             folded,
             folded_starts,
+            stored: Vec::new(),
+            stored_map: Vec::new(),
         }
     }
 
@@ -196,28 +321,44 @@ impl IndexedText {
             .map(|s| s.iter().collect())
             .unwrap_or_default()
     }
+}
 
-    /// Excerpt around `[start, end)`: `context` characters either side, the hit itself capped
-    /// at `max_hit` characters.
-    pub fn excerpt(&self, start: usize, end: usize, context: usize, max_hit: usize) -> String {
-        let hit_end = end.min(start.saturating_add(max_hit));
-        let from = start.saturating_sub(context);
-        let to = hit_end.saturating_add(context);
-        let mut out = String::new();
-        if from > 0 {
-            out.push('…');
-        }
-        out.push_str(&self.slice(from, start));
-        out.push_str(&self.slice(start, hit_end));
-        if hit_end < end {
-            out.push('…');
-        }
-        out.push_str(&self.slice(end.max(hit_end), to.max(end)));
-        if to.max(end) < self.chars.len() {
-            out.push('…');
-        }
-        out
+/// Longest line taken for a table-of-contents entry, in characters.
+const MAX_TOC_CHARS: usize = 40;
+
+/// A short line that reads as a table-of-contents entry or section title even when it ends with
+/// punctuation: a "how we …" title ("我们如何共享您的个人信息；", "How we share your data.").
+fn is_toc_entry(line: &str) -> bool {
+    let line = line.trim();
+    if line.chars().count() > MAX_TOC_CHARS {
+        return false;
     }
+    let lower = line.to_lowercase();
+    lower.contains("如何") || lower.contains("how we ") || lower.contains("how you ")
+}
+
+/// `text` whitespace-collapsed, cut to at most `max` characters around `[start, end)` (character
+/// offsets into `text`), `…` marking cuts.
+fn cut_around(text: &str, start: usize, end: usize, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let len = chars.len();
+    let (from, to) = if len <= max {
+        (0, len)
+    } else {
+        let hit = end.saturating_sub(start).min(max);
+        let context = (max - hit) / 2;
+        let from = start.saturating_sub(context);
+        (from, (from + max).min(len))
+    };
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    out.push_str(&normalise(&chars.get(from..to).unwrap_or_default().iter().collect::<String>()));
+    if to < len {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -269,10 +410,44 @@ mod tests {
         assert!(t.at_word_boundaries(13, 16)); // "GPS" between Han characters
     }
 
+    /// Evidence is the sentence that holds a match, with offsets into the text as stored; a
+    /// heading is told apart from a sentence; a hard-wrapped Chinese line is one sentence.
     #[test]
-    fn excerpt_marks_cuts() {
-        let t = IndexedText::new("0123456789abcdefghij");
-        assert_eq!(t.excerpt(10, 12, 3, 40), "…789ab".to_owned() + "cde…");
-        assert_eq!(t.excerpt(0, 2, 3, 40), "01234…");
+    fn located_matches_quote_their_sentence() {
+        let stored = "第五章  保存期限\n\n我们仅在必要的期间内\n保存您的信息。另一句话。\nName | Purpose\n";
+        let idx = IndexedText::with_stored(stored);
+        let normalised: String = idx.chars.iter().collect();
+        let find = |needle: &str| -> (usize, usize) {
+            let byte = normalised.find(needle).unwrap_or(0);
+            let start = normalised.get(..byte).unwrap_or_default().chars().count();
+            (start, start + needle.chars().count())
+        };
+        let (s, e) = find("保存期限");
+        let heading = idx.locate(s, e);
+        assert!(heading.heading, "{heading:?}");
+        assert_eq!(heading.sentence, "第五章 保存期限");
+        let (s, e) = find("期间内");
+        let sentence = idx.locate(s, e);
+        assert!(!sentence.heading, "{sentence:?}");
+        assert_eq!(sentence.sentence, "我们仅在必要的期间内保存您的信息。");
+        let stored_chars: Vec<char> = stored.chars().collect();
+        let quoted: String = stored_chars[sentence.start..sentence.end].iter().collect();
+        assert_eq!(quoted, "期间内");
+        let (s, e) = find("Purpose");
+        assert!(!idx.locate(s, e).heading, "a table row is evidence");
+        // Long sentences are cut around the match.
+        let long = format!("{}目的{}。", "甲".repeat(300), "乙".repeat(300));
+        let idx = IndexedText::with_stored(&long);
+        let located = idx.locate(300, 302);
+        assert!(located.sentence.starts_with('…') && located.sentence.ends_with('…'));
+        assert!(located.sentence.contains("目的"));
+        assert!(located.sentence.chars().count() <= MAX_SENTENCE_CHARS + 2);
+    }
+
+    #[test]
+    fn the_map_points_at_the_stored_characters() {
+        let (out, map) = normalise_mapped("  a \n b\u{200B}c");
+        assert_eq!(out, "a bc");
+        assert_eq!(map, vec![2, 3, 6, 8]);
     }
 }
