@@ -425,7 +425,7 @@ mod tests {
         let (s, e) = find("保存期限");
         let heading = idx.locate(s, e);
         assert!(heading.heading, "{heading:?}");
-        assert_eq!(heading.sentence, "第五章 保存期限");
+        assert_eq!(heading.sentence, "第五章保存期限");
         let (s, e) = find("期间内");
         let sentence = idx.locate(s, e);
         assert!(!sentence.heading, "{sentence:?}");

@@ -81,6 +81,7 @@ fn spans() -> Vec<Span> {
         start: 0,
         end: 4,
         excerpt: "...".to_owned(),
+        ..Span::default()
     }]
 }
 
