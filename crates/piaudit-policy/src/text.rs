@@ -220,7 +220,9 @@ impl IndexedText {
             if chars.get(i) != Some(&'\n') {
                 return false;
             }
-            let before = chars.get(..i).and_then(|b| b.iter().rev().find(|c| !c.is_whitespace()));
+            let before = chars
+                .get(..i)
+                .and_then(|b| b.iter().rev().find(|c| !c.is_whitespace()));
             let after_ws = chars.get(i + 1..).unwrap_or_default();
             let blank_line = after_ws
                 .iter()
@@ -354,7 +356,13 @@ fn cut_around(text: &str, start: usize, end: usize, max: usize) -> String {
     if from > 0 {
         out.push('…');
     }
-    out.push_str(&normalise(&chars.get(from..to).unwrap_or_default().iter().collect::<String>()));
+    out.push_str(&normalise(
+        &chars
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .collect::<String>(),
+    ));
     if to < len {
         out.push('…');
     }
@@ -414,7 +422,8 @@ mod tests {
     /// heading is told apart from a sentence; a hard-wrapped Chinese line is one sentence.
     #[test]
     fn located_matches_quote_their_sentence() {
-        let stored = "第五章  保存期限\n\n我们仅在必要的期间内\n保存您的信息。另一句话。\nName | Purpose\n";
+        let stored =
+            "第五章  保存期限\n\n我们仅在必要的期间内\n保存您的信息。另一句话。\nName | Purpose\n";
         let idx = IndexedText::with_stored(stored);
         let normalised: String = idx.chars.iter().collect();
         let find = |needle: &str| -> (usize, usize) {
