@@ -159,6 +159,10 @@ struct PolicyArgs {
     /// A rules directory (its data tables replace the built-in ones).
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// Also fetch from this address range although it is not public (the URLs given are
+    /// fetched like `scan --online` fetches: public addresses only); repeatable.
+    #[arg(long, value_name = "CIDR")]
+    online_allow: Vec<ipnet::IpNet>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -406,9 +410,12 @@ fn policy_command(args: PolicyArgs) -> anyhow::Result<ExitCode> {
     for input in &args.inputs {
         let checked = if policy_check::is_url(input) {
             if fetcher.is_none() {
+                let options = piaudit_policy::FetchOptions {
+                    allow: args.online_allow.clone(),
+                    ..piaudit_policy::FetchOptions::default()
+                };
                 fetcher = Some(
-                    piaudit_policy::Fetcher::new(&piaudit_policy::FetchOptions::default())
-                        .context("building the HTTP client")?,
+                    piaudit_policy::Fetcher::new(&options).context("building the HTTP client")?,
                 );
             }
             match &fetcher {

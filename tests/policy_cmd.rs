@@ -161,7 +161,8 @@ fn serve_once() -> (String, std::thread::JoinHandle<()>) {
 #[test]
 fn a_url_given_on_the_command_line_is_fetched_and_checked() {
     let (url, server) = serve_once();
-    let json = policy_json(&[&url]);
+    // A loopback address is not public: fetched only when allowed, as with `scan --online`.
+    let json = policy_json(&[&url, "--online-allow", "127.0.0.0/8"]);
     server.join().expect("server");
     let p = &json["policies"][0];
     assert_eq!(p["fetch"]["status"], 200, "{p}");
