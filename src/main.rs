@@ -859,7 +859,7 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
                 out(format_args!(
                     "{:<32} {:<9} {}\n",
                     r.id,
-                    r.severity.as_str(),
+                    r.severity.label(lang),
                     r.title.get(lang)
                 ))?;
             }

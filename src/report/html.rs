@@ -283,11 +283,16 @@ fn write_app(page: &mut String, ctx: &ReportContext<'_>, index: usize, r: &AppRe
         let _ = write!(page, "<h3>{}</h3>", bi("权限", "Permissions"));
         write_table(
             page,
-            &view::permissions(app, Lang::Zh),
-            &view::permissions(app, Lang::En),
+            &view::permissions(app, ctx.rules.tables().glossary(), Lang::Zh),
+            &view::permissions(app, ctx.rules.tables().glossary(), Lang::En),
         );
         let _ = write!(page, "<h3>{}</h3>", bi("第三方 SDK", "Third-party SDKs"));
-        write_table(page, &view::sdks(app, Lang::Zh), &view::sdks(app, Lang::En));
+        let glossary = ctx.rules.tables().glossary();
+        write_table(
+            page,
+            &view::sdks(app, glossary, Lang::Zh),
+            &view::sdks(app, glossary, Lang::En),
+        );
         let _ = write!(page, "<h3>{}</h3>", bi("隐私政策", "Privacy policy"));
         let policies = view::policies(app);
         if policies.is_empty() {
@@ -352,9 +357,10 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
         bi("证据", "Evidence"),
         f.evidence_count
     );
-    let (evidence, more) = view::evidence_shown(f, EVIDENCE_SHOWN);
-    for text in &evidence {
-        let _ = write!(page, r#"<li class="mono">{}</li>"#, escape(text));
+    let (zh, more) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, Lang::Zh);
+    let (en, _) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, Lang::En);
+    for (zh, en) in zh.iter().zip(&en) {
+        let _ = write!(page, r#"<li class="mono">{}</li>"#, bi(zh, en));
     }
     if more > 0 {
         let _ = write!(
@@ -393,14 +399,17 @@ fn write_policy(page: &mut String, p: &view::PolicyView) {
         escape(&p.source)
     );
     let mut rows = vec![
-        ("kind", escape(&p.kind)),
-        ("lang", escape(&p.lang)),
-        ("chars", p.chars.to_string()),
-        ("SHA-256", format!("<code>{}</code>", escape(&p.sha256))),
+        (bi("类型", "kind"), escape(&p.kind)),
+        (bi("语言", "language"), escape(&p.lang)),
+        (bi("字符数", "characters"), p.chars.to_string()),
+        (
+            "SHA-256".to_owned(),
+            format!("<code>{}</code>", escape(&p.sha256)),
+        ),
     ];
     if let Some(url) = &p.url {
         // Shown as text, never as a link: the report must not lead anywhere.
-        rows.push(("URL", format!("<code>{}</code>", escape(url))));
+        rows.push(("URL".to_owned(), format!("<code>{}</code>", escape(url))));
     }
     page.push_str("<table>");
     for (k, v) in rows {

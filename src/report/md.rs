@@ -121,7 +121,7 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
             writeln!(out)?;
         }
         writeln!(out, "{}:\n", tr(lang, "证据", "Evidence"))?;
-        let (evidence, left_out) = view::evidence_shown(f, EVIDENCE_SHOWN);
+        let (evidence, left_out) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, lang);
         for text in &evidence {
             writeln!(out, "- {}", escape(text))?;
         }
@@ -140,11 +140,11 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
         for (heading, table) in [
             (
                 tr(lang, "权限", "Permissions"),
-                view::permissions(app, lang),
+                view::permissions(app, ctx.rules.tables().glossary(), lang),
             ),
             (
                 tr(lang, "第三方 SDK", "Third-party SDKs"),
-                view::sdks(app, lang),
+                view::sdks(app, ctx.rules.tables().glossary(), lang),
             ),
         ] {
             writeln!(out, "### {heading}\n")?;

@@ -61,7 +61,7 @@ pub fn write_record(
                 writeln!(out, "        {}", item.line(lang))?;
             }
         }
-        let (evidence, left_out) = view::evidence_shown(f, EVIDENCE_SHOWN);
+        let (evidence, left_out) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, lang);
         for text in &evidence {
             writeln!(out, "      - {text}")?;
         }

@@ -6,6 +6,7 @@
 //! Owns only derivations; it must not escape or lay out (each format does that for itself) and
 //! must not judge anything.
 
+use piaudit_rules::glossary::Glossary;
 use piaudit_rules::{Finding, Lang, RuleSet};
 use serde_json::Value;
 
@@ -19,14 +20,21 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// A finding's evidence as a report lists it: the text of at most `shown` items, and how many
-/// of the items the rule yielded are left out.
-pub fn evidence_shown(f: &Finding, shown: usize) -> (Vec<String>, usize) {
+/// A finding's evidence as a report lists it in `lang` (identifiers named through the
+/// glossary): the text of at most `shown` items, and how many of the items the rule yielded
+/// are left out.
+pub fn evidence_shown(
+    rules: &RuleSet,
+    f: &Finding,
+    shown: usize,
+    lang: Lang,
+) -> (Vec<String>, usize) {
+    let glossary = rules.tables().glossary();
     let texts: Vec<String> = f
         .evidence
         .iter()
         .take(shown)
-        .map(piaudit_rules::template::evidence_text)
+        .map(|e| glossary.localize(&piaudit_rules::template::evidence_text(e), lang))
         .collect();
     let left_out = f.evidence_count.saturating_sub(texts.len());
     (texts, left_out)
@@ -239,8 +247,19 @@ pub fn signers(app: &AppFacts) -> Vec<String> {
         .collect()
 }
 
+/// The necessity of a permission for the app type, in `lang`.
+fn necessity(value: &str, lang: Lang) -> String {
+    match value {
+        "justified" => tr(lang, "必要", "justified"),
+        "on_demand" => tr(lang, "按需", "on demand"),
+        "not_necessary" => tr(lang, "非必要", "not necessary"),
+        other => other,
+    }
+    .to_owned()
+}
+
 /// The requested permissions.
-pub fn permissions(app: &AppFacts, lang: Lang) -> Table {
+pub fn permissions(app: &AppFacts, glossary: &Glossary, lang: Lang) -> Table {
     let yes = |b: bool| if b { tr(lang, "是", "yes") } else { "" }.to_owned();
     Table {
         headers: vec![
@@ -258,10 +277,16 @@ pub fn permissions(app: &AppFacts, lang: Lang) -> Table {
                 vec![
                     p.name.clone(),
                     p.protection.clone().unwrap_or_default(),
-                    p.pi_type.clone().unwrap_or_default(),
+                    p.pi_type
+                        .as_deref()
+                        .map(|t| glossary.localize(t, lang))
+                        .unwrap_or_default(),
                     yes(p.sensitive),
                     yes(p.high_risk),
-                    p.necessity.clone().unwrap_or_default(),
+                    p.necessity
+                        .as_deref()
+                        .map(|n| necessity(n, lang))
+                        .unwrap_or_default(),
                 ]
             })
             .collect(),
@@ -269,7 +294,7 @@ pub fn permissions(app: &AppFacts, lang: Lang) -> Table {
 }
 
 /// The third-party SDKs detected.
-pub fn sdks(app: &AppFacts, lang: Lang) -> Table {
+pub fn sdks(app: &AppFacts, glossary: &Glossary, lang: Lang) -> Table {
     Table {
         headers: vec![
             "SDK",
@@ -290,7 +315,11 @@ pub fn sdks(app: &AppFacts, lang: Lang) -> Table {
                         .as_ref()
                         .map_or_else(|| "–".to_owned(), |v| localized(v, lang)),
                     s.category.clone(),
-                    s.pi_types.join(", "),
+                    s.pi_types
+                        .iter()
+                        .map(|t| glossary.localize(t, lang))
+                        .collect::<Vec<_>>()
+                        .join(tr(lang, "、", ", ")),
                     if s.used {
                         tr(lang, "是", "yes")
                     } else {

@@ -313,9 +313,13 @@ impl RuleSet {
                 });
                 continue;
             }
-            if let Some(mut finding) =
-                evaluate_rule(rule, &context, category, &mut evaluation.errors)
-            {
+            if let Some(mut finding) = evaluate_rule(
+                rule,
+                &context,
+                category,
+                self.tables.glossary(),
+                &mut evaluation.errors,
+            ) {
                 finding.caveats = finding
                     .criteria
                     .iter()
@@ -378,6 +382,7 @@ fn evaluate_rule(
     rule: &Rule,
     context: &Context<'_, '_>,
     category: Option<&str>,
+    glossary: &crate::glossary::Glossary,
     errors: &mut Vec<RuleError>,
 ) -> Option<Finding> {
     let mut error = |stage: &str, message: String| {
@@ -432,6 +437,7 @@ fn evaluate_rule(
             evidence: &evidence,
             category,
             lang,
+            glossary: Some(glossary),
         })
     };
     let message = Localized::new(render(Lang::Zh), render(Lang::En));

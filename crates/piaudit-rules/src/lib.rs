@@ -54,6 +54,7 @@ pub mod check;
 mod convert;
 pub mod doc;
 mod engine;
+pub mod glossary;
 pub mod helpers;
 mod rule;
 pub mod tables;

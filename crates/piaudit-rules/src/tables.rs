@@ -262,6 +262,8 @@ pub struct Tables {
     criterion_index: HashMap<String, usize>,
     /// `(file name, text)` of each table, for the rule-set digest.
     sources: Vec<(String, String)>,
+    /// Names of PI types, policy elements and app types, for reports.
+    glossary: crate::glossary::Glossary,
 }
 
 impl Tables {
@@ -293,7 +295,10 @@ impl Tables {
         let apis: SensitiveApisFile = parse(af, &at)?;
         let types: AppTypesFile = parse(tf, &tt)?;
         let criteria: CriteriaFile = parse(cf, &ct)?;
+        let glossary =
+            crate::glossary::Glossary::new(types.types.iter().map(|t| (t.id.as_str(), &t.name)));
         let tables = Tables {
+            glossary,
             permission_index: index(pf, &permissions.permission, |p| &p.name)?,
             permissions: permissions.permission,
             api_index: index(af, &apis.api, |a| &a.reference)?,
@@ -414,6 +419,23 @@ impl Tables {
 
     pub fn app_types(&self) -> &[AppType] {
         &self.app_types
+    }
+
+    /// The app type named by its id or by its Chinese or English name (`实用工具类`).
+    pub fn app_type_named(&self, name: &str) -> Option<&AppType> {
+        let name = name.trim();
+        self.app_type(name).or_else(|| {
+            self.app_types.iter().find(|t| {
+                t.name.zh == name
+                    || t.name.zh.trim_end_matches('类') == name
+                    || t.name.en.eq_ignore_ascii_case(name)
+            })
+        })
+    }
+
+    /// The names of identifiers (PI types, policy elements, app types) for reports.
+    pub fn glossary(&self) -> &crate::glossary::Glossary {
+        &self.glossary
     }
 
     /// Permissions no type's necessary PI justifies (unless the type lists them itself).

@@ -3,7 +3,8 @@
 //! Placeholders: `{count}` — the number of evidence items; `{evidence}` — the evidence items,
 //! each shown as itself when a string, as its `"text"` field when an object has one, else as
 //! compact JSON; at most [`SHOWN_ITEMS`] are listed, then "… (+N)"; `{category}` — the app-type
-//! id the user gave, or "—". `{{` and `}}` are literal braces. Any other `{name}` is an error
+//! the user gave (its name in the report language when the glossary knows it), or "not given"
+//! / "未指定"; evidence and category are localized through the glossary. `{{` and `}}` are literal braces. Any other `{name}` is an error
 //! `rules check` reports. This module owns parsing and rendering only; it must not evaluate CEL.
 
 use crate::Lang;
@@ -35,6 +36,8 @@ pub struct Values<'a> {
     pub evidence: &'a [serde_json::Value],
     pub category: Option<&'a str>,
     pub lang: Lang,
+    /// Names identifiers in the reader's language (none: shown as they are).
+    pub glossary: Option<&'a crate::glossary::Glossary>,
 }
 
 impl Template {
@@ -98,10 +101,26 @@ impl Template {
             match piece {
                 Piece::Text(t) => out.push_str(t),
                 Piece::Count => out.push_str(&values.count.to_string()),
-                Piece::Category => out.push_str(values.category.unwrap_or("—")),
-                Piece::Evidence => {
-                    out.push_str(&evidence_list(values.evidence, values.count, values.lang))
-                }
+                Piece::Category => out.push_str(
+                    values
+                        .category
+                        .map(|c| {
+                            values
+                                .glossary
+                                .and_then(|g| g.term(c, values.lang))
+                                .unwrap_or(c)
+                        })
+                        .unwrap_or(match values.lang {
+                            Lang::Zh => "未指定",
+                            Lang::En => "not given",
+                        }),
+                ),
+                Piece::Evidence => out.push_str(&evidence_list(
+                    values.evidence,
+                    values.count,
+                    values.lang,
+                    values.glossary,
+                )),
             }
         }
         out
@@ -109,12 +128,24 @@ impl Template {
 }
 
 /// The evidence items as one line: at most [`SHOWN_ITEMS`], then how many more.
-pub fn evidence_list(items: &[serde_json::Value], total: usize, lang: Lang) -> String {
+pub fn evidence_list(
+    items: &[serde_json::Value],
+    total: usize,
+    lang: Lang,
+    glossary: Option<&crate::glossary::Glossary>,
+) -> String {
     let separator = match lang {
         Lang::Zh => "、",
         Lang::En => ", ",
     };
-    let shown: Vec<String> = items.iter().take(SHOWN_ITEMS).map(evidence_text).collect();
+    let shown: Vec<String> = items
+        .iter()
+        .take(SHOWN_ITEMS)
+        .map(|item| {
+            let text = evidence_text(item);
+            glossary.map_or_else(|| text.clone(), |g| g.localize(&text, lang))
+        })
+        .collect();
     let mut line = shown.join(separator);
     let rest = total.saturating_sub(shown.len());
     if rest > 0 {
@@ -151,6 +182,7 @@ mod tests {
                     evidence,
                     category: None,
                     lang,
+                    glossary: None,
                 })
             },
         )

@@ -356,7 +356,16 @@ fn high_risk_fires_without_category_but_not_where_the_type_needs_it() {
     let Some(f) = finding(&evaluation, "PERM-HIGH-RISK") else {
         panic!("{:?}", ids(&evaluation))
     };
-    assert!(f.message.en.contains("app type: —"), "{}", f.message.en);
+    assert!(
+        f.message.en.contains("app type: not given"),
+        "{}",
+        f.message.en
+    );
+    assert!(
+        f.message.zh.contains("应用类型：未指定"),
+        "{}",
+        f.message.zh
+    );
 
     let mut security = app.clone();
     security.category = Some("security_management".to_owned());
