@@ -136,7 +136,7 @@ mod tests {
                 "app_list ← PackageManager.getInstalledPackages() @ app (a.b.C, 2 call sites)",
                 Lang::Zh
             ),
-            "应用列表 ← PackageManager.getInstalledPackages() @ 应用自身代码 (a.b.C, 2 处调用)"
+            "软件安装列表 ← PackageManager.getInstalledPackages() @ 应用自身代码 (a.b.C, 2 处调用)"
         );
         assert_eq!(g.localize("handler_identity", Lang::Zh), "处理者名称");
         assert_eq!(g.localize("utility_tools", Lang::Zh), "实用工具类");

@@ -197,7 +197,7 @@ mod tests {
         ];
         assert_eq!(
             render("{count}: {evidence} {{x}} {category}", &ev, Lang::En),
-            "3: a, b, {\"y\":2} {x} —"
+            "3: a, b, {\"y\":2} {x} not given"
         );
         assert_eq!(render("{evidence}", &ev[..2], Lang::Zh), "a、b");
     }

@@ -73,7 +73,8 @@ fn policy_missing_fires_on_pi_permission_and_not_on_internet_only() {
         panic!("{:?}", ids(&evaluation))
     };
     assert_eq!(evidence_texts(f), vec![format!("location ← {LOCATION}")]);
-    assert!(f.message.zh.contains("location ← "));
+    assert!(f.message.zh.contains("位置信息 ← "), "{}", f.message.zh);
+    assert!(f.message.en.contains("location ← "));
 
     let only_internet = evaluate(with_permissions(
         base_app(),
