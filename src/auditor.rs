@@ -326,6 +326,14 @@ impl Auditor {
                 x.code.graph_micros,
             )
         });
+        if let Some(graph) = x.code.graph.as_ref() {
+            crate::coercion::analyse(
+                graph,
+                facts,
+                &x.code.denials,
+                crate::coercion::Libraries::embedded(),
+            );
+        }
         let behaviour = behaviour.filter(|_| facts.reachability.analysed);
         if let Some(b) = &behaviour {
             self.mark_sdk_use(facts, b);
@@ -336,6 +344,7 @@ impl Auditor {
         if let Err(e) = self.rules.tables().enrich(facts) {
             facts.problem("rules", e.to_string());
         }
+        crate::coercion::fill_necessity(facts);
         if !self.options.keep_strings {
             facts.strings.clear();
         }

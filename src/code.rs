@@ -171,6 +171,8 @@ pub struct CodeFacts {
     pub graph: Option<piaudit_graph::Graph>,
     /// Time spent building the graph, in microseconds.
     pub graph_micros: u64,
+    /// Permission-result handlers analysed while their DEX was read (see `coercion`).
+    pub denials: crate::coercion::DenialScan,
 }
 
 impl CodeFacts {
@@ -682,6 +684,9 @@ impl<'c> CodeScan<'c> {
             .get_or_insert_with(|| piaudit_graph::Builder::new(piaudit_graph::Caps::default()))
             .add_dex(dex);
         self.facts.graph_micros += started.elapsed().as_micros() as u64;
+        self.facts
+            .denials
+            .add_dex(dex, crate::coercion::Libraries::embedded());
     }
 
     /// Adds one DEX's class-level edges into unknown classes to the facts, by class name.

@@ -12,6 +12,7 @@ pub mod apk;
 pub mod auditor;
 pub mod batch;
 pub mod behaviour;
+pub mod coercion;
 pub mod code;
 pub mod discovery;
 pub mod jvm;

@@ -16,6 +16,7 @@ declare -A SDKS=(
     [init-after-consent]=umeng
     [gate-on-flag]=umeng
     [sdk-unreached]=baidu
+    [deny-permissionx]=permissionx
 )
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 for dir in "$HERE"/*/; do

@@ -91,6 +91,12 @@ pub struct AppFacts {
     /// Initialisations of SDKs whose vendors publish a consent API (rules/data/consent-apis.toml),
     /// with their reachability from start-up.
     pub sdk_inits: Vec<SdkInit>,
+    /// Code that receives a runtime-permission result (platform and AndroidX callbacks,
+    /// permission libraries from rules/data/permission-libraries.toml) and what its denial
+    /// branch leads to.
+    pub denial_handlers: Vec<DenialHandler>,
+    /// Permission requests reached from an activity's `onResume` (asked again on every resume).
+    pub resume_permission_requests: Vec<ResumeRequest>,
 }
 
 /// The input file, pinned by hash.
@@ -382,4 +388,70 @@ pub struct SdkInit {
     /// Whether one of them runs at start-up before the consent point (the SDK is then told
     /// the user's choice, or told to hold collection, before it initialises).
     pub consent_api_at_startup: bool,
+}
+
+/// A method that receives a runtime-permission result, and what a denial leads to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct DenialHandler {
+    /// `Lpkg/Cls;->name(args)ret`.
+    pub method: String,
+    /// The handler's class, dotted.
+    pub class: String,
+    /// The callback's id in rules/data/permission-libraries.toml (`platform`,
+    /// `androidx-activity-result`, `permissionx`, ...).
+    pub library: String,
+    /// Whether the code tests the result (a branch on it, or a callback that runs only on
+    /// denial): without a test nothing is said about the denial path.
+    pub tested: bool,
+    /// The permissions the handler's code names (handler, denial path, else its class's
+    /// request sites), with their necessity for the app type when it is known.
+    pub permissions: Vec<DeniedPermission>,
+    /// What the denial branch leads to (empty: nothing coercive was found).
+    pub outcomes: Vec<DenialOutcome>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct DeniedPermission {
+    pub name: String,
+    /// From the permission table: the PI type it gives access to.
+    pub pi_type: Option<String>,
+    /// From the permission table: no app type's necessary PI needs it (SMS, contacts, phone
+    /// state, ...), unless the type lists it itself.
+    pub high_risk: bool,
+    /// `justified`, `on_demand` or `not_necessary` for the app type (null: no type given, or
+    /// a permission without PI).
+    pub necessity: Option<String>,
+}
+
+/// One thing a denial leads to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct DenialOutcome {
+    /// `exit-app` (System.exit, killProcess, finishAffinity, moveTaskToBack, the launcher's
+    /// finish), `leave-screen` (another activity's finish), `blocking-dialog` (a dialog with no
+    /// negative or neutral button that cannot be cancelled or whose button opens the settings
+    /// screen or asks again), `request-again` (the permission is requested again at once).
+    pub kind: String,
+    /// Whether the outcome keeps the user from using the app (exit-app, blocking-dialog,
+    /// request-again); leave-screen closes one screen only.
+    pub blocks_use: bool,
+    /// The call that does it, `Lpkg/Cls;->name(args)ret`.
+    pub api: String,
+    /// Handler (denial branch) → ... → the call, each frame followable in `dexdump -d`.
+    pub chain: Vec<ChainFrame>,
+}
+
+/// A permission request reached from an activity's `onResume`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ResumeRequest {
+    /// The activity, dotted.
+    pub activity: String,
+    /// The request call.
+    pub api: String,
+    /// Permission names loaded on the chain.
+    pub permissions: Vec<String>,
+    pub chain: Vec<ChainFrame>,
 }

@@ -719,6 +719,7 @@ impl Builder {
         for &i in &s.strings {
             if let Ok(bytes) = dex.string_bytes(i)
                 && (bytes.starts_with(b"android.permission.")
+                    || bytes.starts_with(b"android.settings.")
                     || bytes.windows(12).any(|w| w == b".permission."))
                 && let Some(id) = self
                     .g

@@ -213,7 +213,7 @@ pub struct Graph {
     pub(crate) own_list: Vec<u32>,
     /// Calls found after the walk (reflection with constant names), per body.
     pub(crate) extra: Map<u32, Vec<(u32, u8)>>,
-    /// Permission names loaded as constants, per body.
+    /// Permission names and settings-screen actions (`android.settings.*`) loaded as constants, per body.
     pub(crate) permission_strings: Map<u32, Vec<u32>>,
     pub(crate) consent_sites: Vec<ConsentSite>,
     pub(crate) limits: Limits,
@@ -331,7 +331,12 @@ impl Graph {
         };
         self.permission_strings
             .get(&body)
-            .map(|ids| ids.iter().map(|&n| self.names.text(n)).collect())
+            .map(|ids| {
+                ids.iter()
+                    .map(|&n| self.names.text(n))
+                    .filter(|s| !s.starts_with("android.settings."))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

@@ -15,6 +15,7 @@
 //! panic, loop forever or grow past the caps in [`Caps`].
 
 mod build;
+mod calls;
 mod classify;
 mod graph;
 mod reach;

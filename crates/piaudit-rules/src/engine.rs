@@ -22,7 +22,7 @@ use crate::template::Values;
 use crate::{Lang, Localized, Severity};
 
 /// The rule files compiled into the program, by name under `rules/`.
-const EMBEDDED_RULES: [(&str, &str); 5] = [
+const EMBEDDED_RULES: [(&str, &str); 6] = [
     (
         "rules/policy.toml",
         include_str!("../../../rules/policy.toml"),
@@ -39,6 +39,10 @@ const EMBEDDED_RULES: [(&str, &str); 5] = [
     (
         "rules/behaviour.toml",
         include_str!("../../../rules/behaviour.toml"),
+    ),
+    (
+        "rules/permissions-coercion.toml",
+        include_str!("../../../rules/permissions-coercion.toml"),
     ),
 ];
 

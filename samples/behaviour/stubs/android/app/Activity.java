@@ -5,5 +5,8 @@ public class Activity extends android.content.ContextWrapper {
     protected void onStart() {}
     protected void onResume() {}
     public final void requestPermissions(String[] permissions, int requestCode) {}
+    public void onRequestPermissionsResult(int requestCode, String[] permissions, int[] grantResults) {}
     public void finish() {}
+    public void finishAffinity() {}
+    public boolean moveTaskToBack(boolean nonRoot) { return false; }
 }

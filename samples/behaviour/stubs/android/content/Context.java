@@ -5,4 +5,7 @@ public abstract class Context {
     public abstract SharedPreferences getSharedPreferences(String name, int mode);
     public abstract Context getApplicationContext();
     public abstract ComponentName startService(Intent service);
+    public abstract String getPackageName();
+    public abstract void startActivity(Intent intent);
+    public abstract int checkSelfPermission(String permission);
 }

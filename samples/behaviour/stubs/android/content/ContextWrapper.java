@@ -5,4 +5,7 @@ public class ContextWrapper extends Context {
     public SharedPreferences getSharedPreferences(String name, int mode) { return null; }
     public Context getApplicationContext() { return this; }
     public ComponentName startService(Intent service) { return null; }
+    public String getPackageName() { return null; }
+    public void startActivity(Intent intent) {}
+    public int checkSelfPermission(String permission) { return 0; }
 }
