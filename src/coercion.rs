@@ -156,6 +156,8 @@ pub struct DenialScan {
     pub found: Vec<Analysed>,
     /// Helpers a grant value was handed to, not yet met: smali → (parent, parameter, grant).
     pending: HashMap<String, (usize, usize, Grant)>,
+    /// `onResume` methods that read no stored boolean (no "asked already" guard).
+    pub resume_unguarded: HashSet<String>,
 }
 
 /// Analysed methods kept per app at most.
@@ -196,7 +198,8 @@ impl DenialScan {
                     continue;
                 };
                 let callbacks = if round == 0 { names.get(name.as_ref()) } else { None };
-                if callbacks.is_none() && !wanted.contains(name.as_ref()) {
+                let resume = round == 0 && name == "onResume";
+                if callbacks.is_none() && !resume && !wanted.contains(name.as_ref()) {
                     continue;
                 }
                 let Ok(display) = dex.method_ref_display(m.method_idx) else {
@@ -210,6 +213,12 @@ impl DenialScan {
                     continue;
                 };
                 let is_static = m.access_flags & 0x8 != 0;
+                if resume
+                    && self.resume_unguarded.len() < 4096
+                    && !denial::reads_boolean(dex, &code)
+                {
+                    self.resume_unguarded.insert(display.clone());
+                }
                 if let Some(list) = callbacks {
                     for &i in list {
                         let lib = &libs.list[i];
@@ -716,12 +725,25 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
 
     // Requests on every resume.
     let mut resumes = Vec::new();
+    // Only a request made by `onResume` itself, with no stored boolean read there that could
+    // remember an earlier answer, counts: deeper chains and guarded ones are not judged.
     for c in facts.components.iter().filter(|c| c.kind == "activity") {
         let descriptor = format!("L{};", c.name.replace('.', "/"));
         for m in g.class_methods_named(&descriptor, &["onResume"]) {
+            if !scan.resume_unguarded.contains(&g.display(m)) {
+                continue;
+            }
             let mut found = Vec::new();
-            walker.walk(
-                vec![(m, EdgeKind::Entry, Vec::new())],
+            walker.outcomes_of(
+                &g.calls_of(m)
+                    .into_iter()
+                    .filter(|(_, k)| !matches!(k, EdgeKind::Clinit | EdgeKind::Service | EdgeKind::Async))
+                    .map(|(t, _)| g.display(t))
+                    .collect::<Vec<_>>(),
+                &c.name,
+                &[],
+                &[],
+                &[frame(g.display(m), "entry point")],
                 &mut found,
             );
             if let Some(o) = found.into_iter().find(|o| o.kind == "request-again") {

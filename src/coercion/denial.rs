@@ -419,6 +419,20 @@ pub fn analyse(
     out
 }
 
+/// Whether a method's code reads a stored boolean (an `iget-boolean` / `sget-boolean`) or calls
+/// a method returning one: a possible "asked already" guard, which makes a request in it not
+/// one made on every run. Undecodable code counts as guarded.
+pub fn reads_boolean(dex: &Dex<'_>, code: &CodeItem<'_>) -> bool {
+    let Some(insns) = decode(code) else {
+        return true;
+    };
+    insns.iter().any(|i| {
+        matches!(i.opcode, 0x55 | 0x63)
+            || (i.is_invoke()
+                && method_display(dex, u32::from(i.unit(1))).is_ok_and(|m| m.ends_with(")Z")))
+    })
+}
+
 fn method_display(dex: &Dex<'_>, idx: u32) -> Result<String, piaudit_dex::DexError> {
     dex.method_ref_display(idx)
 }

@@ -3,7 +3,9 @@
 .source "MainActivity.java"
 
 # Launcher activity. At first launch, before any notice or consent, it asks for every dangerous
-# permission at once and reads the last known location and the IMEI.
+# permission at once and reads the last known location and the IMEI. If the user denies any of
+# them, it closes (the case's second fact: functions refused unless unnecessary permissions are
+# granted).
 
 .field private static final REQUEST_ALL:I = 0x64
 
@@ -66,6 +68,37 @@
 
     invoke-direct {p0}, Lcn/piaudit/sample/musiclive/MainActivity;->collectDeviceInfo()V
 
+    return-void
+.end method
+
+.method public onRequestPermissionsResult(I[Ljava/lang/String;[I)V
+    .registers 7
+
+    const/16 v0, 0x64
+
+    if-ne p1, v0, :cond_return
+
+    array-length v1, p3
+
+    const/4 v2, 0x0
+
+    :goto_loop
+    if-ge v2, v1, :cond_return
+
+    aget v3, p3, v2
+
+    if-eqz v3, :cond_next
+
+    invoke-virtual {p0}, Lcn/piaudit/sample/musiclive/MainActivity;->finish()V
+
+    return-void
+
+    :cond_next
+    add-int/lit8 v2, v2, 0x1
+
+    goto :goto_loop
+
+    :cond_return
     return-void
 .end method
 
