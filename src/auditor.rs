@@ -344,7 +344,6 @@ impl Auditor {
         if let Err(e) = self.rules.tables().enrich(facts) {
             facts.problem("rules", e.to_string());
         }
-        crate::coercion::fill_necessity(facts);
         if !self.options.keep_strings {
             facts.strings.clear();
         }

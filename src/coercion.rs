@@ -23,8 +23,7 @@ use crate::facts::{
 use denial::{Denial, Grant};
 
 /// The embedded callback table.
-pub const PERMISSION_LIBRARIES_TOML: &str =
-    include_str!("../rules/data/permission-libraries.toml");
+pub const PERMISSION_LIBRARIES_TOML: &str = include_str!("../rules/data/permission-libraries.toml");
 
 /// App frames followed from a denial branch (and from `onResume`).
 const MAX_DEPTH: usize = 4;
@@ -113,7 +112,10 @@ impl Libraries {
         }
         for l in &file.library {
             let Some((class, _, proto)) = l.parts() else {
-                return Err(format!("library {}: `{}` is not Lpkg/Cls;->name(args)ret", l.id, l.callback));
+                return Err(format!(
+                    "library {}: `{}` is not Lpkg/Cls;->name(args)ret",
+                    l.id, l.callback
+                ));
             };
             if !(class == "*" || class.starts_with('L') && class.ends_with(';')) {
                 return Err(format!("library {}: bad class in `{}`", l.id, l.callback));
@@ -125,10 +127,16 @@ impl Libraries {
             let needs_param = matches!(g, Grant::IntArray | Grant::Granted | Grant::BooleanObject)
                 && l.grant != "granted-call";
             if needs_param && l.param.is_none_or(|p| p >= params) {
-                return Err(format!("library {}: grant `{}` needs a param of the callback", l.id, l.grant));
+                return Err(format!(
+                    "library {}: grant `{}` needs a param of the callback",
+                    l.id, l.grant
+                ));
             }
             if l.grant == "granted-call" && l.granted_calls.is_empty() {
-                return Err(format!("library {}: granted-call needs granted_calls", l.id));
+                return Err(format!(
+                    "library {}: granted-call needs granted_calls",
+                    l.id
+                ));
             }
             if l.source.is_empty() {
                 return Err(format!("library {}: source is required", l.id));
@@ -181,7 +189,10 @@ impl DenialScan {
             let wanted: HashSet<String> = self
                 .pending
                 .keys()
-                .filter_map(|k| k.split_once("->").map(|(_, r)| r.split('(').next().unwrap_or("").to_owned()))
+                .filter_map(|k| {
+                    k.split_once("->")
+                        .map(|(_, r)| r.split('(').next().unwrap_or("").to_owned())
+                })
                 .collect();
             if round > 0 && wanted.is_empty() {
                 break;
@@ -197,7 +208,11 @@ impl DenialScan {
                 let Ok(name) = dex.string(r.name_idx) else {
                     continue;
                 };
-                let callbacks = if round == 0 { names.get(name.as_ref()) } else { None };
+                let callbacks = if round == 0 {
+                    names.get(name.as_ref())
+                } else {
+                    None
+                };
                 let resume = round == 0 && name == "onResume";
                 if callbacks.is_none() && !resume && !wanted.contains(name.as_ref()) {
                     continue;
@@ -237,14 +252,8 @@ impl DenialScan {
                     }
                 }
                 if let Some((parent, param, grant)) = self.pending.remove(&display) {
-                    let denial = denial::analyse(
-                        dex,
-                        &code,
-                        is_static,
-                        &proto,
-                        &[(param, grant)],
-                        &[],
-                    );
+                    let denial =
+                        denial::analyse(dex, &code, is_static, &proto, &[(param, grant)], &[]);
                     let library = self.found.get(parent).map_or(0, |a| a.library);
                     self.push(display, library, Some(parent), denial);
                 }
@@ -273,7 +282,9 @@ impl DenialScan {
         if depth < MAX_FORWARD_ROUNDS {
             for (callee, param, grant) in &denial.forwards {
                 if !self.found.iter().any(|a| &a.method == callee) && self.pending.len() < 256 {
-                    self.pending.entry(callee.clone()).or_insert((at, *param, *grant));
+                    self.pending
+                        .entry(callee.clone())
+                        .or_insert((at, *param, *grant));
                 }
             }
         }
@@ -433,7 +444,11 @@ impl Walker<'_> {
                     return true;
                 }
                 if depth < 2 {
-                    todo.extend(g.call_targets(t, kind, 8).into_iter().map(|c| (c, depth + 1)));
+                    todo.extend(
+                        g.call_targets(t, kind, 8)
+                            .into_iter()
+                            .map(|c| (c, depth + 1)),
+                    );
                 }
             }
         }
@@ -474,10 +489,16 @@ impl Walker<'_> {
             let calls = g.calls_of(m);
             let names: Vec<String> = calls
                 .iter()
-                .filter(|(_, k)| !matches!(k, EdgeKind::Clinit | EdgeKind::Service | EdgeKind::Async))
+                .filter(|(_, k)| {
+                    !matches!(k, EdgeKind::Clinit | EdgeKind::Service | EdgeKind::Async)
+                })
                 .map(|&(t, _)| g.display(t))
                 .collect();
-            let strings: Vec<String> = g.settings_actions(m).into_iter().map(str::to_owned).collect();
+            let strings: Vec<String> = g
+                .settings_actions(m)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
             self.outcomes_of(
                 &names,
                 &dotted(g.class_of(m)),
@@ -584,16 +605,22 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
             if calls.is_empty() {
                 continue;
             }
-            let shown: Vec<(String, EdgeKind)> = calls.iter().map(|&(t, k)| {
-                if matches!(k, EdgeKind::Clinit | EdgeKind::Async) {
-                    (g.type_name(t).to_owned(), k)
-                } else {
-                    (g.display(t), k)
-                }
-            }).collect();
+            let shown: Vec<(String, EdgeKind)> = calls
+                .iter()
+                .map(|&(t, k)| {
+                    if matches!(k, EdgeKind::Clinit | EdgeKind::Async) {
+                        (g.type_name(t).to_owned(), k)
+                    } else {
+                        (g.display(t), k)
+                    }
+                })
+                .collect();
             for &i in &needs {
                 let prefixes = &libs.list[i].registered_by;
-                if shown.iter().any(|(s, k)| !matches!(k, EdgeKind::Clinit | EdgeKind::Async) && prefixes.iter().any(|p| s.starts_with(p.as_str()))) {
+                if shown.iter().any(|(s, k)| {
+                    !matches!(k, EdgeKind::Clinit | EdgeKind::Async)
+                        && prefixes.iter().any(|p| s.starts_with(p.as_str()))
+                }) {
                     let set = registered.entry(i).or_default();
                     for (s, k) in &shown {
                         if *k == EdgeKind::Clinit {
@@ -621,7 +648,9 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
             continue;
         }
         if !lib.registered_by.is_empty()
-            && !registered.get(&a.library).is_some_and(|s| s.contains(class))
+            && !registered
+                .get(&a.library)
+                .is_some_and(|s| s.contains(class))
         {
             continue;
         }
@@ -648,7 +677,12 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
         for (j, chain) in &parts {
             let part = &scan.found[*j];
             let d = &part.denial;
-            names.extend(d.strings.iter().filter(|s| !s.starts_with("android.settings.")).cloned());
+            names.extend(
+                d.strings
+                    .iter()
+                    .filter(|s| !s.starts_with("android.settings."))
+                    .cloned(),
+            );
             if let Some(m) = g.find_method(&part.method) {
                 names.extend(g.permission_strings(m).into_iter().map(str::to_owned));
             }
@@ -666,9 +700,19 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
                 .unwrap_or_default();
             let callees: Vec<String> = d.calls.iter().map(|c| c.callee.clone()).collect();
             let mut direct = Vec::new();
-            walker.outcomes_of(&callees, &part_class, &positive, &d.strings, &branch, &mut direct);
+            walker.outcomes_of(
+                &callees,
+                &part_class,
+                &positive,
+                &d.strings,
+                &branch,
+                &mut direct,
+            );
             for o in &mut direct {
-                if let (Some(last), Some(call)) = (o.chain.last_mut(), d.calls.iter().find(|c| c.callee == o.api)) {
+                if let (Some(last), Some(call)) = (
+                    o.chain.last_mut(),
+                    d.calls.iter().find(|c| c.callee == o.api),
+                ) {
                     last.via = format!("{} at |{:04x}", invoke_label(call.opcode), call.offset);
                 }
             }
@@ -689,7 +733,11 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
         // request sites.
         if names.is_empty() {
             let outer = class.split('$').next().unwrap_or(class);
-            let outer = if outer.ends_with(';') { outer.to_owned() } else { format!("{outer};") };
+            let outer = if outer.ends_with(';') {
+                outer.to_owned()
+            } else {
+                format!("{outer};")
+            };
             for m in 0..g.node_count() as u32 {
                 let c = g.class_of(m);
                 if (c == class || c == outer) && g.is_defined(m) {
@@ -737,7 +785,9 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
             walker.outcomes_of(
                 &g.calls_of(m)
                     .into_iter()
-                    .filter(|(_, k)| !matches!(k, EdgeKind::Clinit | EdgeKind::Service | EdgeKind::Async))
+                    .filter(|(_, k)| {
+                        !matches!(k, EdgeKind::Clinit | EdgeKind::Service | EdgeKind::Async)
+                    })
                     .map(|(t, _)| g.display(t))
                     .collect::<Vec<_>>(),
                 &c.name,
@@ -769,23 +819,4 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
         }
     }
     facts.resume_permission_requests = resumes;
-}
-
-/// Fills each denied permission's PI type and necessity from the app's enriched permissions
-/// (after the tables have judged them for the app type).
-pub fn fill_necessity(facts: &mut AppFacts) {
-    let by_name: HashMap<String, (Option<String>, bool, Option<String>)> = facts
-        .permissions
-        .iter()
-        .map(|p| (p.name.clone(), (p.pi_type.clone(), p.high_risk, p.necessity.clone())))
-        .collect();
-    for h in &mut facts.denial_handlers {
-        for p in &mut h.permissions {
-            if let Some((pi, high_risk, nec)) = by_name.get(&p.name) {
-                p.pi_type = pi.clone();
-                p.high_risk = *high_risk;
-                p.necessity = nec.clone();
-            }
-        }
-    }
 }

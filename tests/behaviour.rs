@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use common::{repo, tool_present};
+use common::{dexdump_body, dexdump_ref, repo, tool_present};
 use piaudit::auditor::{Auditor, Config};
 use piaudit::facts::{ApiRef, AppFacts, ChainFrame};
 
@@ -155,29 +155,6 @@ fn a_cross_class_permission_request_from_the_launcher_fires() {
         chain_of(&req.chain)[1],
         "Lcom/example/permhelper/PermissionHelper;->askCamera(Landroid/app/Activity;)V"
     );
-}
-
-/// `Lpkg/Cls;->name(args)ret` as `dexdump -d` prints a method reference:
-/// `Lpkg/Cls;.name:(args)ret`.
-fn dexdump_ref(frame: &str) -> String {
-    let (class, rest) = frame.split_once("->").unwrap_or((frame, ""));
-    let paren = rest.find('(').unwrap_or(rest.len());
-    format!("{class}.{}:{}", &rest[..paren], &rest[paren..])
-}
-
-/// The body of `method` (a dexdump reference) in `dexdump -d` output.
-fn dexdump_body<'a>(dump: &'a str, method: &str) -> Option<&'a str> {
-    // Method headers name the class dotted: `|[0004a8] com.a.App.onCreate:()V`.
-    let (class, rest) = method.split_once(";.")?;
-    let (name, proto) = rest.split_once(':')?;
-    let dotted = class.trim_start_matches('L').replace('/', ".");
-    let header = format!("] {dotted}.{name}:{proto}\n");
-    let start = dump.find(&header)?;
-    let body = &dump[start..];
-    let end = body[header.len()..]
-        .find("|[")
-        .map_or(body.len(), |e| e + header.len());
-    Some(&body[..end])
 }
 
 #[test]

@@ -102,7 +102,11 @@ impl Insn {
                 return None;
             }
             let u2 = self.unit(2);
-            Some(if n < 4 { (u2 >> (4 * n)) & 0xf } else { self.a4() })
+            Some(if n < 4 {
+                (u2 >> (4 * n)) & 0xf
+            } else {
+                self.a4()
+            })
         }
     }
     fn arg_count(&self) -> u16 {
@@ -171,7 +175,12 @@ pub fn parameters(proto: &str) -> Vec<String> {
             }
         }
         i += 1;
-        out.push(inner.get(start..i.min(bytes.len())).unwrap_or("").to_owned());
+        out.push(
+            inner
+                .get(start..i.min(bytes.len()))
+                .unwrap_or("")
+                .to_owned(),
+        );
     }
     out
 }
@@ -227,9 +236,15 @@ pub fn analyse(
         let next = (n + 1 < insns.len()).then_some(n + 1);
         let s: Vec<usize> = match insn.opcode {
             0x0e..=0x11 | 0x27 => Vec::new(),
-            0x28 => index_of(here + i64::from(insn.aa() as u8 as i8)).into_iter().collect(),
-            0x29 => index_of(here + i64::from(insn.s16(1))).into_iter().collect(),
-            0x2a => index_of(here + i64::from(insn.s32(1))).into_iter().collect(),
+            0x28 => index_of(here + i64::from(insn.aa() as u8 as i8))
+                .into_iter()
+                .collect(),
+            0x29 => index_of(here + i64::from(insn.s16(1)))
+                .into_iter()
+                .collect(),
+            0x2a => index_of(here + i64::from(insn.s32(1)))
+                .into_iter()
+                .collect(),
             0x32..=0x3d => {
                 let off = i64::from(insn.s16(1));
                 next.into_iter().chain(index_of(here + off)).collect()
@@ -339,7 +354,8 @@ pub fn analyse(
             0x32 | 0x33 => {
                 let (a, b) = (get(&vals, insn.a4()), get(&vals, insn.b4()));
                 let pair = match (a, b) {
-                    (Val::Int | Val::Bool(_), Val::Const(c)) | (Val::Const(c), Val::Int | Val::Bool(_)) => {
+                    (Val::Int | Val::Bool(_), Val::Const(c))
+                    | (Val::Const(c), Val::Int | Val::Bool(_)) => {
                         let v = if matches!(a, Val::Const(_)) { b } else { a };
                         Some((v, c))
                     }

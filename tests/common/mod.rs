@@ -1,6 +1,7 @@
 //! Test support: a tiny zip writer that can produce the malformed archives hostile APKs use
 //! (BadPack methods, fake encryption flags, lying local headers, fake EOCDs, duplicate names,
-//! ZIP64 records, bombs), access to the samples, and whether an external tool is installed.
+//! ZIP64 records, bombs), access to the samples, whether an external tool is installed, and
+//! reading method bodies out of `dexdump -d` output.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -23,6 +24,29 @@ pub fn tool_present(name: &str) -> bool {
         .args(["-c", &format!("command -v {name}")])
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+/// `Lpkg/Cls;->name(args)ret` as `dexdump -d` prints a method reference:
+/// `Lpkg/Cls;.name:(args)ret`.
+pub fn dexdump_ref(frame: &str) -> String {
+    let (class, rest) = frame.split_once("->").unwrap_or((frame, ""));
+    let paren = rest.find('(').unwrap_or(rest.len());
+    format!("{class}.{}:{}", &rest[..paren], &rest[paren..])
+}
+
+/// The body of `method` (a dexdump reference) in `dexdump -d` output.
+pub fn dexdump_body<'a>(dump: &'a str, method: &str) -> Option<&'a str> {
+    // Method headers name the class dotted: `|[0004a8] com.a.App.onCreate:()V`.
+    let (class, rest) = method.split_once(";.")?;
+    let (name, proto) = rest.split_once(':')?;
+    let dotted = class.trim_start_matches('L').replace('/', ".");
+    let header = format!("] {dotted}.{name}:{proto}\n");
+    let start = dump.find(&header)?;
+    let body = &dump[start..];
+    let end = body[header.len()..]
+        .find("|[")
+        .map_or(body.len(), |e| e + header.len());
+    Some(&body[..end])
 }
 
 /// One entry to write.

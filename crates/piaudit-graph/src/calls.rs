@@ -49,7 +49,10 @@ impl Graph {
         let Some(&[class, name, proto]) = self.methods.get(target as usize) else {
             return out;
         };
-        if let Some(up) = self.resolve_up(class, name, proto).filter(|&m| self.is_defined(m)) {
+        if let Some(up) = self
+            .resolve_up(class, name, proto)
+            .filter(|&m| self.is_defined(m))
+        {
             out.push(up);
         }
         if matches!(kind, EdgeKind::Virtual | EdgeKind::Interface) {

@@ -479,7 +479,8 @@ impl Tables {
 
     /// Fills the table-derived fields of every requested permission (protection, pi_type,
     /// dangerous, sensitive, high_risk) and, when `facts.category` is set, their necessity for
-    /// that type. Permissions the table does not know keep null fields (unknown, not "safe").
+    /// that type; likewise pi_type, high_risk and necessity of the permissions each denial
+    /// handler concerns. Permissions the table does not know keep null fields (unknown, not "safe").
     ///
     /// An unknown category is an error; the permission fields are filled all the same and
     /// necessity stays null.
@@ -518,6 +519,18 @@ impl Tables {
             p.necessity = app_type
                 .and_then(|t| self.necessity(t, &p.name))
                 .map(str::to_owned);
+        }
+        // The permissions a denial handler concerns carry the same judgement.
+        for h in &mut facts.denial_handlers {
+            for p in &mut h.permissions {
+                let info = self.permission(&p.name);
+                p.pi_type = info.and_then(|i| i.pi_type.clone());
+                p.high_risk = info.is_some_and(|i| i.high_risk);
+                p.necessity = app_type
+                    .filter(|_| info.is_some())
+                    .and_then(|t| self.necessity(t, &p.name))
+                    .map(str::to_owned);
+            }
         }
     }
 }
