@@ -93,7 +93,7 @@ fn without_a_type_an_ordinary_permission_is_medium_not_judged() {
 }
 
 #[test]
-fn closing_one_screen_counts_only_for_an_unnecessary_permission() {
+fn closing_one_screen_is_not_coercion() {
     let leave = || {
         outcome(
             "leave-screen",
@@ -101,14 +101,11 @@ fn closing_one_screen_counts_only_for_an_unnecessary_permission() {
             "Lcn/example/app/ScanActivity;->finish()V",
         )
     };
-    assert!(!fired(
-        &evaluate(app(LOCATION, vec![leave()], None)),
-        "PERM-COERCED-REVIEW"
-    ));
-    assert!(fired(
-        &evaluate(app(LOCATION, vec![leave()], Some("news"))),
-        "PERM-COERCED"
-    ));
+    for (permission, category) in [(LOCATION, None), (LOCATION, Some("news")), (CONTACTS, None)] {
+        let e = evaluate(app(permission, vec![leave()], category));
+        assert!(!fired(&e, "PERM-COERCED"), "{:?}", ids(&e));
+        assert!(!fired(&e, "PERM-COERCED-REVIEW"), "{:?}", ids(&e));
+    }
 }
 
 #[test]
