@@ -197,8 +197,7 @@ impl DenialScan {
             if round > 0 && wanted.is_empty() {
                 break;
             }
-            let mut methods = dex.methods();
-            while let Some(m) = methods.next() {
+            for m in dex.methods() {
                 if m.code_off == 0 || m.shares_code || self.found.len() >= MAX_ANALYSED {
                     continue;
                 }
@@ -819,4 +818,67 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
         }
     }
     facts.resume_permission_requests = resumes;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_table_parses_and_every_entry_is_usable() {
+        let libs = Libraries::from_toml(PERMISSION_LIBRARIES_TOML).expect("valid");
+        assert!(libs.list.iter().any(|l| l.id == "platform"));
+        for l in &libs.list {
+            assert!(l.parts().is_some() && l.grant().is_some(), "{}", l.id);
+        }
+    }
+
+    #[test]
+    fn bad_entries_are_refused() {
+        let entry = |body: &str| {
+            format!(
+                "schema_version = 1\n[[library]]\nid = \"x\"\nname = \"x\"\nsource = [\"s\"]\n{body}"
+            )
+        };
+        for bad in [
+            "callback = \"Lx;->f\"\ngrant = \"denied\"",
+            "callback = \"Lx;->f(Z)V\"\ngrant = \"granted\"",
+            "callback = \"Lx;->f(Z)V\"\ngrant = \"granted\"\nparam = 1",
+            "callback = \"Lx;->f(Z)V\"\ngrant = \"maybe\"",
+            "callback = \"Lx;->f(Z)V\"\ngrant = \"granted-call\"",
+            "callback = \"x->f(Z)V\"\ngrant = \"denied\"",
+        ] {
+            assert!(Libraries::from_toml(&entry(bad)).is_err(), "{bad}");
+        }
+        assert!(
+            Libraries::from_toml(&entry(
+                "callback = \"Lx;->f(Z)V\"\ngrant = \"granted\"\nparam = 0"
+            ))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn calls_are_judged_by_class_name_and_prototype() {
+        assert!(judge("Ljava/lang/System;->exit(I)V") == Call::Exit);
+        assert!(judge("Lcom/a/MainActivity;->finishAffinity()V") == Call::Exit);
+        assert!(judge("Lcom/a/Tracker;->finishAffinity()V") == Call::Other);
+        assert!(judge("Lcom/a/MainActivity;->finish()V") == Call::Finish);
+        assert!(
+            judge(
+                "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+            ) == Call::Request
+        );
+        assert!(
+            judge(
+                "Lcom/hjq/permissions/XXPermissions;->request(Lcom/hjq/permissions/OnPermissionCallback;)V"
+            ) == Call::Request
+        );
+        assert!(
+            judge(
+                "Landroid/app/AlertDialog$Builder;->setNegativeButton(Ljava/lang/CharSequence;Landroid/content/DialogInterface$OnClickListener;)Landroid/app/AlertDialog$Builder;"
+            ) == Call::OtherButton
+        );
+        assert!(judge("garbage") == Call::Other);
+    }
 }

@@ -250,3 +250,46 @@ fn every_denial_chain_can_be_followed_in_dexdump() {
     }
     assert!(followed >= 6, "{followed}");
 }
+
+#[test]
+fn hostile_bytes_never_panic() {
+    let apk_bytes = std::fs::read(apk("deny-settings-dialog")).expect("sample");
+    let dex = common::entries_of(&apk_bytes)
+        .into_iter()
+        .find(|e| e.name == "classes.dex")
+        .expect("classes.dex")
+        .data;
+    let libs = piaudit::coercion::Libraries::embedded();
+    assert!(libs.list.len() >= 8, "embedded table parses");
+    let mut facts = AppFacts::default();
+    facts.components = vec![piaudit::facts::Component {
+        kind: "activity".to_owned(),
+        name: "com.example.denysettings.MainActivity".to_owned(),
+        launcher: true,
+        ..Default::default()
+    }];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut analysed = 0;
+    for round in 0..300 {
+        let mut b = dex.clone();
+        for _ in 0..(1 + round % 16) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = 0x70 + (state as usize) % (b.len() - 0x70);
+            b[at] = (state >> 32) as u8;
+        }
+        let Ok(parsed) = piaudit_dex::Dex::parse(&b) else {
+            continue;
+        };
+        let mut scan = piaudit::coercion::DenialScan::default();
+        scan.add_dex(&parsed, libs);
+        scan.add_dex(&parsed, libs);
+        let mut builder = piaudit_graph::Builder::new(piaudit_graph::Caps::default());
+        builder.add_dex(&parsed);
+        let g = builder.finish();
+        piaudit::coercion::analyse(&g, &mut facts, &scan, libs);
+        analysed += 1;
+    }
+    assert!(analysed > 0);
+}
