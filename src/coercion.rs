@@ -162,8 +162,9 @@ pub struct Analysed {
 #[derive(Debug, Default)]
 pub struct DenialScan {
     pub found: Vec<Analysed>,
-    /// Helpers a grant value was handed to, not yet met: smali → (parent, parameter, grant).
-    pending: HashMap<String, (usize, usize, Grant)>,
+    /// Helpers a grant value was handed to in the DEX file being read: method index →
+    /// (parent, parameter, grant).
+    pending: HashMap<u32, (usize, usize, Grant)>,
     /// `onResume` methods that read no stored boolean (no "asked already" guard).
     pub resume_unguarded: HashSet<String>,
 }
@@ -172,91 +173,113 @@ pub struct DenialScan {
 const MAX_ANALYSED: usize = 4096;
 
 impl DenialScan {
-    /// Analyses the candidate handlers of one DEX file (and the helpers they hand the result
-    /// to, in this file or later ones).
+    /// Analyses the candidate handlers of one DEX file, and the helpers in the same file they
+    /// hand the result to.
     pub fn add_dex(&mut self, dex: &Dex<'_>, libs: &Libraries) {
-        let names: HashMap<&str, Vec<usize>> =
-            libs.list
-                .iter()
-                .enumerate()
-                .fold(HashMap::new(), |mut map, (i, l)| {
-                    if let Some((_, name, _)) = l.parts() {
-                        map.entry(name).or_insert_with(Vec::new).push(i);
-                    }
-                    map
-                });
-        for round in 0..=MAX_FORWARD_ROUNDS {
-            let wanted: HashSet<String> = self
-                .pending
-                .keys()
-                .filter_map(|k| {
-                    k.split_once("->")
-                        .map(|(_, r)| r.split('(').next().unwrap_or("").to_owned())
-                })
-                .collect();
-            if round > 0 && wanted.is_empty() {
+        let mut names: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        for (i, l) in libs.list.iter().enumerate() {
+            if let Some((_, name, _)) = l.parts() {
+                names.entry(name.as_bytes()).or_default().push(i);
+            }
+        }
+        let firsts: Vec<u8> = names
+            .keys()
+            .filter_map(|n| n.first().copied())
+            .chain([b'o'])
+            .collect();
+        // Candidates by name, from the method table.
+        let mut todo: Vec<(u32, Option<(usize, usize, Grant)>)> = Vec::new();
+        for idx in 0..dex.method_ref_count() {
+            let Ok(r) = dex.method_ref(idx) else {
+                continue;
+            };
+            let Ok(name) = dex.string_bytes(r.name_idx) else {
+                continue;
+            };
+            if name.first().is_some_and(|b| firsts.contains(b))
+                && (names.contains_key(name) || name == b"onResume")
+            {
+                todo.push((idx, None));
+            }
+        }
+        self.pending.clear();
+        for _round in 0..=MAX_FORWARD_ROUNDS {
+            if todo.is_empty() {
                 break;
             }
-            for m in dex.methods() {
-                if m.code_off == 0 || m.shares_code || self.found.len() >= MAX_ANALYSED {
+            let wanted: HashMap<u32, Option<(usize, usize, Grant)>> = todo.drain(..).collect();
+            let classes: HashSet<u32> = wanted
+                .keys()
+                .filter_map(|&idx| dex.method_ref(idx).ok().map(|r| r.class_idx))
+                .collect();
+            let defs: Vec<_> = dex
+                .class_defs()
+                .filter(|d| classes.contains(&d.class_idx))
+                .collect();
+            for m in defs.iter().flat_map(|d| dex.class_methods(d)) {
+                let Some(forwarded) = wanted.get(&m.method_idx) else {
+                    continue;
+                };
+                if m.code_off == 0 || self.found.len() >= MAX_ANALYSED {
                     continue;
                 }
-                let Ok(r) = dex.method_ref(m.method_idx) else {
-                    continue;
-                };
-                let Ok(name) = dex.string(r.name_idx) else {
-                    continue;
-                };
-                let callbacks = if round == 0 {
-                    names.get(name.as_ref())
-                } else {
-                    None
-                };
-                let resume = round == 0 && name == "onResume";
-                if callbacks.is_none() && !resume && !wanted.contains(name.as_ref()) {
-                    continue;
-                }
-                let Ok(display) = dex.method_ref_display(m.method_idx) else {
-                    continue;
-                };
-                let Some(paren) = display.find('(') else {
-                    continue;
-                };
-                let proto = display[paren..].to_owned();
-                let Ok(code) = dex.code_item(m.code_off) else {
-                    continue;
-                };
-                let is_static = m.access_flags & 0x8 != 0;
-                if resume
-                    && self.resume_unguarded.len() < 4096
-                    && !denial::reads_boolean(dex, &code)
-                {
-                    self.resume_unguarded.insert(display.clone());
-                }
-                if let Some(list) = callbacks {
-                    for &i in list {
-                        let lib = &libs.list[i];
-                        if lib.parts().is_none_or(|(_, _, p)| p != proto) {
-                            continue;
-                        }
-                        let denial = denial::analyse(
-                            dex,
-                            &code,
-                            is_static,
-                            &proto,
-                            &lib.params(),
-                            &lib.granted_calls,
-                        );
-                        self.push(display.clone(), i, None, denial);
-                    }
-                }
-                if let Some((parent, param, grant)) = self.pending.remove(&display) {
-                    let denial =
-                        denial::analyse(dex, &code, is_static, &proto, &[(param, grant)], &[]);
-                    let library = self.found.get(parent).map_or(0, |a| a.library);
-                    self.push(display, library, Some(parent), denial);
-                }
+                self.analyse_method(dex, libs, &names, &m, *forwarded);
             }
+            todo.extend(self.pending.drain().map(|(idx, f)| (idx, Some(f))));
+        }
+    }
+
+    fn analyse_method(
+        &mut self,
+        dex: &Dex<'_>,
+        libs: &Libraries,
+        names: &HashMap<&[u8], Vec<usize>>,
+        m: &piaudit_dex::MethodCode,
+        forwarded: Option<(usize, usize, Grant)>,
+    ) {
+        let Ok(r) = dex.method_ref(m.method_idx) else {
+            return;
+        };
+        let Ok(name) = dex.string_bytes(r.name_idx) else {
+            return;
+        };
+        let Ok(display) = dex.method_ref_display(m.method_idx) else {
+            return;
+        };
+        let Some(paren) = display.find('(') else {
+            return;
+        };
+        let proto = display[paren..].to_owned();
+        let Ok(code) = dex.code_item(m.code_off) else {
+            return;
+        };
+        let is_static = m.access_flags & 0x8 != 0;
+        if let Some((parent, param, grant)) = forwarded {
+            let denial = denial::analyse(dex, &code, is_static, &proto, &[(param, grant)], &[]);
+            let library = self.found.get(parent).map_or(0, |a| a.library);
+            self.push(display, library, Some(parent), denial);
+            return;
+        }
+        if name == b"onResume"
+            && self.resume_unguarded.len() < 4096
+            && !denial::reads_boolean(dex, &code)
+        {
+            self.resume_unguarded.insert(display.clone());
+        }
+        for &i in names.get(name).map(Vec::as_slice).unwrap_or_default() {
+            let lib = &libs.list[i];
+            if lib.parts().is_none_or(|(_, _, p)| p != proto) {
+                continue;
+            }
+            let denial = denial::analyse(
+                dex,
+                &code,
+                is_static,
+                &proto,
+                &lib.params(),
+                &lib.granted_calls,
+            );
+            self.push(display.clone(), i, None, denial);
         }
     }
 
@@ -266,24 +289,19 @@ impl DenialScan {
         }
         let at = self.found.len();
         // A helper's own helpers are followed too, up to a depth.
-        let depth = {
-            let mut d = 0;
-            let mut p = parent;
-            while let Some(i) = p {
-                d += 1;
-                p = self.found.get(i).and_then(|a| a.parent);
-                if d > MAX_FORWARD_ROUNDS {
-                    break;
-                }
+        let mut depth = 0;
+        let mut p = parent;
+        while let Some(i) = p {
+            depth += 1;
+            p = self.found.get(i).and_then(|a| a.parent);
+            if depth > MAX_FORWARD_ROUNDS {
+                break;
             }
-            d
-        };
+        }
         if depth < MAX_FORWARD_ROUNDS {
-            for (callee, param, grant) in &denial.forwards {
+            for (callee, idx, param, grant) in &denial.forwards {
                 if !self.found.iter().any(|a| &a.method == callee) && self.pending.len() < 256 {
-                    self.pending
-                        .entry(callee.clone())
-                        .or_insert((at, *param, *grant));
+                    self.pending.entry(*idx).or_insert((at, *param, *grant));
                 }
             }
         }
@@ -596,35 +614,34 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
         .map(|(i, _)| i)
         .collect();
     if !needs.is_empty() && scan.found.iter().any(|a| needs.contains(&a.library)) {
-        for m in 0..g.node_count() as u32 {
-            if !g.is_defined(m) {
-                continue;
+        // The registering APIs the code names, by id: (library, method).
+        let mut apis: HashMap<MethodId, Vec<usize>> = HashMap::new();
+        for &i in &needs {
+            for prefix in &libs.list[i].registered_by {
+                let Some((class, name)) = prefix.split_once("->") else {
+                    continue;
+                };
+                let name = name.split('(').next().unwrap_or(name);
+                for m in g.find_methods_named(class, name) {
+                    apis.entry(m).or_default().push(i);
+                }
             }
+        }
+        let ids: HashSet<MethodId> = apis.keys().copied().collect();
+        for m in g.callers_of(&ids) {
             let calls = g.calls_of(m);
-            if calls.is_empty() {
-                continue;
-            }
-            let shown: Vec<(String, EdgeKind)> = calls
+            let libraries: Vec<usize> = calls
                 .iter()
-                .map(|&(t, k)| {
-                    if matches!(k, EdgeKind::Clinit | EdgeKind::Async) {
-                        (g.type_name(t).to_owned(), k)
-                    } else {
-                        (g.display(t), k)
-                    }
-                })
+                .filter(|(_, k)| !matches!(k, EdgeKind::Clinit | EdgeKind::Async))
+                .filter_map(|(t, _)| apis.get(t))
+                .flatten()
+                .copied()
                 .collect();
-            for &i in &needs {
-                let prefixes = &libs.list[i].registered_by;
-                if shown.iter().any(|(s, k)| {
-                    !matches!(k, EdgeKind::Clinit | EdgeKind::Async)
-                        && prefixes.iter().any(|p| s.starts_with(p.as_str()))
-                }) {
-                    let set = registered.entry(i).or_default();
-                    for (s, k) in &shown {
-                        if *k == EdgeKind::Clinit {
-                            set.insert(s.clone());
-                        }
+            for i in libraries {
+                let set = registered.entry(i).or_default();
+                for (t, k) in &calls {
+                    if *k == EdgeKind::Clinit {
+                        set.insert(g.type_name(*t).to_owned());
                     }
                 }
             }
@@ -737,11 +754,12 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, scan: &DenialScan, libs: &Librar
             } else {
                 format!("{outer};")
             };
-            for m in 0..g.node_count() as u32 {
-                let c = g.class_of(m);
-                if (c == class || c == outer) && g.is_defined(m) {
-                    names.extend(g.permission_strings(m).into_iter().map(str::to_owned));
-                }
+            let mut methods = g.methods_of_class(class);
+            if outer != class {
+                methods.extend(g.methods_of_class(&outer));
+            }
+            for m in methods {
+                names.extend(g.permission_strings(m).into_iter().map(str::to_owned));
             }
         }
         names.sort();

@@ -45,8 +45,9 @@ pub struct Denial {
     pub calls: Vec<DenialCall>,
     /// Constant strings loaded only on the denial path (settings actions, permission names).
     pub strings: Vec<String>,
-    /// Grant values passed on: (callee, declared parameter index, what it carries).
-    pub forwards: Vec<(String, usize, Grant)>,
+    /// Grant values passed on to methods outside the platform: (callee, its method index in
+    /// this DEX file, declared parameter index, what it carries).
+    pub forwards: Vec<(String, u32, usize, Grant)>,
 }
 
 /// Instructions decoded per method at most (longer methods are not analysed).
@@ -327,8 +328,13 @@ pub fn analyse(
                             Val::BoolObject => Grant::BooleanObject,
                             _ => continue,
                         };
-                        if out.forwards.len() < 16 {
-                            out.forwards.push((callee.clone(), declared, g));
+                        if out.forwards.len() < 16 && !is_platform(&callee) {
+                            out.forwards.push((
+                                callee.clone(),
+                                u32::from(insn.unit(1)),
+                                declared,
+                                g,
+                            ));
                         }
                     }
                 }
@@ -447,6 +453,20 @@ pub fn reads_boolean(dex: &Dex<'_>, code: &CodeItem<'_>) -> bool {
             || (i.is_invoke()
                 && method_display(dex, u32::from(i.unit(1))).is_ok_and(|m| m.ends_with(")Z")))
     })
+}
+
+/// Platform and language classes (and AndroidX), which hand a result on without judging it.
+fn is_platform(smali: &str) -> bool {
+    [
+        "Landroid/",
+        "Landroidx/",
+        "Ljava/",
+        "Ljavax/",
+        "Lkotlin/",
+        "Ldalvik/",
+    ]
+    .iter()
+    .any(|p| smali.starts_with(p))
 }
 
 fn method_display(dex: &Dex<'_>, idx: u32) -> Result<String, piaudit_dex::DexError> {

@@ -104,6 +104,42 @@ impl Graph {
 }
 
 impl Graph {
+    /// The methods whose bodies call one of `targets` (as the code names them), in id order.
+    pub fn callers_of(&self, targets: &std::collections::HashSet<MethodId>) -> Vec<MethodId> {
+        let mut out = Vec::new();
+        if targets.is_empty() {
+            return out;
+        }
+        for (m, &b) in self.body_of.iter().enumerate() {
+            let Some(body) = self.bodies.get(b as usize) else {
+                continue;
+            };
+            let calls = self
+                .call_target
+                .get(body.start as usize..body.end as usize)
+                .unwrap_or_default();
+            let kinds = self
+                .call_kind
+                .get(body.start as usize..body.end as usize)
+                .unwrap_or_default();
+            if calls
+                .iter()
+                .zip(kinds)
+                .any(|(t, &k)| k <= EdgeKind::Interface as u8 && targets.contains(t))
+            {
+                out.push(m as MethodId);
+            }
+        }
+        out
+    }
+
+    /// The methods class `descriptor` defines.
+    pub fn methods_of_class(&self, descriptor: &str) -> Vec<MethodId> {
+        self.type_of(descriptor)
+            .map(|t| self.own_methods(t).to_vec())
+            .unwrap_or_default()
+    }
+
     /// The settings-screen actions (`android.settings.*`) the method loads as constant strings.
     pub fn settings_actions(&self, method: MethodId) -> Vec<&str> {
         let Some(&body) = self.body_of.get(method as usize) else {
