@@ -164,10 +164,14 @@ pub struct DenialScan {
     pub found: Vec<Analysed>,
     /// Helpers a grant value was handed to in the DEX file being read: method index →
     /// (parent, parameter, grant).
-    pending: HashMap<u32, (usize, usize, Grant)>,
+    pending: HashMap<u32, Forward>,
     /// `onResume` methods that read no stored boolean (no "asked already" guard).
     pub resume_unguarded: HashSet<String>,
 }
+
+/// A grant value handed on: (the analysed method that handed it, the callee's declared
+/// parameter, what it carries).
+type Forward = (usize, usize, Grant);
 
 /// Analysed methods kept per app at most.
 const MAX_ANALYSED: usize = 4096;
@@ -188,7 +192,7 @@ impl DenialScan {
             .chain([b'o'])
             .collect();
         // Candidates by name, from the method table.
-        let mut todo: Vec<(u32, Option<(usize, usize, Grant)>)> = Vec::new();
+        let mut todo: Vec<(u32, Option<Forward>)> = Vec::new();
         for idx in 0..dex.method_ref_count() {
             let Ok(r) = dex.method_ref(idx) else {
                 continue;
@@ -207,7 +211,7 @@ impl DenialScan {
             if todo.is_empty() {
                 break;
             }
-            let wanted: HashMap<u32, Option<(usize, usize, Grant)>> = todo.drain(..).collect();
+            let wanted: HashMap<u32, Option<Forward>> = todo.drain(..).collect();
             let classes: HashSet<u32> = wanted
                 .keys()
                 .filter_map(|&idx| dex.method_ref(idx).ok().map(|r| r.class_idx))
@@ -235,7 +239,7 @@ impl DenialScan {
         libs: &Libraries,
         names: &HashMap<&[u8], Vec<usize>>,
         m: &piaudit_dex::MethodCode,
-        forwarded: Option<(usize, usize, Grant)>,
+        forwarded: Option<Forward>,
     ) {
         let Ok(r) = dex.method_ref(m.method_idx) else {
             return;
