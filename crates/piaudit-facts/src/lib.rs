@@ -391,7 +391,7 @@ pub struct SdkInit {
 }
 
 /// A method that receives a runtime-permission result, and what a denial leads to.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct DenialHandler {
     /// `Lpkg/Cls;->name(args)ret`.
@@ -411,7 +411,7 @@ pub struct DenialHandler {
     pub outcomes: Vec<DenialOutcome>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct DeniedPermission {
     pub name: String,
@@ -426,7 +426,7 @@ pub struct DeniedPermission {
 }
 
 /// One thing a denial leads to.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct DenialOutcome {
     /// `exit-app` (System.exit, killProcess, finishAffinity, moveTaskToBack, the launcher's
@@ -444,7 +444,7 @@ pub struct DenialOutcome {
 }
 
 /// A permission request reached from an activity's `onResume`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct ResumeRequest {
     /// The activity, dotted.

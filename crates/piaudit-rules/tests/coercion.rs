@@ -63,6 +63,7 @@ fn exit_over_a_permission_no_type_needs_is_high_without_a_type() {
         "{text}"
     );
     assert!(text.contains(&format!("{HANDLER} → ")), "{text}");
+    assert_eq!(f.violated, ["YUHANG-2", "MIIT2019-4.2"]);
     assert!(!fired(&e, "PERM-COERCED-REVIEW"));
 }
 
@@ -81,6 +82,9 @@ fn exit_over_a_permission_the_type_needs_is_medium_and_says_so() {
     let f = finding(&e, "PERM-COERCED-REVIEW").expect("fires");
     let text = evidence_texts(f).join("\n");
     assert!(text.contains(&format!("{LOCATION} [justified]")), "{text}");
+    // Necessary permission: nothing is cited as violated.
+    assert!(f.violated.is_empty(), "{:?}", f.violated);
+    assert!(f.related.contains(&"YUHANG-2".to_owned()));
 }
 
 #[test]
@@ -128,6 +132,7 @@ fn request_again_on_denial_is_a_loop_not_coercion() {
     let e = evaluate(app(CONTACTS, vec![again], None));
     let f = finding(&e, "PERM-REQUEST-LOOP").expect("fires");
     assert!(evidence_texts(f)[0].starts_with("on denial: cn.example.app.MainActivity"));
+    assert_eq!(f.violated, ["MIIT164-3"]);
     assert!(!fired(&e, "PERM-COERCED"));
     assert!(!fired(&e, "PERM-COERCED-REVIEW"));
 }
@@ -144,6 +149,8 @@ fn a_request_on_every_resume_is_a_loop() {
     }];
     let e = evaluate(facts);
     let f = finding(&e, "PERM-REQUEST-LOOP").expect("fires");
+    // Asking in onResume alone is not shown as a repeated request after a refusal.
+    assert!(f.violated.is_empty(), "{:?}", f.violated);
     assert!(
         evidence_texts(f)[0].contains(&format!(
             "on every resume: cn.example.app.MainActivity ({LOCATION})"
