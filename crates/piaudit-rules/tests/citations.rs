@@ -11,6 +11,21 @@ use common::*;
 /// Criterion → (what it requires that the evidence must show, rules allowed to cite it as violated).
 const CONDITIONS: &[(&str, &str, &[&str])] = &[
     (
+        "YUHANG-2",
+        "functions refused when an unnecessary permission is denied: the denial branch's chain ends the app or leaves only a grant/settings dialog, over a permission the app type (or every type) does not need",
+        &["PERM-COERCED"],
+    ),
+    (
+        "MIIT2019-4.2",
+        "business functions refused because a non-necessary permission is declined: as YUHANG-2",
+        &["PERM-COERCED"],
+    ),
+    (
+        "MIIT164-3",
+        "frequent requests: the denial branch asks for the permission again at once",
+        &["PERM-REQUEST-LOOP"],
+    ),
+    (
         "MIIT2019-1.1",
         "no privacy policy at all: an unpacked, complete APK with no policy text, link or dialog",
         &["POLICY-MISSING"],
@@ -110,9 +125,11 @@ const CONDITIONS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// Criteria whose conditions (a function refused on denial, consent to everything or nothing)
-/// static analysis never shows: no rule may cite them as violated.
-const NEVER_VIOLATED: &[&str] = &["YUHANG-2", "MIIT2019-4.6", "NECPI-4", "MIIT2019-6.1"];
+/// Criteria whose conditions (consent to everything or nothing, the basic function refused
+/// over any non-necessary PI) static analysis never shows: no rule may cite them as violated.
+/// (A function refused on denial, YUHANG-2, is shown by the denial handler's chain: only
+/// PERM-COERCED may cite it, by the table above.)
+const NEVER_VIOLATED: &[&str] = &["MIIT2019-4.6", "NECPI-4", "MIIT2019-6.1"];
 
 fn table() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     CONDITIONS
