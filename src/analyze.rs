@@ -70,6 +70,8 @@ struct StringSink<'c> {
     analyzer: Option<&'c piaudit_policy::Analyzer>,
     findings: StringFindings,
     keep: bool,
+    /// UI wording and layouts (`layouts`): fed the same strings, and every layout.
+    ui: crate::layouts::UiScan,
 }
 
 impl<'c> StringSink<'c> {
@@ -79,6 +81,7 @@ impl<'c> StringSink<'c> {
             analyzer,
             findings: StringFindings::default(),
             keep: opts.keep_strings || analyzer.is_none(),
+            ui: crate::layouts::UiScan::default(),
         }
     }
 
@@ -375,6 +378,7 @@ fn analyze_shared(
             );
             code.finish(&mut facts);
             let policy_files = read_policy_candidates(&[(None, &index)], &mut budget, &mut facts);
+            facts.ui = std::mem::take(&mut strings.ui).finish();
             finish(&mut facts);
             Ok(Extraction {
                 facts,
@@ -545,6 +549,7 @@ fn analyze_splits(
         ));
     }
     code.finish(&mut facts);
+    facts.ui = std::mem::take(&mut strings.ui).finish();
     finish(&mut facts);
     Extraction {
         facts,
@@ -687,8 +692,12 @@ fn analyze_apk(
             crate::discovery::is_policy_config
         };
         res.for_each_string_where(wanted, |config, name, locale, value| {
+            let policy_config = crate::discovery::is_policy_config(config);
+            if policy_config {
+                strings.ui.add_string(name, locale, value);
+            }
             if let Some(analyzer) = strings.analyzer
-                && crate::discovery::is_policy_config(config)
+                && policy_config
             {
                 strings.findings.add(name, locale, value, analyzer);
             }
@@ -716,6 +725,23 @@ fn analyze_apk(
                         });
                     }
                     manifest::fill_facts(&axml.root, resources.as_ref(), facts);
+                    if let (Some(res), Some(icon)) = (
+                        resources.as_ref(),
+                        crate::icons::icon_reference(&axml.root, facts),
+                    ) {
+                        let mut read_icon = |name: &str| {
+                            let entry = index.entry(name)?;
+                            if entry.uncompressed_size > crate::icons::MAX_ICON_BYTES {
+                                return None;
+                            }
+                            index.read(entry, budget).ok().map(|(b, _)| b)
+                        };
+                        let mut reader = crate::icons::IconReader {
+                            resources: res,
+                            read: &mut read_icon,
+                        };
+                        facts.launcher_icon = Some(reader.describe(&icon));
+                    }
                     xml = Some(manifest::to_xml(&axml.root));
                 }
                 Err(e) => facts.problem("manifest", format!("AndroidManifest.xml: {e}")),
@@ -732,6 +758,8 @@ fn analyze_apk(
             }
         }
     }
+
+    read_layouts(index, budget, resources.as_ref(), &mut strings.ui);
 
     // Code: classes*.dex in load order, then code nested in assets.
     let mut dex_names: Vec<&str> = index
@@ -812,6 +840,31 @@ fn analyze_apk(
         facts.native_libs.push(lib);
     }
     xml
+}
+
+/// Decodes the APK's layout files into `ui`, within its caps (a layout that does not decode
+/// is skipped: layouts are evidence, not structure).
+fn read_layouts(
+    index: &ZipIndex<'_>,
+    budget: &mut Budget,
+    resources: Option<&Resources<'_>>,
+    ui: &mut crate::layouts::UiScan,
+) {
+    for entry in index
+        .entries()
+        .iter()
+        .filter(|e| crate::layouts::is_layout(&e.name))
+    {
+        if !ui.wants_layout(entry.uncompressed_size) {
+            break;
+        }
+        let Ok((bytes, _)) = index.read(entry, budget) else {
+            continue;
+        };
+        if let Ok(axml) = manifest::parse_axml(&bytes, resources) {
+            ui.add_layout(&entry.name, bytes.len() as u64, &axml.root, resources);
+        }
+    }
 }
 
 /// The classes whose start-up code runs before the user does anything.

@@ -340,6 +340,13 @@ impl Auditor {
         }
         self.attribute_apis(facts, &x.code, &hits, behaviour.as_ref());
         self.find_policies(facts, &x.policy_files, x.strings.as_ref());
+        let sdk_id = |class: &str| {
+            self.catalog
+                .owner_of(class)
+                .and_then(|i| self.catalog.sdks().get(i.get()))
+                .map(|sdk| sdk.id.clone())
+        };
+        facts.auto_start = crate::receivers::auto_start(facts, &sdk_id);
         facts.category = category.map(str::to_owned);
         if let Err(e) = self.rules.tables().enrich(facts) {
             facts.problem("rules", e.to_string());

@@ -234,6 +234,13 @@ struct ScanArgs {
     evidence_dir: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum CoverageFormat {
+    Text,
+    Md,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum RulesCommand {
     /// List the rules in effect.
@@ -260,6 +267,17 @@ enum RulesCommand {
     Check {
         /// The directory of rule files (`*.toml`, and `data/` tables) to check.
         dir: PathBuf,
+    },
+    /// Every criterion against the rules that cite it (violated / related), and why the
+    /// others have none.
+    Coverage {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: CoverageFormat,
     },
     /// List the app types (ids for --category).
     Types {
@@ -888,6 +906,24 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::from(2))
             }
+        }
+        RulesCommand::Coverage {
+            rules,
+            lang,
+            format,
+        } => {
+            let lang = lang_of(lang);
+            let auditor = auditor(rules, false)?;
+            let matrix = piaudit::coverage::coverage(auditor.rules(), lang);
+            print!(
+                "{}",
+                match format {
+                    CoverageFormat::Text => matrix.to_text(lang),
+                    CoverageFormat::Md => matrix.to_markdown(lang),
+                    CoverageFormat::Json => matrix.to_json(),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Types { lang } => {
             let lang = lang_of(lang);

@@ -303,7 +303,7 @@ impl Values<'_, '_> {
 }
 
 /// A boolean as the decoder prints it (`true`, or the raw data of a boolean typed value).
-fn parse_bool(v: &str) -> Option<bool> {
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
     match v {
         "true" | "1" | "-1" | "0xffffffff" => Some(true),
         "false" | "0" | "0x0" | "0x00000000" => Some(false),
@@ -454,7 +454,8 @@ fn fill_application(app: &Element, pkg: &str, values: &Values<'_, '_>, facts: &m
         }
         actions.sort();
         actions.dedup();
-        let enabled = values.bool(child.attr("enabled")).unwrap_or(true);
+        let enabled_attr = values.bool(child.attr("enabled"));
+        let enabled = enabled_attr.unwrap_or(true);
         let is_activity = kind == "activity" || kind == "activity-alias";
         facts.components.push(Component {
             kind: kind.to_owned(),
@@ -468,6 +469,12 @@ fn fill_application(app: &Element, pkg: &str, values: &Values<'_, '_>, facts: &m
                 .attr("targetActivity")
                 .map(|t| qualify(pkg, &values.text(t))),
             launcher: launcher && enabled && is_activity,
+            enabled: enabled_attr,
+            launcher_declared: launcher && is_activity,
+            label: child
+                .attr("label")
+                .map(|l| values.text(l))
+                .filter(|l| !l.starts_with('@')),
         });
     }
 }

@@ -97,6 +97,13 @@ pub struct AppFacts {
     pub denial_handlers: Vec<DenialHandler>,
     /// Permission requests reached from an activity's `onResume` (asked again on every resume).
     pub resume_permission_requests: Vec<ResumeRequest>,
+    /// What the layouts and UI strings show about consent and the user's rights.
+    pub ui: UiFacts,
+    /// Components that start the app without the user: receivers of system broadcasts, and
+    /// services other apps can start (self-start and associated start-up).
+    pub auto_start: Vec<AutoStart>,
+    /// The launcher icon, as decoded (null: no icon declared or the manifest was not read).
+    pub launcher_icon: Option<LauncherIcon>,
 }
 
 /// The input file, pinned by hash.
@@ -162,6 +169,12 @@ pub struct Component {
     pub target: Option<String>,
     /// Whether this is a launcher entry (MAIN + LAUNCHER).
     pub launcher: bool,
+    /// `android:enabled` as declared: true, false, or null when absent (enabled).
+    pub enabled: Option<bool>,
+    /// Has a MAIN + LAUNCHER intent filter, whether or not it is enabled (`launcher` needs both).
+    pub launcher_declared: bool,
+    /// `android:label` of the component, resolved (null when absent or unresolvable).
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]
@@ -454,4 +467,92 @@ pub struct ResumeRequest {
     /// Permission names loaded on the chain.
     pub permissions: Vec<String>,
     pub chain: Vec<ChainFrame>,
+/// What the app's layouts and UI strings show about consent and the user's rights. Each list
+/// holds evidence items; an empty list means "not found in the layouts and strings read", never
+/// "not in the app" (text set in code or fetched from a server is not seen).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct UiFacts {
+    /// Layout files (`res/layout*/*.xml`) decoded.
+    pub layouts_read: u32,
+    /// String resources looked at (default, Chinese and English configurations).
+    pub strings_read: u32,
+    /// Check boxes ticked by default (`android:checked="true"`) next to text naming the privacy
+    /// policy or a user agreement.
+    pub prechecked_consent: Vec<UiEvidence>,
+    /// Wording that treats logging in, signing up or using the app as agreement to the policy
+    /// ("登录即代表同意《隐私政策》").
+    pub consent_by_use: Vec<UiEvidence>,
+    /// Layouts naming the policy with an agree button and no way to refuse (no refuse, decline,
+    /// exit, cancel or close control, no such text).
+    pub consent_without_refuse: Vec<UiEvidence>,
+    /// Signs that the app has user accounts (login or sign-up wording).
+    pub account_signals: Vec<UiEvidence>,
+    /// Wording of an account-cancellation entry (注销账号, delete account).
+    pub account_cancellation: Vec<UiEvidence>,
+    /// Wording of a complaint or report entry (投诉, 举报, feedback on privacy).
+    pub complaint_entry: Vec<UiEvidence>,
+    /// Wording of a personalised-recommendation setting (个性化推荐, personalised ads ...).
+    pub personalization_switch: Vec<UiEvidence>,
+    /// Wording of a way to withdraw consent (撤回同意, 撤销授权, withdraw consent).
+    pub consent_withdrawal: Vec<UiEvidence>,
+    /// Texts that tell why a permission is asked for (权限 … 用于/以便, "… permission to …").
+    pub permission_purpose: Vec<UiEvidence>,
+    /// Texts saying the app cannot be used without a permission ("请开启权限，否则无法使用").
+    pub permission_required: Vec<UiEvidence>,
+    /// Texts offering rewards (points, red packets, coupons) for identity or biometric data
+    /// ("实名认证领红包", "刷脸领积分").
+    pub reward_for_pi: Vec<UiEvidence>,
+}
+
+/// One piece of UI evidence: where it is and the text that shows it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct UiEvidence {
+    /// `res/layout/dialog_privacy.xml`, or `string:login_agree (zh-rCN)`.
+    pub source: String,
+    /// The text (shortened to 120 characters), or the element and its text for a layout.
+    pub text: String,
+}
+
+/// A component that can start the app without the user opening it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct AutoStart {
+    /// `receiver` or `service`.
+    pub kind: String,
+    /// Fully qualified class name.
+    pub component: String,
+    /// What starts it: `boot`, `connectivity`, `package`, `user_present`, `power`,
+    /// `app_update` (system broadcasts), or `other_apps` (an exported, unguarded service with
+    /// intent filters, which any app can start).
+    pub trigger: String,
+    /// The intent-filter actions behind the trigger.
+    pub actions: Vec<String>,
+    /// Whether Android still delivers the trigger to this app at its target SDK (manifest
+    /// receivers of most implicit broadcasts stop receiving them from targetSdk 24/26 on).
+    pub delivered: bool,
+    /// The SDK whose class this is (catalogue id), or null for the app's own code.
+    pub sdk: Option<String>,
+}
+
+/// The launcher icon and what its pixels show.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct LauncherIcon {
+    /// The reference as declared (`@mipmap/ic_launcher`), from the launcher entry or else
+    /// the application.
+    pub reference: String,
+    /// The file it resolves to (`res/mipmap-xxhdpi-v4/ic_launcher.png`).
+    pub file: Option<String>,
+    /// `png`, `adaptive` (an `<adaptive-icon>` XML), `webp`, `xml` or `other`.
+    pub format: String,
+    /// The PNG decoded (for an adaptive icon: its foreground) when it is a PNG.
+    pub png: Option<String>,
+    /// Every pixel of the icon is fully transparent (for an adaptive icon: the foreground and
+    /// the background both). Null when it could not be decided (not a PNG, undecodable).
+    pub fully_transparent: Option<bool>,
+    /// Why it could not be decided, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

@@ -22,7 +22,7 @@ use crate::template::Values;
 use crate::{Lang, Localized, Severity};
 
 /// The rule files compiled into the program, by name under `rules/`.
-const EMBEDDED_RULES: [(&str, &str); 6] = [
+const EMBEDDED_RULES: [(&str, &str); 11] = [
     (
         "rules/policy.toml",
         include_str!("../../../rules/policy.toml"),
@@ -43,6 +43,23 @@ const EMBEDDED_RULES: [(&str, &str); 6] = [
     (
         "rules/permissions-coercion.toml",
         include_str!("../../../rules/permissions-coercion.toml"),
+    ),
+    ("rules/ui.toml", include_str!("../../../rules/ui.toml")),
+    (
+        "rules/startup.toml",
+        include_str!("../../../rules/startup.toml"),
+    ),
+    (
+        "rules/identity.toml",
+        include_str!("../../../rules/identity.toml"),
+    ),
+    (
+        "rules/permission-scope.toml",
+        include_str!("../../../rules/permission-scope.toml"),
+    ),
+    (
+        "rules/policy-text.toml",
+        include_str!("../../../rules/policy-text.toml"),
     ),
 ];
 

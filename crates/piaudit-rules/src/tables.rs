@@ -199,6 +199,12 @@ pub struct Criterion {
     pub static_check: String,
     /// `verified`, `unverified` or `project`.
     pub verification: String,
+    /// Why no rule checks it, for a criterion no rule cites (`piaudit rules coverage`):
+    /// `dynamic` (needs dynamic evidence: frequency, back-end sharing, handling time),
+    /// `package` (not visible in a package), `definition` (defines terms, nothing to check),
+    /// `todo` (checkable, rule not yet written).
+    #[serde(default)]
+    pub unchecked: Option<String>,
 }
 
 impl Criterion {
