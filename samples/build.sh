@@ -67,7 +67,13 @@ build_apk() {
 }
 
 shopt -s nullglob
-projects=("$SAMPLES_DIR"/src/*/)
+# `build.sh NAME...` rebuilds only samples/src/NAME (and not the XAPK); no argument: everything.
+if (( $# > 0 )); then
+    projects=()
+    for name in "$@"; do projects+=("$SAMPLES_DIR/src/$name/"); done
+else
+    projects=("$SAMPLES_DIR"/src/*/)
+fi
 (( ${#projects[@]} > 0 )) || die "no projects under $SAMPLES_DIR/src"
 for project in "${projects[@]}"; do
     project="${project%/}"
@@ -75,6 +81,7 @@ for project in "${projects[@]}"; do
         || die "$project is not an apktool project (needs AndroidManifest.xml and apktool.yml)"
     build_apk "$project" "$SAMPLES_DIR/$(basename "$project").apk"
 done
+(( $# == 0 )) || exit 0
 
 # XAPK: a zip holding manifest.json, the base APK and the config split APK.
 BUNDLE_SRC="$SAMPLES_DIR/xapk/musiclive-bundle"

@@ -197,7 +197,7 @@ impl Coverage {
             Lang::En => "| criterion | title | static | rules |\n|---|---|---|---|\n",
         };
         for d in &self.documents {
-            let _ = writeln!(out, "### {}\n", Self::summary_line(d, lang));
+            let _ = writeln!(out, "#### {}\n", Self::summary_line(d, lang));
             out.push_str(head);
             for row in self.criteria.iter().filter(|r| r.document == d.document) {
                 let _ = writeln!(

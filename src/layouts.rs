@@ -251,8 +251,9 @@ fn names_withdrawal(text: &str) -> bool {
 /// "需要获取您的位置权限，用于推荐附近门店", "We need camera permission to scan codes".
 static PERMISSION_PURPOSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"权限[^。！!？?\n]{0,30}?(用于|以便|为了|用来|便于)",
+        r"权限[^。！!？?\n]{0,30}?(用于|以便|为了|用来|便于|以实现|以提供)",
         r"|(用于|以便|为了|用来)[^。！!？?\n]{0,30}?权限",
+        r"|使用[^。！!？?\n]{0,12}?功能时[^。！!？?\n]{0,20}?权限",
         r"|(?i)\bpermission\b[^.]{0,60}?\b(to|so that|in order to|for)\b",
     ))
     .unwrap_or_else(|e| panic!("permission-purpose pattern: {e}"))
@@ -670,6 +671,7 @@ mod tests {
         assert!(PERMISSION_PURPOSE.is_match("需要获取您的位置权限，用于推荐附近门店"));
         assert!(PERMISSION_PURPOSE.is_match("We need camera permission to scan QR codes."));
         assert!(!PERMISSION_PURPOSE.is_match("权限设置"));
+        assert!(PERMISSION_PURPOSE.is_match("我们会在您使用相应功能时申请位置、相机权限"));
         assert!(PERMISSION_REQUIRED.is_match("请开启存储权限，否则无法使用本应用"));
         assert!(PERMISSION_REQUIRED.is_match("未获得电话权限，应用将退出"));
         assert!(!PERMISSION_REQUIRED.is_match("需要相机权限才能拍照"));
