@@ -71,11 +71,15 @@ pub const REASONS: [&str; 4] = ["dynamic", "package", "definition", "todo"];
 
 /// Builds the matrix from the rules in effect.
 pub fn coverage(set: &RuleSet, lang: Lang) -> Coverage {
-    // Violated citations come with the rules' `violated` lists (issue 17); until then every
-    // citation is related.
-    let violated: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut violated: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut related: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for rule in set.rules() {
+        for v in &rule.violated {
+            violated
+                .entry(v.id.as_str())
+                .or_default()
+                .push(rule.id.clone());
+        }
         for id in &rule.criteria {
             related
                 .entry(id.as_str())

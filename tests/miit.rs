@@ -122,7 +122,12 @@ fn the_dark_patterns_sample_shows_each_pattern_with_its_evidence() {
     assert_eq!(
         starts,
         vec![
-            ("cn.piaudit.sample.darkshop.WakeReceiver", "boot", true, None),
+            (
+                "cn.piaudit.sample.darkshop.WakeReceiver",
+                "boot",
+                true,
+                None
+            ),
             (
                 "cn.piaudit.sample.darkshop.WakeReceiver",
                 "user_present",
@@ -216,7 +221,13 @@ fn every_criterion_is_cited_by_a_rule_or_says_why_not() {
             .map_or(0, |d| d.checked)
     };
     assert!(count("MIIT2019") >= 20, "MIIT2019: {}", count("MIIT2019"));
-    for item in ["MIIT164-1", "MIIT164-3", "MIIT164-4", "MIIT164-5", "MIIT164-6"] {
+    for item in [
+        "MIIT164-1",
+        "MIIT164-3",
+        "MIIT164-4",
+        "MIIT164-5",
+        "MIIT164-6",
+    ] {
         let row = matrix.criteria.iter().find(|r| r.id == item);
         assert!(row.is_some_and(|r| r.checked()), "{item} not checked");
     }
@@ -244,6 +255,10 @@ fn the_readme_shows_the_current_coverage_matrix() {
     let json = zh.to_json();
     for row in &zh.criteria {
         assert!(md.contains(&format!("| {} |", row.id)), "{}", row.id);
-        assert!(text.contains(&row.id) && json.contains(&row.id), "{}", row.id);
+        assert!(
+            text.contains(&row.id) && json.contains(&row.id),
+            "{}",
+            row.id
+        );
     }
 }

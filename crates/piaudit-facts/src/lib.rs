@@ -470,7 +470,7 @@ pub struct ResumeRequest {
 /// What the app's layouts and UI strings show about consent and the user's rights. Each list
 /// holds evidence items; an empty list means "not found in the layouts and strings read", never
 /// "not in the app" (text set in code or fetched from a server is not seen).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct UiFacts {
     /// Layout files (`res/layout*/*.xml`) decoded.
@@ -506,7 +506,7 @@ pub struct UiFacts {
 }
 
 /// One piece of UI evidence: where it is and the text that shows it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct UiEvidence {
     /// `res/layout/dialog_privacy.xml`, or `string:login_agree (zh-rCN)`.
@@ -516,7 +516,7 @@ pub struct UiEvidence {
 }
 
 /// A component that can start the app without the user opening it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct AutoStart {
     /// `receiver` or `service`.
@@ -537,7 +537,7 @@ pub struct AutoStart {
 }
 
 /// The launcher icon and what its pixels show.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct LauncherIcon {
     /// The reference as declared (`@mipmap/ic_launcher`), from the launcher entry or else

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use piaudit_facts::{AppFacts, AutoStart, Component, LauncherIcon, UiEvidence};
-use serde_json::json;
 
 fn ev(source: &str, text: &str) -> UiEvidence {
     UiEvidence {
@@ -56,7 +55,7 @@ fn prechecked_consent_and_consent_by_use_and_no_refuse_fire_on_their_evidence_on
             "res/layout/activity_login.xml: CheckBox android:checked=\"true\" next to \"我已阅读并同意《隐私政策》\""
         ]
     );
-    assert!(f.criteria.iter().any(|c| c == "MIIT2019-3.4"));
+    assert_eq!(f.violated, vec!["MIIT2019-3.4"]);
     for id in [
         "UI-CONSENT-BY-USE",
         "UI-CONSENT-NO-REFUSE",
@@ -145,7 +144,10 @@ fn personalization_switch_is_judged_only_for_the_typed_app_kinds() {
     );
     let mut news = ui_app();
     news.category = Some("news".to_owned());
-    assert!(fired(&evaluate(news.clone()), "UI-NO-PERSONALIZATION-SWITCH"));
+    assert!(fired(
+        &evaluate(news.clone()),
+        "UI-NO-PERSONALIZATION-SWITCH"
+    ));
     news.ui.personalization_switch = vec![ev("string:p", "个性化推荐")];
     assert!(!fired(&evaluate(news), "UI-NO-PERSONALIZATION-SWITCH"));
     let mut tool = ui_app();
@@ -177,7 +179,8 @@ fn self_start_counts_delivered_broadcasts_and_push_sdk_services_only() {
     assert!(!fired(&e, "SELF-START-BROADCAST"), "{:?}", ids(&e));
     assert!(!fired(&e, "ASSOCIATED-START-PUSH"), "{:?}", ids(&e));
 
-    app.auto_start.push(auto("receiver", "boot", true, Some("getui-push")));
+    app.auto_start
+        .push(auto("receiver", "boot", true, Some("getui-push")));
     app.auto_start
         .push(auto("service", "other_apps", true, Some("jpush")));
     let e = evaluate(app);
@@ -286,7 +289,7 @@ fn permission_scope_rules() {
     let mut resume = base_app();
     resume.startup_permission_requests = vec![startup_request(&["android.permission.CAMERA"])];
     assert!(!fired(&evaluate(resume.clone()), "PERM-REQUEST-ON-RESUME"));
-    resume.startup_permission_requests[0]["method"] = json!("onResume");
+    resume.startup_permission_requests[0].method = "onResume".to_owned();
     assert!(fired(&evaluate(resume), "PERM-REQUEST-ON-RESUME"));
 
     // Ads with the install permission.
@@ -302,8 +305,8 @@ fn permission_scope_rules() {
 fn policy_language_and_denials() {
     let mut english = with_permissions(base_app(), &["android.permission.ACCESS_FINE_LOCATION"]);
     let mut text = text_policy(&["location"], &[], &[]);
-    text["lang"] = json!("en");
-    english.policies = vec![text.clone()];
+    text.lang = "en".to_owned();
+    english.policies = vec![text];
     let e = evaluate(english.clone());
     assert!(fired(&e, "POLICY-NOT-CHINESE"), "{:?}", ids(&e));
     // A Chinese or mixed text beside it, or no analysed text at all: silent.
@@ -311,12 +314,17 @@ fn policy_language_and_denials() {
     zh.policies.push(text_policy(&["location"], &[], &[]));
     assert!(!fired(&evaluate(zh), "POLICY-NOT-CHINESE"));
     let mut url_only = english;
-    url_only.policies = vec![url_policy("https://example.com/privacy", json!(null))];
+    url_only.policies = vec![url_policy("https://example.com/privacy", None)];
     assert!(!fired(&evaluate(url_only), "POLICY-NOT-CHINESE"));
 
     let mut denied = with_permissions(base_app(), &["android.permission.READ_CONTACTS"]);
     let mut policy = text_policy(&["contacts"], &[], &[]);
-    policy["disclosures"]["pi_types"][0]["negated_only"] = json!(true);
+    let negate = |policy: &mut piaudit_facts::PolicyDoc, negated: bool| {
+        if let Some(d) = policy.disclosures.as_mut() {
+            d.pi_types[0].negated_only = negated;
+        }
+    };
+    negate(&mut policy, true);
     denied.policies = vec![policy.clone()];
     let e = evaluate(denied.clone());
     let Some(f) = finding(&e, "POLICY-DENIES-COLLECTED-PI") else {
@@ -326,7 +334,7 @@ fn policy_language_and_denials() {
         evidence_texts(f),
         vec!["contacts ← android.permission.READ_CONTACTS"]
     );
-    policy["disclosures"]["pi_types"][0]["negated_only"] = json!(false);
+    negate(&mut policy, false);
     denied.policies = vec![policy];
     assert!(!fired(&evaluate(denied), "POLICY-DENIES-COLLECTED-PI"));
 }
