@@ -13,7 +13,7 @@ use piaudit::facts::AppFacts;
 use piaudit_rules::Lang;
 
 /// The rules of issue 18.
-const NEW_RULES: [&str; 21] = [
+const NEW_RULES: [&str; 22] = [
     "UI-CONSENT-PRECHECKED",
     "UI-CONSENT-BY-USE",
     "UI-CONSENT-NO-REFUSE",
@@ -33,6 +33,7 @@ const NEW_RULES: [&str; 21] = [
     "PERM-PURPOSE-NOT-FOUND",
     "PERM-REQUIRED-WORDING",
     "PERM-REQUEST-ON-RESUME",
+    "PERM-BUNDLED-REQUEST",
     "POLICY-NOT-CHINESE",
     "POLICY-DENIES-COLLECTED-PI",
 ];

@@ -292,6 +292,22 @@ fn permission_scope_rules() {
     resume.startup_permission_requests[0].method = "onResume".to_owned();
     assert!(fired(&evaluate(resume), "PERM-REQUEST-ON-RESUME"));
 
+    // One request naming two PI types is bundled; two permissions of one type are not.
+    let mut bundled = base_app();
+    bundled.startup_permission_requests = vec![startup_request(&[
+        "android.permission.ACCESS_FINE_LOCATION",
+        "android.permission.ACCESS_COARSE_LOCATION",
+    ])];
+    assert!(!fired(&evaluate(bundled.clone()), "PERM-BUNDLED-REQUEST"));
+    bundled.startup_permission_requests[0]
+        .permissions
+        .push("android.permission.READ_CONTACTS".to_owned());
+    let e = evaluate(bundled);
+    let Some(f) = finding(&e, "PERM-BUNDLED-REQUEST") else {
+        panic!("{:?}", ids(&e))
+    };
+    assert_eq!(f.evidence.len(), 1);
+
     // Ads with the install permission.
     let mut ads = base_app();
     ads.sdks = vec![sdk("pangle", "ads", &["device_id"])];
