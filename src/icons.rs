@@ -30,7 +30,7 @@ pub fn icon_reference(root: &Element, facts: &AppFacts) -> Option<String> {
             .and_then(|c| c.attr("icon"))
     };
     launcher
-        .and_then(|l| icon_of(&l.name).or_else(|| l.target.as_deref().and_then(|t| icon_of(t))))
+        .and_then(|l| icon_of(&l.name).or_else(|| l.target.as_deref().and_then(icon_of)))
         .or_else(|| app.attr("icon"))
         .filter(|r| r.starts_with('@'))
         .map(str::to_owned)
