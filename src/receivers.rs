@@ -202,8 +202,8 @@ mod tests {
             summary,
             vec![
                 ("com.igexin.sdk.PushReceiver", "boot", true),
-                ("com.igexin.sdk.PushReceiver", "user_present", false),
                 ("com.igexin.sdk.PushReceiver", "connectivity", false),
+                ("com.igexin.sdk.PushReceiver", "user_present", false),
                 ("com.igexin.sdk.PushService", "other_apps", true),
             ]
         );
