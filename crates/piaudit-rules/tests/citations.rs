@@ -123,6 +123,11 @@ const CONDITIONS: &[(&str, &str, &[&str])] = &[
         "exported components without a permission",
         &["COMPONENT-EXPORTED"],
     ),
+    (
+        "MIIT2019-3.4",
+        "consent obtained non-explicitly, e.g. the policy pre-ticked as agreed: a layout declares the consent check box next to the policy text android:checked=\"true\"",
+        &["UI-CONSENT-PRECHECKED"],
+    ),
 ];
 
 /// Criteria whose conditions (consent to everything or nothing, the basic function refused
