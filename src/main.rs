@@ -271,8 +271,10 @@ enum RulesCommand {
     /// Every criterion against the rules that cite it (violated / related), and why the
     /// others have none.
     Coverage {
-        #[arg(long)]
+        /// A rules directory whose rules are added to the built-in ones (same id replaces).
+        #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Language of the titles (default: from LANG/LC_ALL; zh when it starts with zh).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
         /// Output format.
