@@ -467,6 +467,8 @@ pub struct ResumeRequest {
     /// Permission names loaded on the chain.
     pub permissions: Vec<String>,
     pub chain: Vec<ChainFrame>,
+}
+
 /// What the app's layouts and UI strings show about consent and the user's rights. Each list
 /// holds evidence items; an empty list means "not found in the layouts and strings read", never
 /// "not in the app" (text set in code or fetched from a server is not seen).
