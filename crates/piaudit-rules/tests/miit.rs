@@ -285,13 +285,6 @@ fn permission_scope_rules() {
     purpose.target_sdk_effective = 22;
     assert!(!fired(&evaluate(purpose), "PERM-PURPOSE-NOT-FOUND"));
 
-    // A request in onResume, not in onCreate.
-    let mut resume = base_app();
-    resume.startup_permission_requests = vec![startup_request(&["android.permission.CAMERA"])];
-    assert!(!fired(&evaluate(resume.clone()), "PERM-REQUEST-ON-RESUME"));
-    resume.startup_permission_requests[0].method = "onResume".to_owned();
-    assert!(fired(&evaluate(resume), "PERM-REQUEST-ON-RESUME"));
-
     // One request naming two PI types is bundled; two permissions of one type are not.
     let mut bundled = base_app();
     bundled.startup_permission_requests = vec![startup_request(&[
