@@ -13,7 +13,7 @@ use piaudit::facts::AppFacts;
 use piaudit_rules::Lang;
 
 /// The rules of issue 18.
-const NEW_RULES: [&str; 22] = [
+const NEW_RULES: [&str; 21] = [
     "UI-CONSENT-PRECHECKED",
     "UI-CONSENT-BY-USE",
     "UI-CONSENT-NO-REFUSE",
