@@ -327,7 +327,9 @@ impl RuleSet {
             .as_deref()
             .filter(|c| self.tables.app_type(c).is_some());
         for rule in &self.rules {
-            if let Some(reason) = skip_reason(rule, facts.category.as_deref(), category) {
+            if let Some(reason) =
+                skip_reason(rule, facts.category.as_deref(), category, &self.tables)
+            {
                 evaluation.skipped.push(Skipped {
                     rule_id: rule.id.clone(),
                     reason,
@@ -369,11 +371,22 @@ fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// Why a rule cannot be judged for this app, if it cannot.
-fn skip_reason(rule: &Rule, given: Option<&str>, known: Option<&str>) -> Option<Localized> {
+/// Why a rule cannot be judged for this app, if it cannot. App types are named in the
+/// reader's language (their ids are the English vocabulary).
+fn skip_reason(
+    rule: &Rule,
+    given: Option<&str>,
+    known: Option<&str>,
+    tables: &Tables,
+) -> Option<Localized> {
     if !rule.needs_category() {
         return None;
     }
+    let zh_name = |id: &str| {
+        tables
+            .app_type(id)
+            .map_or_else(|| id.to_owned(), |t| t.name.zh.clone())
+    };
     match (given, known) {
         (None, _) => Some(Localized::new(
             "未指定应用类型（--category）：本规则按应用类型判断必要性，不对类型作推测",
@@ -386,8 +399,13 @@ fn skip_reason(rule: &Rule, given: Option<&str>, known: Option<&str>) -> Option<
         (_, Some(c)) if !rule.applies_to.is_empty() && !rule.applies_to.iter().any(|t| t == c) => {
             Some(Localized::new(
                 format!(
-                    "不适用于应用类型 {c}（适用于：{}）",
-                    rule.applies_to.join("、")
+                    "不适用于应用类型{}（适用于：{}）",
+                    zh_name(c),
+                    rule.applies_to
+                        .iter()
+                        .map(|t| zh_name(t))
+                        .collect::<Vec<_>>()
+                        .join("、")
                 ),
                 format!(
                     "not applicable to app type {c} (applies to: {})",

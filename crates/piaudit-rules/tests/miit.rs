@@ -189,7 +189,7 @@ fn self_start_counts_delivered_broadcasts_and_push_sdk_services_only() {
     };
     assert_eq!(
         evidence_texts(f),
-        vec!["x.Y (boot: android.intent.action.BOOT_COMPLETED) @ SDK getui-push"]
+        vec!["x.Y (android.intent.action.BOOT_COMPLETED) @ SDK getui-push"]
     );
     let Some(f) = finding(&e, "ASSOCIATED-START-PUSH") else {
         panic!("{:?}", ids(&e))
