@@ -391,7 +391,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     None => bail!("{}: the manifest could not be decoded", shown(&input)),
                 }
             } else if chains {
-                print!("{}", piaudit::behaviour::chains_text(&extraction.facts));
+                out(format_args!(
+                    "{}",
+                    piaudit::behaviour::chains_text(&extraction.facts)
+                ))?;
             } else {
                 let facts = extraction.facts;
                 let json = if compact {
@@ -410,10 +413,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 SchemaArg::Record => report::schema::Which::Record,
                 SchemaArg::Facts => report::schema::Which::Facts,
             };
-            println!(
-                "{}",
+            out(format_args!(
+                "{}\n",
                 serde_json::to_string_pretty(&report::schema::schema(which))?
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Policy(args) => policy_command(args),
@@ -917,14 +920,14 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
             let lang = lang_of(lang);
             let auditor = auditor(rules, false)?;
             let matrix = piaudit::coverage::coverage(auditor.rules(), lang);
-            print!(
+            out(format_args!(
                 "{}",
                 match format {
                     CoverageFormat::Text => matrix.to_text(lang),
                     CoverageFormat::Md => matrix.to_markdown(lang),
                     CoverageFormat::Json => matrix.to_json(),
                 }
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Types { lang } => {

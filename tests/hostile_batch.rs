@@ -720,6 +720,9 @@ fn a_closed_standard_output_ends_every_command_quietly() {
         (vec!["rules", "list"], 0),
         (vec!["rules", "show", "PERM-NOT-NECESSARY"], 0),
         (vec!["rules", "types"], 0),
+        (vec!["rules", "coverage"], 0),
+        (vec!["schema", "record"], 0),
+        (vec!["schema", "facts"], 0),
         (vec!["scan", "--format", "jsonl", "--jobs", "1", "."], 0),
         (vec!["scan", "--format", "text", "--jobs", "1", "."], 0),
         (
