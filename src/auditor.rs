@@ -334,11 +334,14 @@ impl Auditor {
                 crate::coercion::Libraries::embedded(),
             );
         }
-        let behaviour = behaviour.filter(|_| facts.reachability.analysed);
-        if let Some(b) = &behaviour {
+        // Liveness (is this code run by anything?) needs only a package whose components the
+        // manifest names; start-up reachability and consent need start-up entry points.
+        let live = behaviour.filter(|_| facts.reachability.live_analysed);
+        let startup = live.as_ref().filter(|_| facts.reachability.analysed);
+        if let Some(b) = startup {
             self.mark_sdk_use(facts, b);
         }
-        self.attribute_apis(facts, &x.code, &hits, behaviour.as_ref());
+        self.attribute_apis(facts, &x.code, &hits, startup, live.as_ref());
         self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         let sdk_id = |class: &str| {
             self.catalog
@@ -459,6 +462,7 @@ impl Auditor {
         code: &CodeFacts,
         hits: &[SdkHit],
         b: Option<&Behaviour<'_>>,
+        live_b: Option<&Behaviour<'_>>,
     ) {
         let first_party = self
             .catalog
@@ -483,7 +487,7 @@ impl Auditor {
                 other => (other.label(&self.catalog).to_owned(), None),
             };
             let key = (reference, label, sdk);
-            if b.is_some_and(|b| b.api_live(&key.0, caller)) {
+            if live_b.is_some_and(|b| b.api_live(&key.0, caller)) {
                 group_live.insert(key.clone(), true);
             }
             if let Some(site) = site {
@@ -502,7 +506,7 @@ impl Auditor {
                 api.pi_type.as_ref()?;
                 let key = (reference, label, sdk);
                 let found = group_sites.remove(&key);
-                let live = b.map(|_| group_live.contains_key(&key));
+                let live = live_b.map(|_| group_live.contains_key(&key));
                 let (reference, label, sdk) = key;
                 let best = found.as_ref().and_then(|s| {
                     s.iter()
@@ -594,7 +598,7 @@ mod tests {
         let auditor = Auditor::new(&Config::default()).unwrap();
         let (mut facts, code) = two_sdks_one_api(&auditor);
         let hits = auditor.detect_sdks(&mut facts, &code, &[]);
-        auditor.attribute_apis(&mut facts, &code, &hits, None);
+        auditor.attribute_apis(&mut facts, &code, &hits, None, None);
         let mut owners: Vec<(String, String)> = facts
             .api_refs
             .iter()

@@ -207,6 +207,13 @@ fn entry_points(facts: &AppFacts, g: &Graph) -> Vec<(EntryPoint, Entry)> {
     out
 }
 
+/// Whether `m` is an app-defined `main(String[])`, a process entry point.
+fn is_main_method(g: &Graph, m: MethodId) -> bool {
+    g.is_defined(m)
+        && g.name_of(m) == "main"
+        && g.display(m).ends_with("->main([Ljava/lang/String;)V")
+}
+
 /// Whether a method the code names asks the user for runtime permissions: the platform and
 /// support-library `requestPermissions`, and the `request*` methods of permission libraries.
 fn is_permission_request(g: &Graph, m: MethodId) -> bool {
@@ -259,6 +266,16 @@ impl<'g> Behaviour<'g> {
             method,
             label: "callback".to_owned(),
         }));
+        // `static main(String[])`: run by `app_process` or `am instrument` tooling (apps with
+        // no component at all, like screen-capture agents, start there).
+        live_entries.extend(
+            (0..g.node_count() as u32)
+                .filter(|&m| is_main_method(g, m))
+                .map(|method| Entry {
+                    method,
+                    label: "main".to_owned(),
+                }),
+        );
         let live_reach = g.reach_with(&live_entries, &mut resolver);
         let live: HashSet<(MethodId, String)> = live_reach
             .calls_to(g, &targets)
@@ -481,6 +498,9 @@ impl<'g> Behaviour<'g> {
             // Without entry points (no manifest, components elsewhere) or with a packer, what
             // is not reached says nothing.
             analysed: !entries.is_empty() && facts.packers.is_empty(),
+            live_analysed: facts.manifest_read
+                && facts.packers.is_empty()
+                && !matches!(facts.container.as_str(), "jar" | "aar" | "dex"),
             entry_points: entries.into_iter().map(|(p, _)| p).collect(),
             nodes: g.node_count() as u64,
             edges: g.edge_count() as u64,

@@ -144,6 +144,50 @@ fn an_sdk_present_but_never_reached_makes_no_finding() {
     assert_eq!((r.reachable, r.live), (Some(false), Some(false)));
 }
 
+/// An app with no start-up entry point (a service other apps start, as device-farm agents
+/// are): nothing is "before consent", but liveness is still known, so a bundled helper nothing
+/// calls makes no evidence while the service's own read does.
+#[test]
+fn without_start_up_entries_liveness_still_separates_run_code_from_dead_helpers() {
+    let auditor = Auditor::new(&Config::default()).expect("embedded rules load");
+    let audit = auditor
+        .audit(&apk("service-only"), None)
+        .expect("sample decodes");
+    let facts = &audit.extraction.facts;
+    assert!(!facts.reachability.analysed, "{:?}", facts.reachability);
+    assert!(facts.reachability.live_analysed, "{:?}", facts.reachability);
+    let by_caller = |class: &str| {
+        facts
+            .api_refs
+            .iter()
+            .find(|r| r.callers.iter().any(|c| c == class))
+            .unwrap_or_else(|| panic!("a reference by {class}: {:?}", facts.api_refs))
+    };
+    let service = by_caller("com.example.agent.AgentService");
+    assert_eq!(
+        (service.live, service.reachable, service.before_consent),
+        (Some(true), None, None)
+    );
+    let helper = by_caller("com.example.agent.TelephonyCompat");
+    assert_eq!((helper.live, helper.reachable), (Some(false), None));
+    let finding = audit
+        .evaluation
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "API-DEVICE-ID")
+        .expect("the service's read fires");
+    let evidence = serde_json::to_string(&finding.evidence).expect("evidence serialises");
+    assert!(evidence.contains("AgentService"), "{evidence}");
+    assert!(!evidence.contains("TelephonyCompat"), "{evidence}");
+    assert!(
+        !audit
+            .evaluation
+            .findings
+            .iter()
+            .any(|f| f.rule_id == "PI-BEFORE-CONSENT")
+    );
+}
+
 #[test]
 fn a_cross_class_permission_request_from_the_launcher_fires() {
     let (ids, facts) = scan("permission-helper");

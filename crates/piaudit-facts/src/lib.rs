@@ -317,6 +317,12 @@ pub struct Reachability {
     pub millis: u64,
     /// What the graph could not see or cut short; code behind these may run unseen.
     pub limits: Vec<GraphLimit>,
+    /// Whether liveness was analysed: which code anything the framework runs reaches (start-up
+    /// entry points, every component and framework callback, `static main(String[])` methods).
+    /// True also for apps with no start-up entry point (started only by other apps, by `am` or
+    /// by `app_process`), where `analysed` is false; false for a jar, an aar, a bare DEX or a
+    /// packed app, whose code is run by something the package does not show.
+    pub live_analysed: bool,
 }
 
 /// A method the framework calls at start-up.
