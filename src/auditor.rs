@@ -313,9 +313,15 @@ impl Auditor {
                 ..piaudit_facts::StartupRequest::default()
             })
             .collect();
+        // Who owns each class, over the call graph's class edges when there is one.
+        let calls = x.code.graph.as_ref().map(crate::sdk_use::Calls::new);
+        let ownership = self.ownership(facts, &x.code, &hits, calls.as_ref());
         // The call graph: start-up reachability, the consent point, SDK use.
         let references: Vec<&str> = self.ctx.apis.references().collect();
-        let owner = |class: &str| self.catalog.owner_of(class).map(SdkIdx::get);
+        let owner = |class: &str| match ownership.owner(class) {
+            Attribution::Sdk(idx) => Some(idx.get()),
+            _ => None,
+        };
         let behaviour = x.code.graph.as_ref().map(|graph| {
             Behaviour::analyse(
                 graph,
@@ -338,10 +344,13 @@ impl Auditor {
         // manifest names; start-up reachability and consent need start-up entry points.
         let live = behaviour.filter(|_| facts.reachability.live_analysed);
         let startup = live.as_ref().filter(|_| facts.reachability.analysed);
-        if let Some(b) = startup {
-            self.mark_sdk_use(facts, b);
+        if let Some(calls) = &calls {
+            self.mark_sdk_use(facts, calls, &ownership);
         }
-        self.attribute_apis(facts, &x.code, &hits, startup, live.as_ref());
+        if let (Some(b), Some(calls), Some(graph)) = (startup, &calls, &x.code.graph) {
+            self.mark_sdk_startup(facts, b, calls, &ownership, graph);
+        }
+        self.attribute_apis(facts, &x.code, &ownership, startup, live.as_ref());
         self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         let sdk_id = |class: &str| {
             self.catalog
@@ -426,10 +435,78 @@ impl Auditor {
             .collect();
     }
 
-    /// `sdks[].used` and `sdks[].initialised_at_startup` from reachability: used when an entry
-    /// point reaches the SDK's code; initialised at start-up when its vendor's init call (or,
-    /// for SDKs without one in consent-apis.toml, its code) runs before any consent gate.
-    fn mark_sdk_use(&self, facts: &mut AppFacts, b: &Behaviour<'_>) {
+    /// The owner of every class of the app ([`Ownership`]): by prefix and detection, then
+    /// propagated to unknown classes only one SDK's code reaches, over the call graph's
+    /// class-level edges (or, without a graph, as for a `.jar`, the code scan's).
+    fn ownership(
+        &self,
+        facts: &AppFacts,
+        code: &CodeFacts,
+        hits: &[SdkHit],
+        calls: Option<&crate::sdk_use::Calls>,
+    ) -> Ownership<'_> {
+        let first_party = self
+            .catalog
+            .first_party(facts.package.as_deref(), facts.application_class.as_deref());
+        let mut ownership = Ownership::new(&self.catalog, first_party, hits);
+        match calls {
+            Some(calls) => ownership.propagate(calls.class_edges()),
+            None => ownership.propagate(code.unknown_callee_edges()),
+        }
+        ownership
+    }
+
+    /// `sdks[].used` and `sdks[].usage` from the call graph under `ownership`: an SDK is used
+    /// when the app's own code, or the Application class or launcher activity the developer
+    /// names in the manifest, reaches a method the SDK owns (through any code; without a
+    /// manifest, unknown code counts as the app's). An SDK's own
+    /// components and providers running at start-up are not use by the app: they are reported
+    /// as `initialised_at_startup` ([`Auditor::mark_sdk_startup`]). Usage counts calls into
+    /// the SDK from code it does not own (its obfuscated internals are its own).
+    fn mark_sdk_use(
+        &self,
+        facts: &mut AppFacts,
+        calls: &crate::sdk_use::Calls,
+        ownership: &Ownership<'_>,
+    ) {
+        let mut chosen: Vec<&str> = facts.application_class.iter().map(String::as_str).collect();
+        if let Some(launcher) = facts.components.iter().find(|c| c.launcher) {
+            chosen.push(launcher.target.as_deref().unwrap_or(&launcher.name));
+        }
+        let sdk_use = calls.sdk_use(ownership, &chosen, facts.package.is_none());
+        for sdk in &mut facts.sdks {
+            let Some(idx) = self.catalog.find(&sdk.id) else {
+                continue;
+            };
+            sdk.used = sdk_use.used.contains(&idx);
+            let (count, examples) = sdk_use.usage.get(&idx).cloned().unwrap_or_default();
+            sdk.usage = piaudit_facts::SdkUsage {
+                analyzed: true,
+                example_callers: examples.into_iter().collect(),
+                external_call_sites: count,
+            };
+        }
+    }
+
+    /// `sdks[].initialised_at_startup` from reachability: its vendor's init call (or, for SDKs
+    /// without one in consent-apis.toml, any of its code) runs from start-up, its own
+    /// providers included, before any consent gate, and a walk from the start-up entry points
+    /// that dispatches only to created objects ([`crate::sdk_use`]) reaches its code (a host
+    /// SDK's plugin interface does not start a bundled plugin nobody created).
+    fn mark_sdk_startup(
+        &self,
+        facts: &mut AppFacts,
+        b: &Behaviour<'_>,
+        calls: &crate::sdk_use::Calls,
+        ownership: &Ownership<'_>,
+        graph: &piaudit_graph::Graph,
+    ) {
+        let entries = facts
+            .reachability
+            .entry_points
+            .iter()
+            .filter_map(|e| graph.find_method(&e.method));
+        let started = calls.reached_from(ownership, entries);
         let inits: BTreeMap<String, bool> = facts
             .sdk_inits
             .iter()
@@ -443,32 +520,25 @@ impl Auditor {
             let Some(idx) = self.catalog.find(&id) else {
                 continue;
             };
-            let (reached, before_gate) = b.sdk_reached(idx.get());
+            let (_, before_gate) = b.sdk_reached(idx.get());
             let startup = inits.get(&id).copied().unwrap_or(before_gate);
-            sdk.used = reached;
-            sdk.initialised_at_startup = Some(startup);
+            sdk.initialised_at_startup = Some(startup && started.contains(&idx));
         }
     }
 
     /// One `api_refs` entry per (sensitive API, owner of the calling classes): the app, one
     /// SDK, the platform or unknown third-party code. Class owners are decided once for the app
-    /// ([`Ownership`]): by prefix and detection, then propagated over the code scan's
-    /// class-level edges to unknown classes only one SDK's code reaches.
+    /// ([`Auditor::ownership`]).
     /// With a call graph, each entry also says whether (and how) a call runs from an entry
     /// point, and whether any live code calls it.
     fn attribute_apis(
         &self,
         facts: &mut AppFacts,
         code: &CodeFacts,
-        hits: &[SdkHit],
+        ownership: &Ownership<'_>,
         b: Option<&Behaviour<'_>>,
         live_b: Option<&Behaviour<'_>>,
     ) {
-        let first_party = self
-            .catalog
-            .first_party(facts.package.as_deref(), facts.application_class.as_deref());
-        let mut ownership = Ownership::new(&self.catalog, first_party, hits);
-        ownership.propagate(code.unknown_callee_edges());
         let tables = self.rules.tables();
         // (api ref, attribution label, sdk id) → (callers, call sites)
         let mut grouped: BTreeMap<(String, String, Option<String>), ApiGroup> = BTreeMap::new();
@@ -598,7 +668,8 @@ mod tests {
         let auditor = Auditor::new(&Config::default()).unwrap();
         let (mut facts, code) = two_sdks_one_api(&auditor);
         let hits = auditor.detect_sdks(&mut facts, &code, &[]);
-        auditor.attribute_apis(&mut facts, &code, &hits, None, None);
+        let ownership = auditor.ownership(&facts, &code, &hits, None);
+        auditor.attribute_apis(&mut facts, &code, &ownership, None, None);
         let mut owners: Vec<(String, String)> = facts
             .api_refs
             .iter()

@@ -25,6 +25,7 @@ pub mod policy_check;
 pub mod receivers;
 pub mod report;
 pub mod resources;
+pub mod sdk_use;
 pub mod term;
 
 pub use piaudit_facts as facts;

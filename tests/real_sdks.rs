@@ -136,3 +136,191 @@ fn jcore_and_jpush_together_keep_their_own_call_sites() {
         ["jiguang-core", "jpush"]
     );
 }
+
+/// The two apps `real-sdks.sh` builds around the four vendors' jars, when built.
+fn app(name: &str) -> Option<PathBuf> {
+    let path = repo()
+        .join("target/real-sdks")
+        .join(format!("vendors-{name}.apk"));
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "SKIPPED: {} missing (run tests/support/real-sdks.sh)",
+            path.display()
+        );
+        None
+    }
+}
+
+/// Everything the four jars hold, and nothing else: the carriers' SDKs JVerification bundles are
+/// products of their own; WeChat's jar carries Tencent MTA's statistics code, reported as
+/// embedded in it.
+fn assert_vendor_sdks(facts: &AppFacts) {
+    assert_eq!(
+        sdks(facts),
+        [
+            some("cmcc-sso"),
+            some("jiguang-core"),
+            some("jpush"),
+            some("jverification"),
+            some("telecom-sso"),
+            ("tencent-mta".to_owned(), Some("wechat-opensdk".to_owned())),
+            some("unicom-sso"),
+            some("wechat-opensdk"),
+        ]
+    );
+}
+
+/// The owner every sensitive call site must have, from the jar (and product) its class comes
+/// from; obfuscated internals (`com.ct.auth` in JVerification's jar, `com.tencent.a` in
+/// WeChat's) belong to the jar's SDK. Panics on a caller no jar ships.
+fn vendor_of(caller: &str) -> (&'static str, Option<&'static str>) {
+    const OWNERS: &[(&str, &str)] = &[
+        ("cn.jiguang.verifysdk.", "jverification"),
+        ("com.ct.auth.", "jverification"),
+        ("com.cmic.sso.", "cmcc-sso"),
+        ("cn.com.chinatelecom.", "telecom-sso"),
+        ("com.unicom.xiaowo.", "unicom-sso"),
+        ("com.sdk.mobile.", "unicom-sso"),
+        ("cn.jiguang.", "jiguang-core"),
+        ("cn.jpush.", "jpush"),
+        ("com.tencent.mm.", "wechat-opensdk"),
+        ("com.tencent.wxop.", "wechat-opensdk"),
+        ("com.tencent.a.", "wechat-opensdk"),
+    ];
+    if caller.starts_with("com.example.") {
+        return ("app", None);
+    }
+    let (_, sdk) = OWNERS
+        .iter()
+        .find(|(prefix, _)| caller.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{caller}: no jar ships this class"));
+    ("sdk", Some(sdk))
+}
+
+/// Every call site of every sensitive API is with the SDK whose code makes it; returns the
+/// call sites counted.
+fn assert_vendor_call_sites(facts: &AppFacts) -> u64 {
+    let mut sites = 0;
+    for r in &facts.api_refs {
+        assert!(
+            r.callers.len() < 10,
+            "callers cut short, not all checked: {r:?}"
+        );
+        for caller in &r.callers {
+            let (label, sdk) = vendor_of(caller);
+            assert_eq!(
+                (r.attributed_to.as_str(), r.sdk.as_deref()),
+                (label, sdk),
+                "{caller}: {r:?}"
+            );
+        }
+        sites += r.call_sites;
+    }
+    sites
+}
+
+fn used(facts: &AppFacts) -> Vec<&str> {
+    facts
+        .sdks
+        .iter()
+        .filter(|s| s.used)
+        .map(|s| s.id.as_str())
+        .collect()
+}
+
+/// The app starts JPush and registers with WeChat: those two are used, and JCore, which JPush
+/// runs; JVerification and its carriers' SDKs, bundled with their activities in the manifest
+/// but never called, are not.
+#[test]
+fn an_app_calling_jpush_and_wechat_uses_them_and_not_the_bundled_jverification() {
+    let Some(path) = app("uses") else { return };
+    let facts = facts_of(&path);
+    assert_vendor_sdks(&facts);
+    assert_eq!(used(&facts), ["jiguang-core", "jpush", "wechat-opensdk"]);
+    let wechat = facts
+        .sdks
+        .iter()
+        .find(|s| s.id == "wechat-opensdk")
+        .unwrap();
+    assert_eq!(
+        wechat.usage.example_callers,
+        ["com.example.vendors.MainActivity"],
+        "{wechat:?}"
+    );
+    let sites = assert_vendor_call_sites(&facts);
+    assert!(sites >= 70, "{sites} call sites");
+    // The app's own read of the device id is the app's, beside the SDKs' reads of it.
+    let device_id: Vec<(&str, Option<&str>)> = facts
+        .api_refs
+        .iter()
+        .filter(|r| r.api.contains("getDeviceId"))
+        .map(|r| (r.attributed_to.as_str(), r.sdk.as_deref()))
+        .collect();
+    assert_eq!(
+        device_id,
+        [
+            ("app", None),
+            ("sdk", Some("jiguang-core")),
+            ("sdk", Some("jverification")),
+            ("sdk", Some("wechat-opensdk")),
+        ]
+    );
+}
+
+/// The same jars and manifest entries in an app that calls none of them: nothing is used.
+/// JCore's own provider and receivers still run at start-up: reported as initialised there,
+/// not as use by the app.
+#[test]
+fn an_app_bundling_the_jars_and_calling_nothing_uses_none() {
+    let Some(path) = app("bundles") else { return };
+    let facts = facts_of(&path);
+    assert_vendor_sdks(&facts);
+    assert_eq!(used(&facts), Vec::<&str>::new());
+    let started: Vec<&str> = facts
+        .sdks
+        .iter()
+        .filter(|s| s.initialised_at_startup == Some(true))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(started, ["jiguang-core"]);
+    assert_vendor_call_sites(&facts);
+}
+
+/// Each new vendor's jar alone, dexed: its products and no other, and its call sites with them.
+#[test]
+fn jverification_and_wechat_alone() {
+    let Some(dir) = dir() else { return };
+    for (input, expected) in [
+        (
+            "jverification.dex",
+            vec![
+                some("cmcc-sso"),
+                some("jverification"),
+                some("telecom-sso"),
+                some("unicom-sso"),
+            ],
+        ),
+        (
+            "wechat.dex",
+            vec![
+                ("tencent-mta".to_owned(), Some("wechat-opensdk".to_owned())),
+                some("wechat-opensdk"),
+            ],
+        ),
+    ] {
+        let path = dir.join(input);
+        if !path.is_file() {
+            eprintln!(
+                "SKIPPED: {} missing (run tests/support/real-sdks.sh)",
+                path.display()
+            );
+            continue;
+        }
+        let facts = facts_of(&path);
+        assert_eq!(sdks(&facts), expected, "{input}");
+        assert!(!facts.api_refs.is_empty(), "{input}");
+        assert_vendor_call_sites(&facts);
+    }
+}
