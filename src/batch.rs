@@ -1,8 +1,9 @@
 //! The batch driver: turns command-line paths and lists into the inputs to scan, and scans them
 //! in parallel (one app per task) handing each outcome to the caller as soon as it is ready.
 //!
-//! Owns input discovery (walking directories for `*.apk`, `*.apks`, `*.xapk`, `*.apkm`; a
-//! directory with a `base.apk` is one app of splits; `--from` lists), the input key (SHA-256 of
+//! Owns input discovery (walking directories for `*.apk`, `*.apks`, `*.xapk`, `*.apkm` and the
+//! SDK archives `*.aar`, `*.jar`; a directory with a `base.apk` is one app of splits; `--from`
+//! lists), the input key (SHA-256 of
 //! the content, computed before scanning), the selection by `--shard` and `--resume`, and the
 //! worker pool. Memory is bounded by the pool: each worker holds one app, and at most two
 //! finished outcomes per worker wait for the caller. It must not format output (the reporters
@@ -29,8 +30,9 @@ use crate::facts::InputFile;
 use crate::report::evidence::Originals;
 use crate::report::{AppRecord, Baseline};
 
-/// File extensions scanned when walking directories.
-pub const APP_EXTENSIONS: [&str; 4] = ["apk", "apks", "xapk", "apkm"];
+/// File extensions scanned when walking directories: apps, split bundles, and the SDK archives
+/// a developer vets (`.aar`, `.jar`), which an explicit path accepts too.
+pub const APP_EXTENSIONS: [&str; 6] = ["apk", "apks", "xapk", "apkm", "aar", "jar"];
 
 /// Deepest directory nesting a walk follows.
 const MAX_WALK_DEPTH: usize = 64;

@@ -173,7 +173,7 @@ enum PolicyFormatArg {
 
 #[derive(clap::Args)]
 struct ScanArgs {
-    /// APKs, split bundles (.apks/.xapk/.apkm), or directories to walk.
+    /// APKs, split bundles (.apks/.xapk/.apkm), SDK archives (.aar/.jar), or directories to walk.
     #[arg(required_unless_present = "from")]
     paths: Vec<PathBuf>,
     /// Also scan the paths listed in this file, one per line (`-`: standard input).
@@ -515,7 +515,9 @@ fn scan_inputs(args: &ScanArgs) -> anyhow::Result<batch::Discovered> {
         error_line(&format!("{}: no such file or directory", shown(path)));
     }
     if found.inputs.is_empty() {
-        bail!("no apps found under the given paths (looked for *.apk, *.apks, *.xapk, *.apkm)");
+        bail!(
+            "no apps found under the given paths (looked for *.apk, *.apks, *.xapk, *.apkm, *.aar, *.jar)"
+        );
     }
     Ok(found)
 }

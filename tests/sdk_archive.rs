@@ -221,3 +221,53 @@ fn a_corrupt_class_file_is_a_problem_not_a_failure() {
         facts.problems
     );
 }
+
+/// A directory walk takes SDK archives as it takes apps: `piaudit scan DIR` vets every `.aar`
+/// and `.jar` under it (and still leaves other files alone).
+#[test]
+fn a_directory_walk_vets_the_sdk_archives_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(classes) = sdk_classes(dir.path()) else {
+        return;
+    };
+    let root = dir.path().join("vendor-sdks");
+    std::fs::create_dir_all(root.join("umeng")).unwrap();
+    std::fs::write(root.join("umeng/umeng.jar"), jar(&classes)).unwrap();
+    let aar = write_zip(
+        &[
+            ZipItem::new(
+                "AndroidManifest.xml",
+                AAR_MANIFEST.as_bytes().to_vec(),
+                true,
+            ),
+            ZipItem::new("classes.jar", jar(&classes), false),
+        ],
+        &ZipTail::default(),
+    );
+    std::fs::write(root.join("umeng-analytics.AAR"), aar).unwrap();
+    std::fs::write(root.join("notes.txt"), "not an input").unwrap();
+    let found = piaudit::batch::discover(std::slice::from_ref(&root));
+    assert_eq!(
+        found.inputs,
+        [
+            root.join("umeng/umeng.jar"),
+            root.join("umeng-analytics.AAR")
+        ]
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_piaudit"))
+        .args(["scan", "--format", "jsonl"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let mut containers: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r.pointer("/app/container").and_then(|c| c.as_str()))
+        .collect();
+    containers.sort_unstable();
+    assert_eq!(containers, ["aar", "jar"], "{stdout}");
+}

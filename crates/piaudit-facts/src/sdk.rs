@@ -35,7 +35,10 @@ pub struct Sdk {
     pub status: String,
     /// How code outside the SDK calls into it.
     pub usage: SdkUsage,
-    /// True when code outside the SDK invokes it.
+    /// True when the app's own code (or the Application class or launcher activity its manifest
+    /// names) reaches the SDK's code; the SDK's own components running do not count (see
+    /// `initialised_at_startup`). Without a call graph (a `.jar`): code outside the SDK invokes
+    /// it.
     pub used: bool,
     /// The vendor; `null` when no source names it.
     pub vendor: Option<LocalizedText>,
