@@ -385,7 +385,11 @@ def main():
         cats = t.get("categories") or []
         category = EXODUS_CATEGORY.get(cats[0], "other") if cats else "other"
         new_ids.add(eid)
-        generated.append(render_entry(e, t["name"], t["name"], None, category, [], [t["name"]], []))
+        # The reviewer's vendor field of the anchor (a fact of the anchor, not of this tool).
+        vendor = t.get("vendor_reviewer")
+        generated.append(render_entry(
+            e, t["name"], t["name"], (vendor, vendor) if vendor else None, category, [],
+            [t["name"]], ["sdk-anchors exodus-trackers.json (reviewer's vendor)"] if vendor else []))
 
     sdk_out = replace_generated(edit_existing(sdk_text, additions), "\n\n".join(generated))
     open(sdks_path, "w", encoding="utf-8").write(sdk_out)
