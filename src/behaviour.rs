@@ -214,6 +214,15 @@ fn is_main_method(g: &Graph, m: MethodId) -> bool {
         && g.display(m).ends_with("->main([Ljava/lang/String;)V")
 }
 
+/// How likely a call runs before consent: before a gate (2), unsure (1), after one (0).
+fn gate_rank(hit: &CallHit) -> u8 {
+    if hit.before_gate {
+        2
+    } else {
+        u8::from(hit.unsure)
+    }
+}
+
 /// Whether a method the code names asks the user for runtime permissions: the platform and
 /// support-library `requestPermissions`, and the `request*` methods of permission libraries.
 fn is_permission_request(g: &Graph, m: MethodId) -> bool {
@@ -356,8 +365,9 @@ impl<'g> Behaviour<'g> {
         let mut sites: HashMap<(MethodId, String), CallHit> = HashMap::new();
         for hit in &hits {
             let key = (hit.target, dotted(g.class_of(hit.caller)));
+            // Keep the call most likely before consent: before, then unsure, then after.
             match sites.get(&key) {
-                Some(best) if best.before_gate || !hit.before_gate => {}
+                Some(best) if gate_rank(best) >= gate_rank(hit) => {}
                 _ => {
                     sites.insert(key, *hit);
                 }
@@ -406,7 +416,7 @@ impl<'g> Behaviour<'g> {
                 .filter(|h| init_methods.contains(&h.target))
                 .max_by_key(|h| {
                     (
-                        h.before_gate,
+                        gate_rank(h),
                         std::cmp::Reverse(behaviour.reach.depth(h.caller)),
                     )
                 })
@@ -537,12 +547,10 @@ impl<'g> Behaviour<'g> {
                 .entry_of(hit.caller)
                 .map(|e| e.label.clone())
                 .unwrap_or_default(),
-            before_consent: if !hit.before_gate {
-                Some(false)
-            } else if self.consent_found {
-                Some(true)
-            } else {
+            before_consent: if hit.unsure || (hit.before_gate && !self.consent_found) {
                 None
+            } else {
+                Some(hit.before_gate)
             },
             chain,
         }

@@ -6,6 +6,7 @@
 use piaudit_dex::{CodeItem, Dex, decode_mutf8};
 
 use crate::classify::{self, *};
+use crate::gate::{self, Cfg, Dominance, Side};
 use crate::graph::*;
 
 /// Size caps for one app's graph; reaching one sets [`Limits::truncated`].
@@ -37,10 +38,26 @@ impl Default for Caps {
 pub struct Builder {
     g: Graph,
     caps: Caps,
-    /// (body, call position, callee, caller) of app booleans tested by a branch.
-    tested: Vec<(u32, u32, u32, u32)>,
+    /// App booleans tested by a branch, kept until the wrappers of stored flags are known.
+    tested: Vec<Tested>,
+    /// Methods returning a stored consent flag, with which value means "agreed" (`None`:
+    /// unknown).
+    wrappers: Vec<(u32, Option<bool>)>,
     /// (body, interned constant strings, also calls getMethod) of methods calling forName.
     reflective: Vec<(u32, Vec<u32>, bool)>,
+}
+
+/// A branch on the result of an app method returning a boolean.
+#[derive(Debug)]
+struct Tested {
+    body: u32,
+    callee: u32,
+    caller: u32,
+    /// The branch opcode.
+    opcode: u8,
+    /// Whether the tested value is the result negated.
+    negated: bool,
+    dominance: Dominance,
 }
 
 /// Per-DEX caches from local indices to global ids ([`NONE`]: not yet computed or invalid).
@@ -62,12 +79,19 @@ struct Scratch {
     reg_string: Vec<(u16, u32)>,
     /// Register → the last resource-id-like literal loaded into it.
     reg_literal: Vec<(u16, u32)>,
-    /// Registers holding a stored consent flag.
-    flag_regs: Vec<u16>,
-    /// Registers holding the result of an app method returning a boolean, with the callee.
-    bool_regs: Vec<(u16, u32)>,
-    /// (call position, callee) of app-boolean results tested by a branch.
-    tested: Vec<(u32, u32)>,
+    /// Registers holding a stored consent flag, with which value means "agreed".
+    flag_regs: Vec<(u16, Option<bool>)>,
+    /// Registers holding the result of an app method returning a boolean: (callee, negated).
+    bool_regs: Vec<(u16, (u32, bool))>,
+    /// (instruction index, callee, branch opcode, negated) of app-boolean results tested by a
+    /// branch.
+    tested: Vec<(u32, u32, u8, bool)>,
+    /// (instruction index, agreed side) of branches on a stored consent flag.
+    gates: Vec<(u32, Side)>,
+    /// Calls recorded before each instruction.
+    marks: Vec<u32>,
+    /// Which value means "agreed" for a stored consent flag the method returns.
+    returns_flag: Option<Option<bool>>,
     flag_sites: Vec<(String, bool)>,
     buttons: Vec<(Option<String>, Option<u32>, Vec<u32>)>,
 }
@@ -83,6 +107,9 @@ impl Scratch {
         self.flag_regs.clear();
         self.bool_regs.clear();
         self.tested.clear();
+        self.gates.clear();
+        self.marks.clear();
+        self.returns_flag = None;
         self.flag_sites.clear();
         self.buttons.clear();
     }
@@ -92,7 +119,8 @@ impl Scratch {
 #[derive(Clone, Copy)]
 enum Pending {
     None,
-    Flag,
+    /// A stored consent flag, with which value means "agreed".
+    Flag(Option<bool>),
     AppBool(u32),
 }
 
@@ -106,6 +134,57 @@ fn set_reg<T: Copy>(regs: &mut Vec<(u16, T)>, reg: u16, value: T) {
 
 fn get_reg<T: Copy>(regs: &[(u16, T)], reg: u16) -> Option<T> {
     regs.iter().find(|(r, _)| *r == reg).map(|(_, v)| *v)
+}
+
+/// A branch testing registers `regs` (instruction `index`, `opcode`): a stored consent flag
+/// makes it a gate; an app boolean is kept for [`Builder::finish`].
+fn branch(s: &mut Scratch, regs: &[u16], index: u32, opcode: u8) {
+    for &r in regs {
+        if let Some(agreed) = get_reg(&s.flag_regs, r) {
+            if s.gates.len() < 64 {
+                s.gates.push((index, Side::of(opcode, agreed)));
+            }
+            if let Some(site) = s.flag_sites.last_mut() {
+                site.1 = true;
+            }
+        } else if let Some((callee, negated)) = get_reg(&s.bool_regs, r)
+            && s.tested.len() < 64
+        {
+            s.tested.push((index, callee, opcode, negated));
+        }
+    }
+}
+
+/// Follows a stored flag or an app boolean through `move` and `!` (`xor-int/lit 1`), and forgets
+/// it in a register the instruction overwrites.
+fn track_writes(s: &mut Scratch, op: u8, u0: u16, u1: u16) {
+    let (a4, aa, b4) = ((u0 >> 8) & 0xf, u0 >> 8, u0 >> 12);
+    let dest = match op {
+        0x01 | 0x04 | 0x07 | 0x12 | 0x20 | 0x21 | 0x23 | 0x52..=0x58 | 0x7b..=0x8f
+        | 0xb0..=0xd7 => a4,
+        0x02 | 0x05 | 0x08 | 0x0a..=0x0d | 0x13..=0x1c | 0x1f | 0x22 | 0x2d..=0x31
+        | 0x44..=0x4a | 0x60..=0x66 | 0x90..=0xaf | 0xd8..=0xe2 | 0xfe | 0xff => aa,
+        0x03 | 0x06 | 0x09 => u1,
+        _ => return,
+    };
+    let source = match op {
+        0x01 => Some((b4, false)),
+        0x02 => Some((u1, false)),
+        // xor-int/lit16 vA, vB, #1 and xor-int/lit8 vAA, vBB, #1: `!`.
+        0xd7 if u1 == 1 => Some((b4, true)),
+        0xdf if u1 >> 8 == 1 => Some((u1 & 0xff, true)),
+        _ => None,
+    };
+    let flag = source.and_then(|(r, not)| get_reg(&s.flag_regs, r).map(|a| a.map(|v| v != not)));
+    let boolean = source.and_then(|(r, not)| get_reg(&s.bool_regs, r).map(|(c, n)| (c, n != not)));
+    s.flag_regs.retain(|(r, _)| *r != dest);
+    s.bool_regs.retain(|(r, _)| *r != dest);
+    if let Some(agreed) = flag {
+        set_reg(&mut s.flag_regs, dest, agreed);
+    }
+    if let Some(value) = boolean {
+        set_reg(&mut s.bool_regs, dest, value);
+    }
 }
 
 fn push_unique(list: &mut Vec<u32>, value: u32) {
@@ -124,6 +203,7 @@ impl Builder {
             },
             caps,
             tested: Vec::new(),
+            wrappers: Vec::new(),
             reflective: Vec::new(),
         }
     }
@@ -215,48 +295,32 @@ impl Builder {
         self.g
     }
 
-    /// A branch on the result of an app method that returns a stored consent flag (a method
-    /// reading one with no branch of its own, returning a boolean) gates its caller too.
+    /// A branch on the result of an app method that returns a stored consent flag (the
+    /// register it returns holds the flag) gates its caller too: the calls the branch's
+    /// agreed side dominates (see `gate.rs`).
     fn resolve_wrappers(&mut self) {
         let g = &mut self.g;
-        let mut wrappers: Vec<u32> = g
-            .consent_sites
-            .iter()
-            .filter_map(|site| match site {
-                ConsentSite::FlagRead {
-                    method,
-                    tested: false,
-                    ..
-                } if g
-                    .protos
-                    .text(g.methods[*method as usize][2])
-                    .ends_with(")Z") =>
-                {
-                    Some(*method)
-                }
-                _ => None,
-            })
-            .collect();
-        wrappers.sort_unstable();
-        wrappers.dedup();
+        let mut wrappers = std::mem::take(&mut self.wrappers);
+        wrappers.sort_unstable_by_key(|w| w.0);
+        wrappers.dedup_by_key(|w| w.0);
         if wrappers.is_empty() {
             return;
         }
-        for &(body, pos, callee, caller) in &self.tested {
-            let Some(&[class, name, proto]) = g.methods.get(callee as usize) else {
+        for t in std::mem::take(&mut self.tested) {
+            let Some(&[class, name, proto]) = g.methods.get(t.callee as usize) else {
                 continue;
             };
             let Some(target) = g.resolve_up(class, name, proto) else {
                 continue;
             };
-            if wrappers.binary_search(&target).is_err() {
+            let Ok(w) = wrappers.binary_search_by_key(&target, |w| w.0) else {
                 continue;
-            }
-            if let Some(b) = g.bodies.get_mut(body as usize) {
-                let at = b.start.saturating_add(pos);
-                if b.gate_from == NONE || at < b.gate_from {
-                    b.gate_from = at;
-                }
+            };
+            let agreed = wrappers[w].1.map(|v| v != t.negated);
+            if let Some(b) = g.bodies.get(t.body as usize) {
+                let calls = b.end.saturating_sub(b.start) as usize;
+                let states = g.gates.entry(t.body).or_insert_with(|| vec![0; calls]);
+                t.dominance.apply(Side::of(t.opcode, agreed), states);
             }
             let key = g
                 .consent_sites
@@ -270,7 +334,7 @@ impl Builder {
                 .unwrap_or_default();
             if g.consent_sites.len() < 10_000 {
                 g.consent_sites.push(ConsentSite::FlagRead {
-                    method: caller,
+                    method: t.caller,
                     key,
                     tested: true,
                 });
@@ -473,7 +537,6 @@ impl Builder {
     ) -> Option<u32> {
         s.clear();
         let start = self.g.call_target.len();
-        let mut gate_from = NONE;
         let mut has_for_name = false;
         let mut has_get_method = false;
         let mut pending = Pending::None;
@@ -489,6 +552,9 @@ impl Builder {
             let aa = u0 >> 8;
             let last = std::mem::replace(&mut pending, Pending::None);
             let calls_here = (self.g.call_target.len() - start) as u32;
+            let index = s.marks.len() as u32;
+            s.marks.push(calls_here);
+            track_writes(s, op, u0, insn.unit(1).unwrap_or(0));
             match op {
                 0x6e..=0x72 | 0x74..=0x78 | 0xfa | 0xfb => {
                     let idx = u32::from(insn.unit(1).unwrap_or(0));
@@ -550,7 +616,7 @@ impl Builder {
                         && classify::is_consent_key(&key)
                         && s.flag_sites.len() < 8
                     {
-                        pending = Pending::Flag;
+                        pending = Pending::Flag(gate::agreed_when_true(&key));
                         s.flag_sites.push((key.into_owned(), false));
                     } else if flags & APP_BOOLEAN != 0 {
                         pending = Pending::AppBool(target);
@@ -574,16 +640,27 @@ impl Builder {
                 // move-result, move-result-wide, move-result-object
                 0x0a..=0x0c => {
                     match last {
-                        Pending::Flag => s.flag_regs.push(aa),
-                        Pending::AppBool(callee) => set_reg(&mut s.bool_regs, aa, callee),
+                        Pending::Flag(agreed) => set_reg(&mut s.flag_regs, aa, agreed),
+                        Pending::AppBool(callee) => {
+                            set_reg(&mut s.bool_regs, aa, (callee, false))
+                        }
                         Pending::None => {}
                     }
                     s.reg_string.retain(|(r, _)| *r != aa);
                 }
                 // if-eqz, if-nez
-                0x38 | 0x39 => self.branch(s, &[aa], calls_here, &mut gate_from),
+                0x38 | 0x39 => branch(s, &[aa], index, op),
                 // if-eq .. if-le
-                0x32..=0x37 => self.branch(s, &[aa & 0xf, aa >> 4], calls_here, &mut gate_from),
+                0x32..=0x37 => branch(s, &[aa & 0xf, aa >> 4], index, op),
+                // return vAA
+                0x0f => {
+                    if let Some(agreed) = get_reg(&s.flag_regs, aa) {
+                        s.returns_flag = Some(match s.returns_flag {
+                            Some(before) if before != agreed => None,
+                            _ => agreed,
+                        });
+                    }
+                }
                 0x1a | 0x1b => {
                     let idx = if op == 0x1a {
                         insn.unit(1).map(u32::from)
@@ -639,32 +716,49 @@ impl Builder {
         self.g.bodies.push(Body {
             start: start as u32,
             end: end as u32,
-            gate_from: if gate_from == NONE {
-                NONE
-            } else {
-                start as u32 + gate_from
-            },
         });
+        self.gates(&code, mid, body, (end - start) as u32, s);
         self.after_walk(dex, mid, body, s, has_for_name, has_get_method);
         Some(body)
     }
 
-    /// A branch testing registers `regs`: the first test of a stored consent flag starts the
-    /// gated part of the method; a test of an app boolean is kept for [`Builder::finish`].
-    fn branch(&mut self, s: &mut Scratch, regs: &[u16], pos: u32, gate_from: &mut u32) {
-        for &r in regs {
-            if s.flag_regs.contains(&r) {
-                if *gate_from == NONE {
-                    *gate_from = pos;
-                }
-                if let Some(site) = s.flag_sites.last_mut() {
-                    site.1 = true;
-                }
-            } else if let Some(callee) = get_reg(&s.bool_regs, r)
-                && s.tested.len() < 64
-            {
-                s.tested.push((pos, callee));
+    /// The gate states of the method's calls (branches on a stored consent flag), and the
+    /// dominance of its branches on app booleans, kept for [`Builder::finish`].
+    fn gates(&mut self, code: &CodeItem<'_>, mid: u32, body: u32, calls: u32, s: &Scratch) {
+        if let Some(agreed) = s.returns_flag {
+            self.wrappers.push((mid, agreed));
+        }
+        if s.gates.is_empty() && s.tested.is_empty() {
+            return;
+        }
+        let too_many = s.gates.len() + s.tested.len() > gate::MAX_BRANCHES;
+        let cfg = if too_many { None } else { Cfg::build(code) };
+        let dominance = |branch: u32| match &cfg {
+            Some(cfg) => cfg.dominance(branch, &s.marks, calls),
+            None => gate::unsure(),
+        };
+        if !s.gates.is_empty() {
+            let mut states = vec![gate::BEFORE; calls as usize];
+            for &(branch, side) in &s.gates {
+                dominance(branch).apply(side, &mut states);
             }
+            if states.iter().any(|&x| x != gate::BEFORE) {
+                self.g.gates.insert(body, states);
+            }
+        }
+        for &(branch, callee, opcode, negated) in &s.tested {
+            let dominance = dominance(branch);
+            if dominance.is_empty() {
+                continue;
+            }
+            self.tested.push(Tested {
+                body,
+                callee,
+                caller: mid,
+                opcode,
+                negated,
+                dominance,
+            });
         }
     }
 
@@ -684,13 +778,6 @@ impl Builder {
                 key: key.clone(),
                 tested: *tested,
             });
-        }
-        if !s.tested.is_empty() {
-            self.tested.extend(
-                s.tested
-                    .iter()
-                    .map(|&(pos, callee)| (body, pos, callee, mid)),
-            );
         }
         let texts = || {
             s.strings

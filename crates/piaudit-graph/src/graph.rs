@@ -150,13 +150,11 @@ impl Default for Class {
     }
 }
 
-/// One method body: its calls are `call_target[start..end]`; calls from `gate_from` on run
-/// only after a branch on a stored consent flag.
+/// One method body: its calls are `call_target[start..end]`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Body {
     pub(crate) start: u32,
     pub(crate) end: u32,
-    pub(crate) gate_from: u32,
 }
 
 /// A place where the code reads a stored consent flag or wires a dialog's positive button.
@@ -216,6 +214,9 @@ pub struct Graph {
     /// Permission names and settings-screen actions (`android.settings.*`) loaded as constants, per body.
     pub(crate) permission_strings: Map<u32, Vec<u32>>,
     pub(crate) consent_sites: Vec<ConsentSite>,
+    /// Per body with a branch on a stored consent flag: the gate state of each call
+    /// (`gate::BEFORE`, `UNSURE`, `GATED`); bodies not listed run every call before.
+    pub(crate) gates: Map<u32, Vec<u8>>,
     pub(crate) limits: Limits,
     pub(crate) fanout_cap: usize,
 }
@@ -338,6 +339,14 @@ impl Graph {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The gate state (`gate::BEFORE`, `UNSURE`, `GATED`) of call `i` of body `body`.
+    pub(crate) fn gate_state(&self, body: u32, i: u32) -> u8 {
+        self.gates
+            .get(&body)
+            .and_then(|s| s.get(i as usize).copied())
+            .unwrap_or(crate::gate::BEFORE)
     }
 
     /// The type id of a class descriptor.

@@ -1,12 +1,13 @@
 //! Walking the graph from entry points: dispatch resolved on demand (and remembered),
-//! breadth-first so each reached method keeps one shortest chain, in two phases: first
-//! without crossing a branch on a stored consent flag (what runs before the user agrees),
-//! then through them. Owns resolution and chains; it must not decide what an entry point is
+//! breadth-first so each reached method keeps one shortest chain, in three phases: first
+//! only through calls no consent branch dominates (what runs before the user agrees), then
+//! also through calls whose gating is unsure, then through every call. Owns resolution and chains; it must not decide what an entry point is
 //! (callers name them).
 
 use std::collections::{HashSet, VecDeque};
 
 use crate::classify::CALLBACK_NAMES;
+use crate::gate;
 use crate::graph::{EdgeKind, Graph, MethodId, NONE};
 
 /// A framework entry point: a method the system calls, with a name for the evidence.
@@ -26,10 +27,12 @@ pub struct Frame {
     pub via: &'static str,
 }
 
-/// Unreached / reached before any consent gate / reached only through one.
+/// Unreached / reached before any consent gate / reached only through calls whose gating is
+/// unsure / reached only through a gate.
 const UNREACHED: u8 = 0;
 const BEFORE_GATE: u8 = 1;
-const THROUGH_GATE: u8 = 2;
+const UNSURE_GATE: u8 = 2;
+const THROUGH_GATE: u8 = 3;
 
 /// Dispatch results remembered across walks of one graph (see [`Graph::reach_with`]).
 #[derive(Debug, Default)]
@@ -68,6 +71,9 @@ pub struct CallHit {
     pub before_gate: bool,
     /// The invoke kind of the call.
     pub via: EdgeKind,
+    /// Whether it could not be decided if the call runs before consent (`before_gate` is then
+    /// false).
+    pub unsure: bool,
 }
 
 impl Reach {
@@ -80,10 +86,10 @@ impl Reach {
             return out;
         }
         for &m in &self.order {
-            let Some(body) = g
+            let Some((b, body)) = g
                 .body_of
                 .get(m as usize)
-                .and_then(|&b| g.bodies.get(b as usize))
+                .and_then(|&b| Some((b, g.bodies.get(b as usize)?)))
             else {
                 continue;
             };
@@ -105,11 +111,15 @@ impl Reach {
                 } else {
                     continue;
                 };
+                let state = g.gate_state(b, i - body.start);
+                let phase = self.phase[m as usize];
+                let before_gate = phase == BEFORE_GATE && state == gate::BEFORE;
                 out.push(CallHit {
                     target,
                     caller: m,
-                    before_gate: self.before_gate(m) && i < body.gate_from,
+                    before_gate,
                     via: EdgeKind::from_u8(kind),
+                    unsure: !before_gate && phase <= UNSURE_GATE && state != gate::GATED,
                 });
             }
         }
@@ -141,6 +151,12 @@ impl Reach {
     /// flag.
     pub fn before_gate(&self, m: MethodId) -> bool {
         self.phase.get(m as usize) == Some(&BEFORE_GATE)
+    }
+
+    /// Whether `m` is reached, not [`Reach::before_gate`], and some chain to it passes only
+    /// calls whose gating could not be decided (it may run before consent).
+    pub fn gate_unsure(&self, m: MethodId) -> bool {
+        self.phase.get(m as usize) == Some(&UNSURE_GATE)
     }
 
     /// The entry point of `m`'s chain.
@@ -447,9 +463,10 @@ impl Graph {
                 queue.push_back((e.method, false));
             }
         }
-        for phase in [BEFORE_GATE, THROUGH_GATE] {
-            if phase == THROUGH_GATE {
-                // Resume from every method reached so far, with only its gated calls.
+        for phase in [BEFORE_GATE, UNSURE_GATE, THROUGH_GATE] {
+            if phase != BEFORE_GATE {
+                // Resume from every method reached so far, with only the calls this phase
+                // newly allows.
                 queue.extend(r.order.iter().map(|&m| (m, true)));
             }
             while let Some((m, tail_only)) = queue.pop_front() {
@@ -459,18 +476,30 @@ impl Graph {
                 let Some(body) = self.bodies.get(b as usize) else {
                     continue;
                 };
-                let gate = body.gate_from.clamp(body.start, body.end);
-                let (from, to) = match (phase, tail_only) {
-                    (BEFORE_GATE, _) => (body.start, gate),
-                    (_, true) => (gate, body.end),
-                    _ => (body.start, body.end),
+                // The gate states this phase follows: all of them for a newly reached method,
+                // only the newly allowed one for a resumed method.
+                let allowed = |state: u8| -> bool {
+                    let state = state + 1;
+                    if tail_only {
+                        state == phase
+                    } else {
+                        state <= phase
+                    }
                 };
+                let states = self.gates.get(&b);
                 let extra = if tail_only {
                     &[][..]
                 } else {
                     self.extra.get(&b).map_or(&[][..], Vec::as_slice)
                 };
-                let calls = (from..to)
+                let calls = (body.start..body.end)
+                    .filter(|&i| {
+                        allowed(
+                            states
+                                .and_then(|s| s.get((i - body.start) as usize).copied())
+                                .unwrap_or(gate::BEFORE),
+                        )
+                    })
                     .map(|i| (self.call_target[i as usize], self.call_kind[i as usize]))
                     .chain(extra.iter().copied());
                 for (target, kind) in calls {
