@@ -125,6 +125,42 @@ const CONNECTIVITY_ACTIONS: &[&str] = &[
     "android.net.wifi.WIFI_STATE_CHANGED",
 ];
 
+const STARTUP_PROVIDER: &str = "androidx.startup.InitializationProvider";
+const STARTUP_INITIALIZER: &str = "Landroidx/startup/Initializer;";
+/// Initialisers followed per app at most.
+const MAX_INITIALIZERS: usize = 512;
+
+/// The `androidx.startup` initialisers `InitializationProvider` runs (descriptors, in the order
+/// found): those its `<meta-data android:value="androidx.startup">` children name in the
+/// merged manifest (an initialiser removed there with `tools:node="remove"` is not listed, so
+/// does not run), and, transitively, the classes their `dependencies()` load as constants.
+fn startup_initializers(provider: &crate::facts::Component, g: &Graph) -> Vec<String> {
+    let mut out: Vec<String> = provider
+        .meta_data
+        .iter()
+        .filter(|m| m.value.as_deref() == Some("androidx.startup"))
+        .map(|m| descriptor(&m.name))
+        .collect();
+    out.dedup();
+    let mut at = 0;
+    while at < out.len() && out.len() < MAX_INITIALIZERS {
+        let deps: Vec<String> = g
+            .class_methods_named(&out[at], &["dependencies"])
+            .into_iter()
+            .flat_map(|m| g.const_classes(m))
+            .filter(|c| g.is_subclass_of(c, STARTUP_INITIALIZER))
+            .map(str::to_owned)
+            .collect();
+        for d in deps {
+            if !out.contains(&d) && out.len() < MAX_INITIALIZERS {
+                out.push(d);
+            }
+        }
+        at += 1;
+    }
+    out
+}
+
 /// The framework entry points of the app, in the order Android runs them at start-up.
 fn entry_points(facts: &AppFacts, g: &Graph) -> Vec<(EntryPoint, Entry)> {
     let mut out = Vec::new();
@@ -153,20 +189,23 @@ fn entry_points(facts: &AppFacts, g: &Graph) -> Vec<(EntryPoint, Entry)> {
         );
     }
     for c in facts.components.iter().filter(|c| c.kind == "provider") {
+        if c.name == STARTUP_PROVIDER {
+            // Its own code runs the initialisers its meta-data lists, by reflection; walking
+            // it would reach every Initializer's `create` through the interface call.
+            for class in startup_initializers(c, g) {
+                add(
+                    "startup-initializer",
+                    &dotted(&class),
+                    &["<clinit>", "<init>", "dependencies", "create"],
+                );
+            }
+            continue;
+        }
         add(
             "provider",
             &c.name,
             &["<clinit>", "<init>", "attachInfo", "onCreate"],
         );
-        if c.name == "androidx.startup.InitializationProvider" {
-            for class in g.subclasses_of("Landroidx/startup/Initializer;", 512) {
-                add(
-                    "startup-initializer",
-                    &dotted(&class),
-                    &["<clinit>", "<init>", "create"],
-                );
-            }
-        }
     }
     if let Some(app) = &app {
         add("application", app, &["onCreate"]);

@@ -475,6 +475,20 @@ fn fill_application(app: &Element, pkg: &str, values: &Values<'_, '_>, facts: &m
                 .attr("label")
                 .map(|l| values.text(l))
                 .filter(|l| !l.starts_with('@')),
+            meta_data: child
+                .childrens()
+                .filter(|m| m.name() == "meta-data")
+                .take(256)
+                .filter_map(|m| {
+                    Some(MetaData {
+                        name: values.text(m.attr("name")?),
+                        value: m
+                            .attr("value")
+                            .or_else(|| m.attr("resource"))
+                            .map(|v| values.text(v)),
+                    })
+                })
+                .collect(),
         });
     }
 }

@@ -6,6 +6,7 @@
 # never dexed).
 #
 #   samples/behaviour/<case>/ -> samples/behaviour/apks/<case>.apk
+#   build.sh [CASE...]   (default: every case)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BUILD_APK=${BUILD_APK:-/work/shared/corpus/build-apk.sh}
@@ -17,15 +18,21 @@ declare -A SDKS=(
     [gate-on-flag]=umeng
     [sdk-unreached]=baidu
     [deny-permissionx]=permissionx
+    [gate-join]=umeng
+    [gate-dominates]=umeng
+    [startup-listed]=androidx-startup
+    [startup-removed]=androidx-startup
 )
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 for dir in "$HERE"/*/; do
     case=$(basename "$dir")
+    # Only the named cases, when some are named.
+    if [ $# -gt 0 ] && [[ " $* " != *" $case "* ]]; then continue; fi
     [ -f "$dir/AndroidManifest.xml" ] || continue
     rm -rf "$W/$case"
     cp -r "$dir" "$W/$case"
-    if [ -n "${SDKS[$case]:-}" ]; then
-        cp -r "$HERE/sdk/${SDKS[$case]}/." "$W/$case/java/"
-    fi
+    for sdk in ${SDKS[$case]:-}; do
+        cp -r "$HERE/sdk/$sdk/." "$W/$case/java/"
+    done
     STUBS="$HERE/stubs" bash "$BUILD_APK" "$W/$case" "$OUT/$case.apk"
 done

@@ -175,6 +175,10 @@ pub struct Component {
     pub launcher_declared: bool,
     /// `android:label` of the component, resolved (null when absent or unresolvable).
     pub label: Option<String>,
+    /// The component's `<meta-data>` children (e.g. the `androidx.startup` initialisers listed
+    /// under `InitializationProvider`), as the merged manifest keeps them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub meta_data: Vec<MetaData>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema, Eq)]

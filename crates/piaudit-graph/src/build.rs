@@ -819,6 +819,9 @@ impl Builder {
         if !perms.is_empty() {
             self.g.permission_strings.insert(body, perms);
         }
+        if !s.const_classes.is_empty() {
+            self.g.const_classes.insert(body, s.const_classes.clone());
+        }
         if has_for_name {
             let strings: Vec<u32> = texts()
                 .iter()

@@ -60,6 +60,9 @@ impl Side {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Dominance {
     runs: Vec<(u32, u32, u8, u8)>,
+    /// Runs of calls behind a later branch on a boolean the two sides set to constants
+    /// (`boolean x = !flag; if (x) ...` as javac writes it): unsure whatever the side.
+    derived: Vec<(u32, u32)>,
     /// The method could not be analysed: every call is unsure.
     failed: bool,
 }
@@ -71,7 +74,7 @@ const YES: u8 = 2;
 impl Dominance {
     /// Whether no call is dominated by either side, and the analysis did not fail.
     pub(crate) fn is_empty(&self) -> bool {
-        !self.failed && self.runs.is_empty()
+        !self.failed && self.runs.is_empty() && self.derived.is_empty()
     }
 
     /// Folds this branch, whose agreed side is `side`, into the per-call `states`.
@@ -101,6 +104,14 @@ impl Dominance {
                 *s = (*s).max(state);
             }
         }
+        for &(from, to) in &self.derived {
+            for s in states
+                .get_mut(from as usize..to as usize)
+                .unwrap_or_default()
+            {
+                *s = (*s).max(UNSURE);
+            }
+        }
     }
 }
 
@@ -112,6 +123,10 @@ pub(crate) struct Cfg {
     succ: Vec<u32>,
     /// Reached from the entry by normal edges.
     reached: Vec<bool>,
+    /// (instruction, register) of `const/4` and `const/16`.
+    consts: Vec<(u32, u16)>,
+    /// (instruction, register) of `if-eqz` and `if-nez`.
+    tests: Vec<(u32, u16)>,
 }
 
 impl Cfg {
@@ -128,10 +143,19 @@ impl Cfg {
         };
         let mut offsets = Vec::new();
         let mut ops = Vec::new();
+        let mut consts = Vec::new();
+        let mut tests = Vec::new();
         for insn in code.instructions() {
             let insn = insn.ok()?;
             if offsets.len() >= MAX_INSNS {
                 return None;
+            }
+            let (i, u0) = (offsets.len() as u32, insn.unit(0).unwrap_or(0));
+            match insn.opcode {
+                0x12 => consts.push((i, (u0 >> 8) & 0xf)),
+                0x13 => consts.push((i, u0 >> 8)),
+                0x38 | 0x39 => tests.push((i, u0 >> 8)),
+                _ => {}
             }
             offsets.push(insn.offset);
             ops.push(if insn.is_payload() { None } else { Some(insn.opcode) });
@@ -178,6 +202,8 @@ impl Cfg {
             start,
             succ,
             reached: Vec::new(),
+            consts,
+            tests,
         };
         cfg.reached = if offsets.is_empty() {
             Vec::new()
@@ -219,10 +245,7 @@ impl Cfg {
         let is_branch = (branch as usize) < n
             && self.start[branch as usize + 1] - self.start[branch as usize] == 2;
         if !is_branch || marks.len() != n {
-            return Dominance {
-                runs: Vec::new(),
-                failed: true,
-            };
+            return unsure();
         }
         // Roots for the pessimistic walk: the entry and every instruction normal edges do
         // not reach (handlers, dead code), as if entered from anywhere.
@@ -246,10 +269,13 @@ impl Cfg {
                 .collect()
         };
         let (fall, taken) = (side(0), side(1));
+        let calls_at = |i: usize| -> (u32, u32) {
+            let from = marks[i];
+            (from, marks.get(i + 1).copied().unwrap_or(calls).min(calls))
+        };
         let mut runs: Vec<(u32, u32, u8, u8)> = Vec::new();
         for i in 0..n {
-            let from = marks[i];
-            let to = marks.get(i + 1).copied().unwrap_or(calls).min(calls);
+            let (from, to) = calls_at(i);
             if to <= from || (taken[i] == NO && fall[i] == NO) {
                 continue;
             }
@@ -260,8 +286,39 @@ impl Cfg {
                 _ => runs.push((from, to, taken[i], fall[i])),
             }
         }
+        // A register one side sets to a constant, tested after the sides join: the calls
+        // either side of that test dominates depend on the flag in a way not followed here.
+        let set: Vec<u16> = self
+            .consts
+            .iter()
+            .filter(|(i, _)| taken[*i as usize] != NO || fall[*i as usize] != NO)
+            .map(|&(_, r)| r)
+            .collect();
+        let mut derived: Vec<(u32, u32)> = Vec::new();
+        let later = self.tests.iter().filter(|(i, r)| {
+            taken[*i as usize] == NO && fall[*i as usize] == NO && set.contains(r)
+        });
+        for (k, &(test, _)) in later.enumerate() {
+            if k >= MAX_BRANCHES {
+                return unsure();
+            }
+            for side in [0, 1] {
+                let reached = self.walk(&[0], Some((test, side)));
+                for (i, &r) in reached.iter().enumerate() {
+                    let (from, to) = calls_at(i);
+                    if r || to <= from {
+                        continue;
+                    }
+                    match derived.last_mut() {
+                        Some(last) if last.1 == from => last.1 = to,
+                        _ => derived.push((from, to)),
+                    }
+                }
+            }
+        }
         Dominance {
             runs,
+            derived,
             failed: false,
         }
     }
@@ -271,6 +328,7 @@ impl Cfg {
 pub(crate) fn unsure() -> Dominance {
     Dominance {
         runs: Vec::new(),
+        derived: Vec::new(),
         failed: true,
     }
 }

@@ -217,6 +217,8 @@ pub struct Graph {
     /// Per body with a branch on a stored consent flag: the gate state of each call
     /// (`gate::BEFORE`, `UNSURE`, `GATED`); bodies not listed run every call before.
     pub(crate) gates: Map<u32, Vec<u8>>,
+    /// Classes loaded as constants (`const-class`), per body.
+    pub(crate) const_classes: Map<u32, Vec<u32>>,
     pub(crate) limits: Limits,
     pub(crate) fanout_cap: usize,
 }
@@ -338,6 +340,17 @@ impl Graph {
                     .filter(|s| !s.starts_with("android.settings."))
                     .collect()
             })
+            .unwrap_or_default()
+    }
+
+    /// The classes the method loads as constants (`const-class`), as descriptors.
+    pub fn const_classes(&self, method: MethodId) -> Vec<&str> {
+        let Some(&body) = self.body_of.get(method as usize) else {
+            return Vec::new();
+        };
+        self.const_classes
+            .get(&body)
+            .map(|ts| ts.iter().map(|&t| self.types.text(t)).collect())
             .unwrap_or_default()
     }
 

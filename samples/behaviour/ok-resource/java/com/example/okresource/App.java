@@ -1,0 +1,11 @@
+package com.example.okresource;
+
+import android.app.Application;
+
+public class App extends Application {
+    @Override
+    public void onCreate() {
+        super.onCreate();
+        DeviceInfo.collect(this);
+    }
+}

@@ -1,0 +1,20 @@
+package com.example.startup;
+
+import android.content.Context;
+import androidx.startup.Initializer;
+import java.util.ArrayList;
+import java.util.List;
+
+public class AnalyticsInitializer implements Initializer<Object> {
+    @Override
+    public Object create(Context context) {
+        return this;
+    }
+
+    @Override
+    public List<Class<? extends Initializer<?>>> dependencies() {
+        List<Class<? extends Initializer<?>>> deps = new ArrayList<Class<? extends Initializer<?>>>();
+        deps.add(DeviceInitializer.class);
+        return deps;
+    }
+}
