@@ -65,6 +65,9 @@ impl Default for Context {
     }
 }
 
+/// Agree-button texts kept per app at most.
+const MAX_AGREE_TEXTS: usize = 256;
+
 /// Where an app's string resources go as its resource tables are read (see [`Context::policy`]).
 struct StringSink<'c> {
     analyzer: Option<&'c piaudit_policy::Analyzer>,
@@ -72,6 +75,8 @@ struct StringSink<'c> {
     keep: bool,
     /// UI wording and layouts (`layouts`): fed the same strings, and every layout.
     ui: crate::layouts::UiScan,
+    /// Agree-button texts among the strings (see [`Extraction::agree_texts`]).
+    agree_texts: Vec<(u32, String, String)>,
 }
 
 impl<'c> StringSink<'c> {
@@ -82,6 +87,7 @@ impl<'c> StringSink<'c> {
             findings: StringFindings::default(),
             keep: opts.keep_strings || analyzer.is_none(),
             ui: crate::layouts::UiScan::default(),
+            agree_texts: Vec::new(),
         }
     }
 
@@ -190,6 +196,10 @@ pub struct Extraction {
     /// What the string resources hold for policy discovery, when the context had a policy
     /// analyser (else the strings are in `facts.strings`).
     pub strings: Option<StringFindings>,
+    /// String resources whose default, Chinese or English text is an agree button's
+    /// (`piaudit_graph::is_agree_text`): (resource id, `name`, text), for buttons whose text
+    /// the code sets by resource id.
+    pub agree_texts: Vec<(u32, String, String)>,
 }
 
 /// Reads and analyses one input path: an APK, a split bundle, a directory of splits, or a
@@ -315,6 +325,7 @@ fn analyze_shared(
             files: Vec::new(),
             policy_files: Vec::new(),
             strings: None,
+            agree_texts: Vec::new(),
         });
     }
     if !apk::zip::looks_like_zip(bytes) && bytes.len() < 22 {
@@ -344,6 +355,7 @@ fn analyze_shared(
             files: index.entries().iter().map(|e| e.name.clone()).collect(),
             policy_files: Vec::new(),
             strings: None,
+            agree_texts: Vec::new(),
         });
     }
 
@@ -386,6 +398,7 @@ fn analyze_shared(
                 code: code.facts,
                 files: index.entries().iter().map(|e| e.name.clone()).collect(),
                 policy_files,
+                agree_texts: std::mem::take(&mut strings.agree_texts),
                 strings: strings.finish(),
             })
         }
@@ -557,6 +570,7 @@ fn analyze_splits(
         code: code.facts,
         files,
         policy_files,
+        agree_texts: std::mem::take(&mut strings.agree_texts),
         strings: strings.finish(),
     }
 }
@@ -691,10 +705,14 @@ fn analyze_apk(
         } else {
             crate::discovery::is_policy_config
         };
+        let mut agree_names: Vec<(String, String)> = Vec::new();
         res.for_each_string_where(wanted, |config, name, locale, value| {
             let policy_config = crate::discovery::is_policy_config(config);
             if policy_config {
                 strings.ui.add_string(name, locale, value);
+                if agree_names.len() < MAX_AGREE_TEXTS && piaudit_graph::is_agree_text(value) {
+                    agree_names.push((name.to_owned(), value.to_owned()));
+                }
             }
             if let Some(analyzer) = strings.analyzer
                 && policy_config
@@ -709,6 +727,11 @@ fn analyze_apk(
                 });
             }
         });
+        for (name, text) in agree_names {
+            if let Some(id) = res.id_of(&format!("string/{name}")) {
+                strings.agree_texts.push((id, name, text));
+            }
+        }
     }
 
     let mut xml = None;

@@ -329,6 +329,7 @@ impl Auditor {
                 &self.consent_apis,
                 &references,
                 &owner,
+                &x.agree_texts,
                 x.code.graph_micros,
             )
         });

@@ -273,13 +273,15 @@ fn is_permission_request(g: &Graph, m: MethodId) -> bool {
 impl<'g> Behaviour<'g> {
     /// Builds the facts `reachability`, `consent` and `sdk_inits` of `facts` from `graph`;
     /// `owner` gives the SDK (catalogue index) owning a dotted class; `apis` lists the
-    /// sensitive API references to locate; `build_micros` is the graph's build time.
+    /// sensitive API references to locate; `agree_texts` the string resources whose text is
+    /// an agree button's (id, name, text); `build_micros` is the graph's build time.
     pub fn analyse(
         graph: &'g Graph,
         facts: &mut AppFacts,
         table: &ConsentApis,
         apis: &[&str],
         owner: &dyn Fn(&str) -> Option<usize>,
+        agree_texts: &[(u32, String, String)],
         build_micros: u64,
     ) -> Behaviour<'g> {
         let started = std::time::Instant::now();
@@ -338,22 +340,31 @@ impl<'g> Behaviour<'g> {
                 ConsentSite::PositiveButton {
                     method,
                     text,
+                    resource,
                     handlers,
                     mentions_privacy,
-                    ..
                 } => {
-                    let agree = match text {
-                        Some(t) => piaudit_graph::is_agree_text(t),
-                        None => *mentions_privacy,
+                    // The text: a constant, or a string resource resolved through the table
+                    // (default, Chinese and English configurations).
+                    let resolved = resource.and_then(|id| {
+                        agree_texts
+                            .iter()
+                            .find(|(r, _, _)| *r == id)
+                            .map(|(_, name, text)| format!("{text} (@string/{name})"))
+                    });
+                    let agree = match (text, &resolved) {
+                        (Some(t), _) => piaudit_graph::is_agree_text(t),
+                        (None, Some(_)) => true,
+                        (None, None) => *mentions_privacy,
                     };
                     if agree {
                         let at = handlers.first().copied().unwrap_or(*method);
                         points.push(ConsentPoint {
                             kind: "dialog-positive-button".to_owned(),
                             location: g.display(at),
-                            detail: text
-                                .clone()
-                                .unwrap_or_else(|| "(text from a resource)".to_owned()),
+                            detail: text.clone().or(resolved).unwrap_or_else(|| {
+                                "(text from a resource; the dialog names the policy)".to_owned()
+                            }),
                         });
                     }
                 }

@@ -281,3 +281,126 @@ fn inspect_chains_prints_each_frame_for_a_person_to_follow() {
     assert!(text.contains("(device_id, app): before consent"), "{text}");
     assert!(text.contains("   1. [invoke-static] Lcom/example/provider/DeviceInfo;->collect(Landroid/content/Context;)V"), "{text}");
 }
+
+fn refs_of<'f>(facts: &'f AppFacts, caller: &str) -> Vec<&'f ApiRef> {
+    facts
+        .api_refs
+        .iter()
+        .filter(|r| r.chain.iter().any(|f| f.method.contains(caller)))
+        .collect()
+}
+
+fn entry_classes(facts: &AppFacts) -> BTreeSet<String> {
+    facts
+        .reachability
+        .entry_points
+        .iter()
+        .map(|e| e.component.clone())
+        .collect()
+}
+
+#[test]
+fn only_the_initializers_the_startup_provider_lists_and_their_dependencies_are_entries() {
+    let (ids, facts) = scan("startup-listed");
+    assert!(ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    let entries = entry_classes(&facts);
+    assert!(entries.contains("com.example.startup.AnalyticsInitializer"));
+    // Named by AnalyticsInitializer.dependencies() as a constant class.
+    assert!(entries.contains("com.example.startup.DeviceInitializer"));
+    assert!(!entries.contains("com.example.startup.UnlistedInitializer"), "{entries:?}");
+    assert!(!entries.contains("androidx.startup.InitializationProvider"));
+    let read = refs_of(&facts, "DeviceInfo");
+    assert_eq!(read[0].before_consent, Some(true));
+    assert_eq!(
+        read[0].reachable_from,
+        ["startup-initializer com.example.startup.DeviceInitializer.create"]
+    );
+    // The unlisted initialiser's read is present, not reached (not even through the
+    // provider's own interface call of Initializer.create).
+    let unlisted = facts
+        .api_refs
+        .iter()
+        .find(|r| r.api.contains("getSubscriberId"))
+        .expect("the unlisted initialiser's read");
+    assert_eq!(unlisted.reachable, Some(false));
+}
+
+#[test]
+fn an_initializer_the_merged_manifest_removed_is_not_an_entry() {
+    let (ids, facts) = scan("startup-removed");
+    assert!(!ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    let entries = entry_classes(&facts);
+    assert!(entries.contains("com.example.startup.QuietInitializer"));
+    assert!(!entries.contains("com.example.startup.AnalyticsInitializer"));
+    assert!(!entries.contains("com.example.startup.DeviceInitializer"));
+    assert!(facts.api_refs.iter().all(|r| r.reachable == Some(false)));
+}
+
+#[test]
+fn a_read_after_the_consent_branches_join_runs_before_consent() {
+    let (ids, facts) = scan("gate-join");
+    assert!(ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    // Behind the agreed side: after consent.
+    assert!(!ids.contains("SDK-INIT-BEFORE-CONSENT"), "{ids:?}");
+    assert_eq!(facts.sdk_inits[0].before_consent, Some(false));
+    // After the join: every path, agreed or not, runs it.
+    let read = refs_of(&facts, "DeviceInfo");
+    assert_eq!(read[0].before_consent, Some(true));
+    // Behind a flag whose key does not say which value means agreed: unknown, not a finding.
+    let unsure = refs_of(&facts, "SimInfo");
+    assert_eq!(unsure[0].before_consent, None);
+    assert_eq!(unsure[0].reachable, Some(true));
+}
+
+#[test]
+fn reads_every_path_to_which_passes_the_agreed_side_are_after_consent() {
+    let (ids, facts) = scan("gate-dominates");
+    assert!(!ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    assert!(!ids.contains("SDK-INIT-BEFORE-CONSENT"), "{ids:?}");
+    // An early return when not agreed; the first-run flag's false side; a negated wrapper.
+    for caller in ["DeviceInfo", "LineInfo", "SimInfo"] {
+        let read = refs_of(&facts, caller);
+        assert_eq!(
+            (read[0].reachable, read[0].before_consent),
+            (Some(true), Some(false)),
+            "{caller}"
+        );
+    }
+    assert_eq!(facts.sdk_inits[0].before_consent, Some(false));
+}
+
+#[test]
+fn an_agree_button_whose_text_is_a_string_resource_is_the_consent_point() {
+    let (ids, facts) = scan("agree-resource");
+    assert!(facts.consent.found);
+    assert_eq!(
+        facts.consent.kind.as_deref(),
+        Some("dialog-positive-button")
+    );
+    assert!(
+        facts.consent.points[0].detail.ends_with("(@string/agree)"),
+        "{:?}",
+        facts.consent.points
+    );
+    assert!(ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    assert_eq!(device_id_ref(&facts).before_consent, Some(true));
+}
+
+#[test]
+fn without_a_consent_point_before_consent_is_unknown_and_the_rule_is_silent() {
+    // The positive button says OK (确定): not an agreement, and nothing else records one.
+    let (ids, facts) = scan("ok-resource");
+    assert!(!facts.consent.found);
+    assert_eq!(facts.consent.kind, None);
+    assert!(!ids.contains("PI-BEFORE-CONSENT"), "{ids:?}");
+    let read = device_id_ref(&facts);
+    assert_eq!((read.reachable, read.before_consent), (Some(true), None));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_piaudit"))
+        .args(["inspect", "--chains"])
+        .arg(apk("ok-resource"))
+        .output()
+        .expect("piaudit runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("consent point: none found"), "{text}");
+    assert!(text.contains("consent unknown"), "{text}");
+}
