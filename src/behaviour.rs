@@ -662,7 +662,10 @@ pub fn chains_text(facts: &AppFacts) -> String {
             let _ = writeln!(out, "consent point: {kind} at {at}");
         }
         _ => {
-            let _ = writeln!(out, "consent point: none found");
+            let _ = writeln!(
+                out,
+                "consent point: none found (before consent is not judged; context for MIIT 2019 1.2, not proof)"
+            );
         }
     }
     let before = |b: Option<bool>| match b {

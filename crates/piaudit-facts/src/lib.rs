@@ -356,7 +356,10 @@ pub struct GraphLimit {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct Consent {
-    /// Whether any consent point was found in the code.
+    /// Whether any consent point was found in the code. False: "before consent" is not judged
+    /// (`before_consent` null); context for MIIT 2019 1.2 (no prompt to read the policy on first
+    /// run), not proof of it: the prompt may be a web page, native code or a layout button the
+    /// graph does not link to its handler.
     pub found: bool,
     /// The kind of the first point: `dialog-positive-button`, `stored-flag`, `sdk-consent-api`.
     pub kind: Option<String>,
