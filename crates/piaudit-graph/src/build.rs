@@ -160,10 +160,30 @@ fn branch(s: &mut Scratch, regs: &[u16], index: u32, opcode: u8) {
 fn track_writes(s: &mut Scratch, op: u8, u0: u16, u1: u16) {
     let (a4, aa, b4) = ((u0 >> 8) & 0xf, u0 >> 8, u0 >> 12);
     let dest = match op {
-        0x01 | 0x04 | 0x07 | 0x12 | 0x20 | 0x21 | 0x23 | 0x52..=0x58 | 0x7b..=0x8f
+        0x01
+        | 0x04
+        | 0x07
+        | 0x12
+        | 0x20
+        | 0x21
+        | 0x23
+        | 0x52..=0x58
+        | 0x7b..=0x8f
         | 0xb0..=0xd7 => a4,
-        0x02 | 0x05 | 0x08 | 0x0a..=0x0d | 0x13..=0x1c | 0x1f | 0x22 | 0x2d..=0x31
-        | 0x44..=0x4a | 0x60..=0x66 | 0x90..=0xaf | 0xd8..=0xe2 | 0xfe | 0xff => aa,
+        0x02
+        | 0x05
+        | 0x08
+        | 0x0a..=0x0d
+        | 0x13..=0x1c
+        | 0x1f
+        | 0x22
+        | 0x2d..=0x31
+        | 0x44..=0x4a
+        | 0x60..=0x66
+        | 0x90..=0xaf
+        | 0xd8..=0xe2
+        | 0xfe
+        | 0xff => aa,
         0x03 | 0x06 | 0x09 => u1,
         _ => return,
     };
@@ -641,9 +661,7 @@ impl Builder {
                 0x0a..=0x0c => {
                     match last {
                         Pending::Flag(agreed) => set_reg(&mut s.flag_regs, aa, agreed),
-                        Pending::AppBool(callee) => {
-                            set_reg(&mut s.bool_regs, aa, (callee, false))
-                        }
+                        Pending::AppBool(callee) => set_reg(&mut s.bool_regs, aa, (callee, false)),
                         Pending::None => {}
                     }
                     s.reg_string.retain(|(r, _)| *r != aa);

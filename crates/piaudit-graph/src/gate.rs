@@ -158,7 +158,11 @@ impl Cfg {
                 _ => {}
             }
             offsets.push(insn.offset);
-            ops.push(if insn.is_payload() { None } else { Some(insn.opcode) });
+            ops.push(if insn.is_payload() {
+                None
+            } else {
+                Some(insn.opcode)
+            });
         }
         let index_of = |at: i64| -> Option<u32> {
             let at = u32::try_from(at).ok()?;

@@ -122,3 +122,80 @@ fn hostile_bytes_never_panic() {
         }
     }
 }
+
+/// Whether the call of `api` by a method reached from `roots` is before, unsure or after.
+fn gate_of(g: &Graph, roots: &[Entry], api: &str) -> (bool, bool) {
+    let reach = g.reach(roots);
+    let target = g.find_method(api).expect("named by the code");
+    let hits = reach.calls_to(g, &std::collections::HashSet::from([target]));
+    assert!(!hits.is_empty(), "{api} not called");
+    (
+        hits.iter().any(|h| h.before_gate),
+        hits.iter().any(|h| h.unsure),
+    )
+}
+
+#[test]
+fn a_call_after_the_consent_branches_join_is_not_gated() {
+    let g = graph("gate-join");
+    let roots = entries(&g, "Lcom/example/gatejoin/App;", &["onCreate"]);
+    let collect = |class: &str| {
+        format!("Lcom/example/gatejoin/{class};->collect(Landroid/content/Context;)V")
+    };
+    // Runs whether or not the flag says agreed.
+    assert_eq!(gate_of(&g, &roots, &collect("DeviceInfo")), (true, false));
+    // Behind a flag whose key does not say which value means agreed.
+    assert_eq!(gate_of(&g, &roots, &collect("SimInfo")), (false, true));
+    let init = "Lcom/umeng/commonsdk/UMConfigure;->init(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;)V";
+    assert_eq!(gate_of(&g, &roots, init), (false, false));
+}
+
+#[test]
+fn calls_the_agreed_side_dominates_are_gated() {
+    let g = graph("gate-dominates");
+    let roots = entries(&g, "Lcom/example/gatedom/App;", &["onCreate"]);
+    for class in ["DeviceInfo", "LineInfo"] {
+        let api = format!("Lcom/example/gatedom/{class};->collect(Landroid/content/Context;)V");
+        assert_eq!(gate_of(&g, &roots, &api), (false, false), "{class}");
+    }
+    // `boolean notAgreed = !Consent.agreed(prefs); if (notAgreed) return;`: javac's two
+    // constants, tested after the sides join, are not followed: unsure, never before.
+    let sim = "Lcom/example/gatedom/SimInfo;->collect(Landroid/content/Context;)V";
+    assert_eq!(gate_of(&g, &roots, sim), (false, true));
+    let pre = "Lcom/umeng/commonsdk/UMConfigure;->preInit(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;)V";
+    assert_eq!(gate_of(&g, &roots, pre), (true, false));
+}
+
+#[test]
+fn hostile_bytes_in_methods_with_consent_branches_never_panic() {
+    let bytes = std::fs::read(format!(
+        "{}/tests/data/gate-dominates.dex",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..300 {
+        let mut b = bytes.clone();
+        for _ in 0..(1 + round % 16) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = 0x70 + (state as usize) % (b.len() - 0x70);
+            b[at] = (state >> 32) as u8;
+        }
+        if let Ok(dex) = Dex::parse(&b) {
+            let mut builder = Builder::new(Caps::default());
+            builder.add_dex(&dex);
+            let g = builder.finish();
+            let all: Vec<Entry> = (0..g.node_count() as u32)
+                .map(|method| Entry {
+                    method,
+                    label: String::new(),
+                })
+                .collect();
+            let reach = g.reach(&all);
+            let targets = reach.order().iter().copied().collect();
+            let _ = reach.calls_to(&g, &targets);
+        }
+    }
+}

@@ -10,6 +10,7 @@ public class App extends Application {
         super.onCreate();
         SharedPreferences prefs = getSharedPreferences("app", 0);
         UMConfigure.preInit(this, "5f0000000000000000000000", "official");
+        collectSim(prefs);
         // Until the user agrees, nothing below runs.
         if (!prefs.getBoolean("privacy_agreed", false)) {
             return;
@@ -22,10 +23,11 @@ public class App extends Application {
         } else {
             LineInfo.collect(this);
         }
-        collectSim(prefs);
     }
 
-    // A wrapper's result, negated: the read runs only when the user agreed.
+    // A wrapper's result, negated into a local: javac writes `!` as two constants on the two
+    // sides of the branch, tested again after they join. The read runs only when the user
+    // agreed, but the analysis does not follow the constants: unknown, not "before".
     private void collectSim(SharedPreferences prefs) {
         boolean notAgreed = !Consent.agreed(prefs);
         if (notAgreed) {
