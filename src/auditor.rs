@@ -352,6 +352,7 @@ impl Auditor {
             self.mark_sdk_startup(facts, b, calls, &ownership, graph);
         }
         self.attribute_apis(facts, &x.code, &ownership, startup, live.as_ref());
+        self.code_checks(facts, x.code.graph.as_ref(), &ownership, startup, live.as_ref());
         self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         let sdk_id = |class: &str| {
             self.catalog
@@ -524,6 +525,65 @@ impl Auditor {
             let (_, before_gate) = b.sdk_reached(idx.get());
             let startup = inits.get(&id).copied().unwrap_or(before_gate);
             sdk.initialised_at_startup = Some(startup && started.contains(&idx));
+        }
+    }
+
+    /// The code checks of issue 18: permission use and rationale, motion sensors, starts of
+    /// other apps' components, work scheduled from start-up; each call site attributed like
+    /// `api_refs` (`app`, `sdk` with its id, `platform`, `third-party`).
+    fn code_checks(
+        &self,
+        facts: &mut AppFacts,
+        graph: Option<&piaudit_graph::Graph>,
+        ownership: &Ownership<'_>,
+        b: Option<&Behaviour<'_>>,
+        live_b: Option<&Behaviour<'_>>,
+    ) {
+        let party = |class: &str| match ownership.owner(class) {
+            Attribution::Sdk(idx) => (
+                "sdk".to_owned(),
+                self.catalog.sdk(idx).map(|s| s.id.clone()),
+            ),
+            other => (other.label(&self.catalog).to_owned(), None),
+        };
+        let apis = self.rules.tables().sensitive_apis();
+        let sensitive = crate::permission_use::SensitiveRefs {
+            needs: apis
+                .iter()
+                .filter(|a| a.kind == "method" && !a.permission_request)
+                .map(|a| {
+                    let mut p: Vec<&str> = a
+                        .requires_any
+                        .iter()
+                        .chain(&a.requires_all)
+                        .chain(&a.permission)
+                        .map(String::as_str)
+                        .collect();
+                    p.sort_unstable();
+                    p.dedup();
+                    (a.reference.as_str(), p)
+                })
+                .collect(),
+            requests: apis
+                .iter()
+                .filter(|a| a.kind == "method" && a.permission_request)
+                .map(|a| a.reference.as_str())
+                .collect(),
+        };
+        crate::permission_use::analyse(
+            graph,
+            facts,
+            crate::permission_use::PermissionApis::embedded(),
+            &sensitive,
+            live_b.map(Behaviour::permission_request_live),
+        );
+        let Some(g) = graph else {
+            return;
+        };
+        crate::sensors::analyse(g, facts, &party);
+        crate::wakeup::cross_app_starts(g, facts, crate::wakeup::SystemPackages::embedded(), &party);
+        if let Some(b) = b {
+            crate::wakeup::startup_schedules(g, b, facts, &party);
         }
     }
 

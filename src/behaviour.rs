@@ -623,6 +623,23 @@ impl<'g> Behaviour<'g> {
             .is_some_and(|t| self.live.contains(&(t, caller.to_owned())))
     }
 
+    /// Calls of `targets` made by code reached from a start-up entry point, shortest chains
+    /// first: (caller, target, where it runs from).
+    pub fn startup_calls(&self, targets: &HashSet<MethodId>) -> Vec<(MethodId, MethodId, Site)> {
+        self.reach
+            .calls_to(self.graph, targets)
+            .iter()
+            .map(|h| (h.caller, h.target, self.site_of(h)))
+            .collect()
+    }
+
+    /// Whether live code (start-up or any framework callback) asks for runtime permissions.
+    pub fn permission_request_live(&self) -> bool {
+        self.live
+            .iter()
+            .any(|(t, _)| is_permission_request(self.graph, *t))
+    }
+
     /// (live: reached from start-up or any framework callback, reached from start-up before any
     /// consent gate) for an SDK.
     pub fn sdk_reached(&self, sdk: usize) -> (bool, bool) {

@@ -21,12 +21,15 @@ pub mod jvm;
 pub mod layouts;
 pub mod manifest;
 pub mod native;
+pub mod permission_use;
 pub mod policy_check;
 pub mod receivers;
 pub mod report;
 pub mod resources;
 pub mod sdk_use;
+pub mod sensors;
 pub mod term;
+pub mod wakeup;
 
 pub use piaudit_facts as facts;
 pub use piaudit_facts::AppFacts;

@@ -14,10 +14,15 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod checks;
 mod code;
 mod policy;
 mod sdk;
 
+pub use checks::{
+    CrossAppStart, MotionSensorUse, PermissionRationale, PermissionUsage, PermissionUse,
+    ScheduledWork,
+};
 pub use code::{ApiRef, StartupRequest};
 pub use policy::{Contacts, Disclosed, Disclosures, ElementFact, PolicyDoc, PolicyFetch, Span};
 pub use sdk::{LocalizedText, Packer, PolicyNames, Sdk, SdkUsage, SignatureEvidence};
@@ -104,6 +109,16 @@ pub struct AppFacts {
     pub auto_start: Vec<AutoStart>,
     /// The launcher icon, as decoded (null: no icon declared or the manifest was not read).
     pub launcher_icon: Option<LauncherIcon>,
+    /// Whether the code uses each declared dangerous permission (rules/data/permission-apis.toml).
+    pub permission_use: PermissionUse,
+    /// Runtime-permission requests, and whether a rationale is ever checked for.
+    pub permission_rationale: PermissionRationale,
+    /// Code looking up motion sensors (accelerometer, gyroscope), per party.
+    pub motion_sensors: Vec<MotionSensorUse>,
+    /// Intents aimed at other apps by constant package name and started, bound or broadcast.
+    pub cross_app_starts: Vec<CrossAppStart>,
+    /// Work scheduled (JobScheduler, AlarmManager, WorkManager) from the start-up path.
+    pub startup_schedules: Vec<ScheduledWork>,
 }
 
 /// The input file, pinned by hash.

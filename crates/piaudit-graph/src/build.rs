@@ -94,6 +94,9 @@ struct Scratch {
     returns_flag: Option<Option<bool>>,
     flag_sites: Vec<(String, bool)>,
     buttons: Vec<(Option<String>, Option<u32>, Vec<u32>)>,
+    /// Register → the constant last loaded into it (`CONST_INT` value, or `CONST_STR` with a
+    /// DEX string index), cleared by any other write to the register.
+    reg_const: Vec<(u16, (u8, u32))>,
 }
 
 impl Scratch {
@@ -112,6 +115,7 @@ impl Scratch {
         self.returns_flag = None;
         self.flag_sites.clear();
         self.buttons.clear();
+        self.reg_const.clear();
     }
 }
 
@@ -575,6 +579,7 @@ impl Builder {
             let index = s.marks.len() as u32;
             s.marks.push(calls_here);
             track_writes(s, op, u0, insn.unit(1).unwrap_or(0));
+            track_constants(&mut s.reg_const, op, u0, insn.unit(1), insn.unit(2));
             match op {
                 0x6e..=0x72 | 0x74..=0x78 | 0xfa | 0xfb => {
                     let idx = u32::from(insn.unit(1).unwrap_or(0));
@@ -594,6 +599,7 @@ impl Builder {
                     {
                         self.clinit(s, class);
                     }
+                    let before = self.g.call_target.len();
                     self.push_call(target, kind);
                     let flags = self.flags(dex, local, idx);
                     // Argument register `n` of this invoke (35c: C D E F G; 3rc: CCCC + n).
@@ -649,6 +655,14 @@ impl Builder {
                             .map(|t| t.chars().take(200).collect());
                         let resource = text_reg.and_then(|r| get_reg(&s.reg_literal, r));
                         s.buttons.push((text, resource, s.instantiated.clone()));
+                    }
+                    if flags & CONST_ARGS != 0 && self.g.call_target.len() > before {
+                        let count = if matches!(op, 0x74..=0x78 | 0xfb) {
+                            aa
+                        } else {
+                            u0 >> 12
+                        };
+                        self.keep_constants(dex, s, before as u32, (0..count.min(6)).map(arg));
                     }
                     if flags & START_SERVICE != 0 {
                         let classes = s.const_classes.clone();
@@ -738,6 +752,33 @@ impl Builder {
         self.gates(&code, mid, body, (end - start) as u32, s);
         self.after_walk(dex, mid, body, s, has_for_name, has_get_method);
         Some(body)
+    }
+
+    /// Keeps the constants in a flagged call's argument registers (at call entry `call`).
+    fn keep_constants(
+        &mut self,
+        dex: &Dex<'_>,
+        s: &Scratch,
+        call: u32,
+        regs: impl Iterator<Item = Option<u16>>,
+    ) {
+        let mut args = Vec::new();
+        for reg in regs {
+            let value = match reg.and_then(|r| get_reg(&s.reg_const, r)) {
+                Some((CONST_STR, idx)) => dex
+                    .string(idx)
+                    .ok()
+                    .filter(|t| t.len() <= 256)
+                    .and_then(|t| self.g.names.intern(&t, self.caps.max_methods))
+                    .map_or((CONST_NONE, 0), |id| (CONST_STR, id)),
+                Some(c) => c,
+                None => (CONST_NONE, 0),
+            };
+            args.push(value);
+        }
+        if args.iter().any(|&(tag, _)| tag != CONST_NONE) && self.g.call_consts.len() < 1_000_000 {
+            self.g.call_consts.insert(call, args.into_boxed_slice());
+        }
     }
 
     /// The gate states of the method's calls (branches on a stored consent flag), and the
@@ -848,5 +889,43 @@ impl Builder {
                 .collect();
             self.reflective.push((body, strings, has_get_method));
         }
+    }
+}
+
+/// Follows constants into registers for [`Graph::const_calls`]: clears the register(s) any
+/// instruction writes, then records `const*` and `const-string` loads. Wide and arithmetic
+/// writes clear the next register too (conservative: a lost constant is only a miss).
+fn track_constants(regs: &mut Vec<(u16, (u8, u32))>, op: u8, u0: u16, u1: Option<u16>, u2: Option<u16>) {
+    let a4 = (u0 >> 8) & 0xf;
+    let aa = u0 >> 8;
+    let dest: Option<(u16, bool)> = match op {
+        0x01 | 0x07 | 0x12 | 0x20 | 0x21 | 0x23 | 0x52..=0x58 => Some((a4, false)),
+        0x04 | 0x7b..=0x8f | 0xb0..=0xd7 => Some((a4, true)),
+        0x02 | 0x08 | 0x0a | 0x0c | 0x0d | 0x13..=0x15 | 0x1a..=0x1c | 0x22 | 0x2d..=0x31
+        | 0x44..=0x4a | 0x60..=0x66 | 0xfe | 0xff => Some((aa, matches!(op, 0x45 | 0x61))),
+        0x05 | 0x0b | 0x16..=0x19 | 0x90..=0xaf | 0xd8..=0xe2 => Some((aa, true)),
+        0x03 | 0x09 => u1.map(|r| (r, false)),
+        0x06 => u1.map(|r| (r, true)),
+        _ => None,
+    };
+    let Some((reg, wide)) = dest else {
+        return;
+    };
+    regs.retain(|(r, _)| *r != reg && !(wide && *r == reg.wrapping_add(1)));
+    let value = match op {
+        0x12 => Some((CONST_INT, ((i32::from(u0 as i16) << 16) >> 28) as u32)),
+        0x13 => u1.map(|v| (CONST_INT, i32::from(v as i16) as u32)),
+        0x14 => u1
+            .zip(u2)
+            .map(|(lo, hi)| (CONST_INT, u32::from(lo) | (u32::from(hi) << 16))),
+        0x15 => u1.map(|hi| (CONST_INT, u32::from(hi) << 16)),
+        0x1a => u1.map(|i| (CONST_STR, u32::from(i))),
+        0x1b => u1
+            .zip(u2)
+            .map(|(lo, hi)| (CONST_STR, u32::from(lo) | (u32::from(hi) << 16))),
+        _ => None,
+    };
+    if let Some(value) = value {
+        set_reg(regs, reg, value);
     }
 }

@@ -3,7 +3,7 @@
 //! handler) rather than walking from entry points. Owns no storage; it must not decode DEX.
 
 use crate::classify::CALLBACK_NAMES;
-use crate::graph::{EdgeKind, Graph, MethodId, NONE};
+use crate::graph::{ArgConst, CONST_INT, CONST_STR, EdgeKind, Graph, MethodId, NONE};
 
 impl Graph {
     /// The calls `m`'s body records, in instruction order (static initialiser and async
@@ -154,5 +154,72 @@ impl Graph {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+impl Graph {
+    /// Every method the code names (app-defined or platform) whose name is `name`, any class.
+    pub fn methods_with_name(&self, name: &str) -> Vec<MethodId> {
+        let Some(n) = self.names.get(name) else {
+            return Vec::new();
+        };
+        self.methods
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m[1] == n)
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect()
+    }
+
+    /// The calls of `m` whose constant arguments the graph keeps (sensor lookups by type,
+    /// intents and components aimed at a package or class: see `classify::CONST_ARGS`), as
+    /// (position among [`Graph::calls_of`]`(m)`, callee, arguments in register order, the
+    /// receiver first for instance calls). A constant is the last one loaded into the register
+    /// before the call in instruction order, with any other write in between clearing it.
+    pub fn const_calls(&self, m: MethodId) -> Vec<(usize, MethodId, Vec<ArgConst<'_>>)> {
+        let Some(body) = self
+            .body_of
+            .get(m as usize)
+            .and_then(|&b| self.bodies.get(b as usize))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for i in body.start..body.end {
+            let Some(args) = self.call_consts.get(&i) else {
+                continue;
+            };
+            let Some(&target) = self.call_target.get(i as usize) else {
+                continue;
+            };
+            let args = args
+                .iter()
+                .map(|&(tag, v)| match tag {
+                    CONST_INT => ArgConst::Int(v as i32),
+                    CONST_STR => ArgConst::Str(self.names.text(v)),
+                    _ => ArgConst::Unknown,
+                })
+                .collect();
+            out.push(((i - body.start) as usize, target, args));
+        }
+        out
+    }
+}
+
+impl Graph {
+    /// Every class descriptor the code names (defines, extends, implements, instantiates, or
+    /// names in a call, field access or constant), platform classes included.
+    pub fn type_names(&self) -> impl Iterator<Item = &str> {
+        self.types.list.iter().map(|t| &**t)
+    }
+
+    /// The string constants kept as arguments of the calls [`Graph::const_calls`] reports
+    /// (intent actions and packages, intent-filter actions, parsed URIs), in no set order.
+    pub fn const_strings(&self) -> impl Iterator<Item = &str> {
+        self.call_consts
+            .values()
+            .flat_map(|args| args.iter())
+            .filter(|(tag, _)| *tag == CONST_STR)
+            .map(|&(_, v)| self.names.text(v))
     }
 }

@@ -24,6 +24,10 @@ pub(crate) const START_SERVICE: u16 = 1 << 7;
 pub(crate) const APP_BOOLEAN: u16 = 1 << 8;
 /// `System.loadLibrary` / `System.load` / `Runtime.loadLibrary`.
 pub(crate) const NATIVE_LOAD: u16 = 1 << 9;
+/// A call whose constant arguments the graph keeps ([`crate::Graph::const_calls`]): sensor
+/// lookups by type, intents, intent filters and components aimed at a package or an action,
+/// URIs parsed from text.
+pub(crate) const CONST_ARGS: u16 = 1 << 10;
 
 /// Methods that receive a callback object and run it later or on another thread.
 const HANDOFF_NAMES: &[&str] = &[
@@ -68,6 +72,11 @@ pub(crate) fn classify(class: &[u8], name: &[u8], ret: &[u8]) -> u16 {
             flags |= FOR_NAME
         }
         (b"Ljava/lang/Class;", "getMethod" | "getDeclaredMethod") => flags |= GET_METHOD,
+        (b"Landroid/hardware/SensorManager;", "getDefaultSensor" | "getSensorList")
+        | (b"Landroid/content/Intent;", "<init>" | "setPackage" | "setClassName" | "setAction")
+        | (b"Landroid/content/ComponentName;", "<init>" | "createRelative")
+        | (b"Landroid/content/IntentFilter;", "<init>" | "addAction")
+        | (b"Landroid/net/Uri;", "parse") => flags |= CONST_ARGS,
         (b"Ldalvik/system/DexFile;", "loadDex" | "<init>") => flags |= DYNAMIC_LOAD,
         (b"Ljava/lang/System;" | b"Ljava/lang/Runtime;", "loadLibrary" | "load") => {
             flags |= NATIVE_LOAD

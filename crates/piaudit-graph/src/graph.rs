@@ -97,6 +97,22 @@ pub struct Limits {
     pub truncated: bool,
 }
 
+/// Tags of [`Graph::call_consts`] values.
+pub(crate) const CONST_NONE: u8 = 0;
+pub(crate) const CONST_INT: u8 = 1;
+pub(crate) const CONST_STR: u8 = 2;
+
+/// One argument of a call, as far as the walk tracked constants into its register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgConst<'g> {
+    /// Not a constant loaded in the same method (a parameter, a field, a computed value).
+    Unknown,
+    /// An integer constant (`const/4`, `const/16`, `const`, `const/high16`).
+    Int(i32),
+    /// A string constant (`const-string`).
+    Str(&'g str),
+}
+
 /// An interner of strings to dense ids.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
@@ -219,6 +235,9 @@ pub struct Graph {
     pub(crate) gates: Map<u32, Vec<u8>>,
     /// Classes loaded as constants (`const-class`), per body.
     pub(crate) const_classes: Map<u32, Vec<u32>>,
+    /// Constant arguments of the calls [`Graph::const_calls`] reports, by call entry index:
+    /// per argument register, [`CONST_NONE`], [`CONST_INT`] or [`CONST_STR`] with its value.
+    pub(crate) call_consts: Map<u32, Box<[(u8, u32)]>>,
     pub(crate) limits: Limits,
     pub(crate) fanout_cap: usize,
 }

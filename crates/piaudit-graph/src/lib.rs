@@ -24,5 +24,5 @@ mod reach;
 pub use build::{Builder, Caps};
 pub use classify::{is_agree_text, is_consent_key};
 pub use gate::agreed_when_true;
-pub use graph::{ConsentSite, EdgeKind, Graph, Limits, MethodId, NONE};
+pub use graph::{ArgConst, ConsentSite, EdgeKind, Graph, Limits, MethodId, NONE};
 pub use reach::{CallHit, Entry, Frame, Reach, Resolver};

@@ -22,7 +22,7 @@ use crate::template::Values;
 use crate::{Lang, Localized, Severity};
 
 /// The rule files compiled into the program, by name under `rules/`.
-const EMBEDDED_RULES: [(&str, &str); 11] = [
+const EMBEDDED_RULES: [(&str, &str); 12] = [
     (
         "rules/policy.toml",
         include_str!("../../../rules/policy.toml"),
@@ -61,6 +61,7 @@ const EMBEDDED_RULES: [(&str, &str); 11] = [
         "rules/policy-text.toml",
         include_str!("../../../rules/policy-text.toml"),
     ),
+    ("rules/ads.toml", include_str!("../../../rules/ads.toml")),
 ];
 
 /// Evidence items kept per finding; `evidence_count` still counts all of them.
