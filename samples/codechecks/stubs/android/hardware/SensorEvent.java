@@ -1,0 +1,2 @@
+package android.hardware;
+public class SensorEvent { public float[] values; }

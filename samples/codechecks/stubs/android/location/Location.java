@@ -1,0 +1,2 @@
+package android.location;
+public class Location {}
