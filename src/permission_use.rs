@@ -324,3 +324,79 @@ pub fn analyse(
     }
     facts.permission_rationale = rationale;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_table_loads_and_covers_the_common_dangerous_permissions() {
+        let table = PermissionApis::from_toml(PERMISSION_APIS_TOML).expect("embedded table");
+        let names: BTreeSet<&str> = table
+            .groups
+            .iter()
+            .flat_map(|g| g.names.iter().map(String::as_str))
+            .collect();
+        for p in [
+            "android.permission.CAMERA",
+            "android.permission.RECORD_AUDIO",
+            "android.permission.ACCESS_FINE_LOCATION",
+            "android.permission.READ_CONTACTS",
+            "android.permission.READ_PHONE_STATE",
+            "android.permission.READ_SMS",
+        ] {
+            assert!(names.contains(p), "{p}");
+        }
+        // Never judged: their use needs no specific API.
+        assert!(!names.contains("android.permission.READ_EXTERNAL_STORAGE"));
+        assert!(!names.contains("android.permission.POST_NOTIFICATIONS"));
+    }
+
+    #[test]
+    fn a_table_with_a_malformed_entry_is_refused() {
+        let entry = |body: &str| format!("schema_version = 1\n[[permission]]\n{body}\n");
+        for bad in [
+            "names = [\"CAMERA\"]\nsource = [\"x\"]",
+            "names = [\"android.permission.CAMERA\"]\nsource = []",
+            "names = [\"android.permission.CAMERA\"]\ncalls = [\"Landroid/hardware/Camera;->open()\"]\nsource = [\"x\"]",
+            "names = [\"android.permission.CAMERA\"]\nclasses = [\"android.hardware.Camera\"]\nsource = [\"x\"]",
+            "names = [\"android.permission.CAMERA\"]\nsource = [\"x\"]\nextra = 1",
+        ] {
+            assert!(PermissionApis::from_toml(&entry(bad)).is_err(), "{bad}");
+        }
+        assert!(
+            PermissionApis::from_toml(&entry(
+                "names = [\"android.permission.CAMERA\"]\nclasses = [\"Landroid/hardware/camera2/\"]\nsource = [\"x\"]"
+            ))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn class_patterns_are_exact_with_a_semicolon_and_prefixes_without() {
+        assert!(class_matches("Landroid/hardware/Camera;", "Landroid/hardware/Camera;"));
+        assert!(!class_matches("Landroid/hardware/Camera;", "Landroid/hardware/CameraX;"));
+        assert!(class_matches("Landroid/provider/Contacts", "Landroid/provider/ContactsContract$Data;"));
+        assert!(!class_matches("Landroid/location/", "Landroid/locationx/A;"));
+    }
+
+    #[test]
+    fn without_code_nothing_is_judged() {
+        let mut facts = AppFacts {
+            permissions: vec![crate::facts::Permission {
+                name: "android.permission.CAMERA".to_owned(),
+                ..Default::default()
+            }],
+            ..AppFacts::default()
+        };
+        let refs = SensitiveRefs {
+            needs: Vec::new(),
+            requests: Vec::new(),
+        };
+        analyse(None, &mut facts, PermissionApis::embedded(), &refs, None);
+        assert!(!facts.permission_use.judged);
+        assert_eq!(facts.permission_use.hidden_by, ["no-code"]);
+        assert_eq!(facts.permission_use.permissions.len(), 1);
+        assert!(!facts.permission_rationale.rationale_api_referenced);
+    }
+}

@@ -252,3 +252,41 @@ pub fn startup_schedules(
     }
     facts.startup_schedules = out;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_packages_match_exactly_or_by_prefix() {
+        let system = SystemPackages::from_toml(SYSTEM_PACKAGES_TOML).expect("embedded table");
+        for p in [
+            "android",
+            "com.android.vending",
+            "com.google.android.gms",
+            "com.huawei.hwid",
+            "com.heytap.openid",
+            "com.mdid.msa",
+        ] {
+            assert!(system.contains(p), "{p}");
+        }
+        for p in ["com.tencent.mm", "androidx", "com.android", "com.partner.news", "com.mdid.msax"] {
+            assert!(!system.contains(p), "{p}");
+        }
+        assert!(SystemPackages::from_toml("schema_version = 1\nsource = []\npackages = []").is_err());
+        assert!(
+            SystemPackages::from_toml("schema_version = 1\nsource = [\"x\"]\npackages = [\"com..x\"]")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn package_names_are_dotted_java_identifiers() {
+        for ok in ["com.partner.news", "a_b.c1", "android"] {
+            assert!(is_package_name(ok), "{ok}");
+        }
+        for bad in ["", "com.", ".com", "1com.x", "com.x-y", "http://x.y", "com x"] {
+            assert!(!is_package_name(bad), "{bad}");
+        }
+    }
+}

@@ -186,6 +186,141 @@ fn the_older_samples_keep_their_verdicts() {
     assert!(ids.is_empty(), "{ids:?}");
 }
 
+/// The code checks of issue 18 (call graph, constants at call sites, permission table).
+const CODE_RULES: [&str; 5] = [
+    "PERM-DECLARED-UNUSED",
+    "PERM-NO-RATIONALE",
+    "ADS-SHAKE-SENSOR",
+    "ASSOCIATED-START-CODE",
+    "SELF-START-SCHEDULED",
+];
+
+fn code_findings(name: &str) -> (Vec<piaudit_rules::Finding>, AppFacts) {
+    let auditor = Auditor::new(&Config::default()).expect("embedded rules load");
+    let audit = auditor
+        .audit(&sample(name), None)
+        .expect("sample decodes");
+    assert!(audit.evaluation.errors.is_empty(), "{:?}", audit.evaluation.errors);
+    let findings = audit
+        .evaluation
+        .findings
+        .into_iter()
+        .filter(|f| CODE_RULES.contains(&f.rule_id.as_str()))
+        .collect();
+    (findings, audit.extraction.facts)
+}
+
+fn evidence_of<'a>(findings: &'a [piaudit_rules::Finding], id: &str) -> Vec<&'a str> {
+    findings
+        .iter()
+        .find(|f| f.rule_id == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
+        .evidence
+        .iter()
+        .filter_map(|e| e.as_str())
+        .collect()
+}
+
+#[test]
+fn the_code_checks_sample_shows_each_capability_with_its_owner() {
+    let (findings, facts) = code_findings("codechecks/apks/codechecks-firing.apk");
+    let fired: BTreeSet<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(fired, CODE_RULES.iter().copied().collect());
+    for f in &findings {
+        assert!(f.violated.is_empty(), "{} cites {:?} as violated", f.rule_id, f.violated);
+    }
+    // Location is used (LocationManager); camera and contacts are declared only.
+    assert!(facts.permission_use.judged, "{:?}", facts.permission_use);
+    assert_eq!(
+        evidence_of(&findings, "PERM-DECLARED-UNUSED"),
+        ["android.permission.CAMERA", "android.permission.READ_CONTACTS"]
+    );
+    assert_eq!(
+        evidence_of(&findings, "PERM-NO-RATIONALE"),
+        ["Lcom/example/shaky/MainActivity;->requestPermissions([Ljava/lang/String;I)V"]
+    );
+    // The ad SDK's shake detector, attributed to the SDK by its classes.
+    assert_eq!(
+        evidence_of(&findings, "ADS-SHAKE-SENSOR"),
+        ["SDK pangle-csj: accelerometer, gyroscope — Lcom/bytedance/sdk/openadsdk/shake/ShakeDetector;->start()V"]
+    );
+    assert_eq!(
+        evidence_of(&findings, "ASSOCIATED-START-CODE"),
+        ["com.partner.news/com.partner.news.push.KeepAliveService via startService in Lcom/example/shaky/ShakyApp;->wakePartner(Landroid/content/Context;)V @ app"]
+    );
+    let scheduled = evidence_of(&findings, "SELF-START-SCHEDULED");
+    assert_eq!(scheduled.len(), 1);
+    assert!(
+        scheduled[0].starts_with("Landroid/app/AlarmManager;->setRepeating(IJJLandroid/app/PendingIntent;)V @ app — application com.example.shaky.ShakyApp.onCreate: "),
+        "{scheduled:?}"
+    );
+}
+
+#[test]
+fn the_code_checks_twin_uses_what_it_declares_and_stays_silent() {
+    let (findings, facts) = code_findings("codechecks/apks/codechecks-silent.apk");
+    assert!(findings.is_empty(), "{:?}", findings.iter().map(|f| &f.rule_id).collect::<Vec<_>>());
+    // Judged, and every permission has its use.
+    assert!(facts.permission_use.judged);
+    assert!(facts.permission_use.permissions.iter().all(|p| p.used), "{:?}", facts.permission_use);
+    assert!(facts.permission_rationale.rationale_api_referenced);
+    // The accelerometer is read by the app's own code, not by the ad SDK (which reads light).
+    assert_eq!(facts.motion_sensors.len(), 1);
+    assert_eq!(facts.motion_sensors[0].attributed_to, "app");
+    // Billing is a system package; the broadcast to itself is not another app.
+    assert!(facts.cross_app_starts.is_empty(), "{:?}", facts.cross_app_starts);
+    // The alarm is set from a permission callback, not from start-up.
+    assert!(facts.startup_schedules.is_empty(), "{:?}", facts.startup_schedules);
+}
+
+#[test]
+fn the_older_samples_get_only_the_code_check_findings_their_code_shows() {
+    let unused = |name: &str| -> Vec<String> {
+        let (findings, _) = code_findings(name);
+        findings
+            .iter()
+            .filter(|f| f.rule_id == "PERM-DECLARED-UNUSED")
+            .flat_map(|f| evidence_of(std::slice::from_ref(f), "PERM-DECLARED-UNUSED"))
+            .map(str::to_owned)
+            .collect()
+    };
+    // The flashlight opens the camera and declares location, call log, phone and SMS besides.
+    assert_eq!(
+        unused("legacy-target22.apk"),
+        [
+            "android.permission.ACCESS_FINE_LOCATION",
+            "android.permission.READ_CALL_LOG",
+            "android.permission.READ_PHONE_STATE",
+            "android.permission.READ_SMS"
+        ]
+    );
+    // The live-streaming app uses camera, location and the device id; contacts and the
+    // microphone are declared only.
+    assert_eq!(
+        unused("yuhang-musiclive.apk"),
+        ["android.permission.READ_CONTACTS", "android.permission.RECORD_AUDIO"]
+    );
+    // Declares fine location and has no code that could use it.
+    assert_eq!(
+        unused("consent-dark-patterns.apk"),
+        ["android.permission.ACCESS_FINE_LOCATION"]
+    );
+    for name in [
+        "policy-complete.apk",
+        "no-pi-calculator.apk",
+        "sdk-tracker.apk",
+        "hidden-launcher.apk",
+    ] {
+        let (findings, _) = code_findings(name);
+        let ids: Vec<&str> = findings
+            .iter()
+            .map(|f| f.rule_id.as_str())
+            .filter(|id| *id != "PERM-DECLARED-UNUSED" && *id != "PERM-NO-RATIONALE")
+            .collect();
+        assert!(ids.is_empty(), "{name}: {ids:?}");
+    }
+}
+
 fn coverage(lang: Lang) -> piaudit::coverage::Coverage {
     let auditor = Auditor::new(&Config::default()).expect("embedded rules load");
     piaudit::coverage::coverage(auditor.rules(), lang)

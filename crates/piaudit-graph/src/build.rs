@@ -929,3 +929,40 @@ fn track_constants(regs: &mut Vec<(u16, (u8, u32))>, op: u8, u0: u16, u1: Option
         set_reg(regs, reg, value);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit0(op: u8, a: u16) -> u16 {
+        (a << 8) | u16::from(op)
+    }
+
+    #[test]
+    fn constants_follow_loads_and_any_other_write_clears_them() {
+        let mut regs = Vec::new();
+        // const/4 v1, #-1 (B = 0xf in the top nibble)
+        track_constants(&mut regs, 0x12, (0xf << 12) | (1 << 8) | 0x12, None, None);
+        assert_eq!(get_reg(&regs, 1), Some((CONST_INT, -1i32 as u32)));
+        // const/16 v2, #10
+        track_constants(&mut regs, 0x13, unit0(0x13, 2), Some(10), None);
+        assert_eq!(get_reg(&regs, 2), Some((CONST_INT, 10)));
+        // const v3, #0x12345
+        track_constants(&mut regs, 0x14, unit0(0x14, 3), Some(0x2345), Some(1));
+        assert_eq!(get_reg(&regs, 3), Some((CONST_INT, 0x12345)));
+        // const-string v4, string@7
+        track_constants(&mut regs, 0x1a, unit0(0x1a, 4), Some(7), None);
+        assert_eq!(get_reg(&regs, 4), Some((CONST_STR, 7)));
+        // move-result-object v4 replaces the string; iget v2 (vA = 2) replaces the int.
+        track_constants(&mut regs, 0x0c, unit0(0x0c, 4), None, None);
+        track_constants(&mut regs, 0x52, unit0(0x52, 2), Some(0), None);
+        assert_eq!(get_reg(&regs, 4), None);
+        assert_eq!(get_reg(&regs, 2), None);
+        // A wide write to v0 clears v1 too; invokes and branches write nothing.
+        track_constants(&mut regs, 0x6e, unit0(0x6e, 0x20), Some(0), Some(0x10));
+        assert_eq!(get_reg(&regs, 1), Some((CONST_INT, -1i32 as u32)));
+        track_constants(&mut regs, 0x16, unit0(0x16, 0), Some(1), None);
+        assert_eq!(get_reg(&regs, 1), None);
+        assert_eq!(get_reg(&regs, 3), Some((CONST_INT, 0x12345)));
+    }
+}
