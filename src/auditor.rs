@@ -581,7 +581,12 @@ impl Auditor {
             return;
         };
         crate::sensors::analyse(g, facts, &party);
-        crate::wakeup::cross_app_starts(g, facts, crate::wakeup::SystemPackages::embedded(), &party);
+        crate::wakeup::cross_app_starts(
+            g,
+            facts,
+            crate::wakeup::SystemPackages::embedded(),
+            &party,
+        );
         if let Some(b) = b {
             crate::wakeup::startup_schedules(g, b, facts, &party);
         }

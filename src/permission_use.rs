@@ -76,7 +76,11 @@ impl PermissionApis {
             if g.source.is_empty() || g.names.is_empty() {
                 return Err(format!("{first}: names and source are required"));
             }
-            if let Some(n) = g.names.iter().find(|n| !n.starts_with("android.permission.")) {
+            if let Some(n) = g
+                .names
+                .iter()
+                .find(|n| !n.starts_with("android.permission."))
+            {
                 return Err(format!("{n}: not an android.permission name"));
             }
             if let Some(c) = g.classes.iter().find(|c| !c.starts_with('L')) {
@@ -109,6 +113,8 @@ fn class_matches(pattern: &str, t: &str) -> bool {
 }
 
 /// What hides code from the graph, so that "no use found" says nothing.
+///
+/// Conservative on purpose: any sign of code the graph did not read stops the judgement.
 fn hidden_by(graph: Option<&Graph>, facts: &AppFacts) -> Vec<String> {
     let mut out = Vec::new();
     if !facts.packers.is_empty() {
@@ -121,6 +127,18 @@ fn hidden_by(graph: Option<&Graph>, facts: &AppFacts) -> Vec<String> {
         out.push("no-code".to_owned());
         return out;
     };
+    // Components the manifest names whose classes the code does not define: code lives in
+    // splits or feature modules not read, or is unpacked at run time.
+    let missing = facts
+        .components
+        .iter()
+        .filter(|c| c.kind != "activity-alias")
+        .map(|c| c.name.as_str())
+        .chain(facts.application_class.as_deref())
+        .any(|class| !g.defines_class(&format!("L{};", class.replace('.', "/"))));
+    if missing {
+        out.push("components-without-code".to_owned());
+    }
     let l = g.limits();
     for (kind, count) in [
         ("native-methods", l.native_methods),
@@ -374,10 +392,22 @@ mod tests {
 
     #[test]
     fn class_patterns_are_exact_with_a_semicolon_and_prefixes_without() {
-        assert!(class_matches("Landroid/hardware/Camera;", "Landroid/hardware/Camera;"));
-        assert!(!class_matches("Landroid/hardware/Camera;", "Landroid/hardware/CameraX;"));
-        assert!(class_matches("Landroid/provider/Contacts", "Landroid/provider/ContactsContract$Data;"));
-        assert!(!class_matches("Landroid/location/", "Landroid/locationx/A;"));
+        assert!(class_matches(
+            "Landroid/hardware/Camera;",
+            "Landroid/hardware/Camera;"
+        ));
+        assert!(!class_matches(
+            "Landroid/hardware/Camera;",
+            "Landroid/hardware/CameraX;"
+        ));
+        assert!(class_matches(
+            "Landroid/provider/Contacts",
+            "Landroid/provider/ContactsContract$Data;"
+        ));
+        assert!(!class_matches(
+            "Landroid/location/",
+            "Landroid/locationx/A;"
+        ));
     }
 
     #[test]

@@ -57,9 +57,7 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, party: &dyn Fn(&str) -> (String,
         if sensors.is_empty() {
             continue;
         }
-        let entry = found
-            .entry(party(&dotted(g.class_of(m))))
-            .or_default();
+        let entry = found.entry(party(&dotted(g.class_of(m)))).or_default();
         entry.0.extend(sensors);
         if entry.1.len() < MAX_METHODS {
             entry.1.push(g.display(m));

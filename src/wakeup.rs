@@ -129,15 +129,21 @@ fn dotted(descriptor: &str) -> String {
 /// The (package, component class) an intent call aims at, when its arguments are constants
 /// naming another package (`setPackage(pkg)`, `setClassName(pkg, cls)`,
 /// `new ComponentName(pkg, cls)`).
-fn target_of(g: &Graph, callee: MethodId, args: &[ArgConst<'_>]) -> Option<(String, Option<String>)> {
+fn target_of(
+    g: &Graph,
+    callee: MethodId,
+    args: &[ArgConst<'_>],
+) -> Option<(String, Option<String>)> {
     let class = g.class_of(callee);
     let name = g.name_of(callee);
     let shown = g.display(callee);
-    let two_strings = shown.ends_with("(Ljava/lang/String;Ljava/lang/String;)Landroid/content/Intent;")
+    let two_strings = shown
+        .ends_with("(Ljava/lang/String;Ljava/lang/String;)Landroid/content/Intent;")
         || shown.ends_with("(Ljava/lang/String;Ljava/lang/String;)V");
     let (package, component) = match (class, name) {
         ("Landroid/content/Intent;", "setPackage") => (args.get(1)?, None),
-        ("Landroid/content/Intent;", "setClassName") | ("Landroid/content/ComponentName;", "<init>")
+        ("Landroid/content/Intent;", "setClassName")
+        | ("Landroid/content/ComponentName;", "<init>")
             if two_strings =>
         {
             (args.get(1)?, args.get(2))
@@ -270,13 +276,23 @@ mod tests {
         ] {
             assert!(system.contains(p), "{p}");
         }
-        for p in ["com.tencent.mm", "androidx", "com.android", "com.partner.news", "com.mdid.msax"] {
+        for p in [
+            "com.tencent.mm",
+            "androidx",
+            "com.android",
+            "com.partner.news",
+            "com.mdid.msax",
+        ] {
             assert!(!system.contains(p), "{p}");
         }
-        assert!(SystemPackages::from_toml("schema_version = 1\nsource = []\npackages = []").is_err());
         assert!(
-            SystemPackages::from_toml("schema_version = 1\nsource = [\"x\"]\npackages = [\"com..x\"]")
-                .is_err()
+            SystemPackages::from_toml("schema_version = 1\nsource = []\npackages = []").is_err()
+        );
+        assert!(
+            SystemPackages::from_toml(
+                "schema_version = 1\nsource = [\"x\"]\npackages = [\"com..x\"]"
+            )
+            .is_err()
         );
     }
 
@@ -285,7 +301,15 @@ mod tests {
         for ok in ["com.partner.news", "a_b.c1", "android"] {
             assert!(is_package_name(ok), "{ok}");
         }
-        for bad in ["", "com.", ".com", "1com.x", "com.x-y", "http://x.y", "com x"] {
+        for bad in [
+            "",
+            "com.",
+            ".com",
+            "1com.x",
+            "com.x-y",
+            "http://x.y",
+            "com x",
+        ] {
             assert!(!is_package_name(bad), "{bad}");
         }
     }

@@ -197,10 +197,12 @@ const CODE_RULES: [&str; 5] = [
 
 fn code_findings(name: &str) -> (Vec<piaudit_rules::Finding>, AppFacts) {
     let auditor = Auditor::new(&Config::default()).expect("embedded rules load");
-    let audit = auditor
-        .audit(&sample(name), None)
-        .expect("sample decodes");
-    assert!(audit.evaluation.errors.is_empty(), "{:?}", audit.evaluation.errors);
+    let audit = auditor.audit(&sample(name), None).expect("sample decodes");
+    assert!(
+        audit.evaluation.errors.is_empty(),
+        "{:?}",
+        audit.evaluation.errors
+    );
     let findings = audit
         .evaluation
         .findings
@@ -227,13 +229,21 @@ fn the_code_checks_sample_shows_each_capability_with_its_owner() {
     let fired: BTreeSet<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
     assert_eq!(fired, CODE_RULES.iter().copied().collect());
     for f in &findings {
-        assert!(f.violated.is_empty(), "{} cites {:?} as violated", f.rule_id, f.violated);
+        assert!(
+            f.violated.is_empty(),
+            "{} cites {:?} as violated",
+            f.rule_id,
+            f.violated
+        );
     }
     // Location is used (LocationManager); camera and contacts are declared only.
     assert!(facts.permission_use.judged, "{:?}", facts.permission_use);
     assert_eq!(
         evidence_of(&findings, "PERM-DECLARED-UNUSED"),
-        ["android.permission.CAMERA", "android.permission.READ_CONTACTS"]
+        [
+            "android.permission.CAMERA",
+            "android.permission.READ_CONTACTS"
+        ]
     );
     assert_eq!(
         evidence_of(&findings, "PERM-NO-RATIONALE"),
@@ -242,11 +252,15 @@ fn the_code_checks_sample_shows_each_capability_with_its_owner() {
     // The ad SDK's shake detector, attributed to the SDK by its classes.
     assert_eq!(
         evidence_of(&findings, "ADS-SHAKE-SENSOR"),
-        ["SDK pangle-csj: accelerometer, gyroscope — Lcom/bytedance/sdk/openadsdk/shake/ShakeDetector;->start()V"]
+        [
+            "SDK pangle-csj: accelerometer, gyroscope — Lcom/bytedance/sdk/openadsdk/shake/ShakeDetector;->start()V"
+        ]
     );
     assert_eq!(
         evidence_of(&findings, "ASSOCIATED-START-CODE"),
-        ["com.partner.news/com.partner.news.push.KeepAliveService via startService in Lcom/example/shaky/ShakyApp;->wakePartner(Landroid/content/Context;)V @ app"]
+        [
+            "com.partner.news/com.partner.news.push.KeepAliveService via startService in Lcom/example/shaky/ShakyApp;->wakePartner(Landroid/content/Context;)V @ app"
+        ]
     );
     let scheduled = evidence_of(&findings, "SELF-START-SCHEDULED");
     assert_eq!(scheduled.len(), 1);
@@ -259,18 +273,34 @@ fn the_code_checks_sample_shows_each_capability_with_its_owner() {
 #[test]
 fn the_code_checks_twin_uses_what_it_declares_and_stays_silent() {
     let (findings, facts) = code_findings("codechecks/apks/codechecks-silent.apk");
-    assert!(findings.is_empty(), "{:?}", findings.iter().map(|f| &f.rule_id).collect::<Vec<_>>());
+    assert!(
+        findings.is_empty(),
+        "{:?}",
+        findings.iter().map(|f| &f.rule_id).collect::<Vec<_>>()
+    );
     // Judged, and every permission has its use.
     assert!(facts.permission_use.judged);
-    assert!(facts.permission_use.permissions.iter().all(|p| p.used), "{:?}", facts.permission_use);
+    assert!(
+        facts.permission_use.permissions.iter().all(|p| p.used),
+        "{:?}",
+        facts.permission_use
+    );
     assert!(facts.permission_rationale.rationale_api_referenced);
     // The accelerometer is read by the app's own code, not by the ad SDK (which reads light).
     assert_eq!(facts.motion_sensors.len(), 1);
     assert_eq!(facts.motion_sensors[0].attributed_to, "app");
     // Billing is a system package; the broadcast to itself is not another app.
-    assert!(facts.cross_app_starts.is_empty(), "{:?}", facts.cross_app_starts);
+    assert!(
+        facts.cross_app_starts.is_empty(),
+        "{:?}",
+        facts.cross_app_starts
+    );
     // The alarm is set from a permission callback, not from start-up.
-    assert!(facts.startup_schedules.is_empty(), "{:?}", facts.startup_schedules);
+    assert!(
+        facts.startup_schedules.is_empty(),
+        "{:?}",
+        facts.startup_schedules
+    );
 }
 
 #[test]
@@ -298,7 +328,10 @@ fn the_older_samples_get_only_the_code_check_findings_their_code_shows() {
     // microphone are declared only.
     assert_eq!(
         unused("yuhang-musiclive.apk"),
-        ["android.permission.READ_CONTACTS", "android.permission.RECORD_AUDIO"]
+        [
+            "android.permission.READ_CONTACTS",
+            "android.permission.RECORD_AUDIO"
+        ]
     );
     // Declares fine location and has no code that could use it.
     assert_eq!(

@@ -17,8 +17,10 @@ pub struct PermissionUse {
     /// packer, native code, dynamic code loading, reflection by computed names, a truncated
     /// graph, or no code at all (see `hidden_by`).
     pub judged: bool,
-    /// What hides code: `packed`, `native-methods`, `native-loads`, `dynamic-loading`,
-    /// `reflection-computed`, `truncated`, `no-code`.
+    /// What hides code: `packed`, `native-libraries`, `no-code`, `components-without-code`
+    /// (manifest components whose classes the code does not define: splits or feature modules
+    /// not read), `native-methods`, `native-loads`, `dynamic-loading`, `reflection-computed`,
+    /// `malformed-methods`, `truncated`.
     pub hidden_by: Vec<String>,
     /// The declared permissions the table covers.
     pub permissions: Vec<PermissionUsage>,

@@ -895,14 +895,31 @@ impl Builder {
 /// Follows constants into registers for [`Graph::const_calls`]: clears the register(s) any
 /// instruction writes, then records `const*` and `const-string` loads. Wide and arithmetic
 /// writes clear the next register too (conservative: a lost constant is only a miss).
-fn track_constants(regs: &mut Vec<(u16, (u8, u32))>, op: u8, u0: u16, u1: Option<u16>, u2: Option<u16>) {
+fn track_constants(
+    regs: &mut Vec<(u16, (u8, u32))>,
+    op: u8,
+    u0: u16,
+    u1: Option<u16>,
+    u2: Option<u16>,
+) {
     let a4 = (u0 >> 8) & 0xf;
     let aa = u0 >> 8;
     let dest: Option<(u16, bool)> = match op {
         0x01 | 0x07 | 0x12 | 0x20 | 0x21 | 0x23 | 0x52..=0x58 => Some((a4, false)),
         0x04 | 0x7b..=0x8f | 0xb0..=0xd7 => Some((a4, true)),
-        0x02 | 0x08 | 0x0a | 0x0c | 0x0d | 0x13..=0x15 | 0x1a..=0x1c | 0x22 | 0x2d..=0x31
-        | 0x44..=0x4a | 0x60..=0x66 | 0xfe | 0xff => Some((aa, matches!(op, 0x45 | 0x61))),
+        0x02
+        | 0x08
+        | 0x0a
+        | 0x0c
+        | 0x0d
+        | 0x13..=0x15
+        | 0x1a..=0x1c
+        | 0x22
+        | 0x2d..=0x31
+        | 0x44..=0x4a
+        | 0x60..=0x66
+        | 0xfe
+        | 0xff => Some((aa, matches!(op, 0x45 | 0x61))),
         0x05 | 0x0b | 0x16..=0x19 | 0x90..=0xaf | 0xd8..=0xe2 => Some((aa, true)),
         0x03 | 0x09 => u1.map(|r| (r, false)),
         0x06 => u1.map(|r| (r, true)),

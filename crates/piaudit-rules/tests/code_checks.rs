@@ -27,7 +27,11 @@ fn related_only(app: AppFacts, id: &str) -> Vec<String> {
     let Some(f) = finding(&e, id) else {
         panic!("{id} missing from {:?}", ids(&e))
     };
-    assert!(f.violated.is_empty(), "{id} cites {:?} as violated", f.violated);
+    assert!(
+        f.violated.is_empty(),
+        "{id} cites {:?} as violated",
+        f.violated
+    );
     evidence_texts(f)
 }
 
@@ -35,7 +39,10 @@ fn related_only(app: AppFacts, id: &str) -> Vec<String> {
 fn an_unused_permission_is_reported_only_when_all_code_was_visible() {
     let mut app = with_permissions(
         base_app(),
-        &["android.permission.CAMERA", "android.permission.READ_CONTACTS"],
+        &[
+            "android.permission.CAMERA",
+            "android.permission.READ_CONTACTS",
+        ],
     );
     app.permission_use.judged = true;
     app.permission_use.permissions = vec![
@@ -130,7 +137,9 @@ fn cross_app_starts_and_startup_schedules_name_their_owner() {
     }];
     assert_eq!(
         related_only(app.clone(), "ASSOCIATED-START-CODE"),
-        vec!["com.partner.news/com.partner.news.PushService via startService in Lcom/igexin/push/Wake;->run()V @ SDK getui-push"]
+        vec![
+            "com.partner.news/com.partner.news.PushService via startService in Lcom/igexin/push/Wake;->run()V @ SDK getui-push"
+        ]
     );
 
     let schedule = |owner: &str| ScheduledWork {
@@ -145,7 +154,8 @@ fn cross_app_starts_and_startup_schedules_name_their_owner() {
                 via: "entry point".to_owned(),
             },
             ChainFrame {
-                method: "Landroid/app/AlarmManager;->setRepeating(IJJLandroid/app/PendingIntent;)V".to_owned(),
+                method: "Landroid/app/AlarmManager;->setRepeating(IJJLandroid/app/PendingIntent;)V"
+                    .to_owned(),
                 via: "invoke-virtual".to_owned(),
             },
         ],
