@@ -27,6 +27,12 @@ fn motion_sensor(kind: i32) -> Option<&'static str> {
     }
 }
 
+/// (attributed_to, SDK id).
+type Party = (String, Option<String>);
+
+/// Per party: the sensors looked up, and up to [`MAX_METHODS`] methods doing it.
+type Found<'g> = (BTreeSet<&'g str>, Vec<String>);
+
 fn dotted(descriptor: &str) -> String {
     piaudit_dex::descriptor_to_java(descriptor)
 }
@@ -41,9 +47,7 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, party: &dyn Fn(&str) -> (String,
         .find_methods_named(SENSOR_MANAGER, "registerListener")
         .into_iter()
         .collect();
-    // party → (sensors, methods)
-    let mut found: BTreeMap<(String, Option<String>), (BTreeSet<&str>, Vec<String>)> =
-        BTreeMap::new();
+    let mut found: BTreeMap<Party, Found<'_>> = BTreeMap::new();
     for m in g.callers_of(&lookups) {
         let sensors: Vec<&str> = g
             .const_calls(m)
@@ -67,7 +71,7 @@ pub fn analyse(g: &Graph, facts: &mut AppFacts, party: &dyn Fn(&str) -> (String,
         facts.motion_sensors = Vec::new();
         return;
     }
-    let registering: BTreeSet<(String, Option<String>)> = g
+    let registering: BTreeSet<Party> = g
         .callers_of(&register)
         .into_iter()
         .map(|m| party(&dotted(g.class_of(m))))
