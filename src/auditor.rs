@@ -530,7 +530,8 @@ impl Auditor {
 
     /// The code checks of issue 18: permission use and rationale, motion sensors, starts of
     /// other apps' components, work scheduled from start-up; each call site attributed like
-    /// `api_refs` (`app`, `sdk` with its id, `platform`, `third-party`).
+    /// `api_refs` (`app`, `sdk` with its id, `platform`, `third-party`). `b` is the start-up
+    /// analysis (schedules), `live_b` the liveness one (whether a permission request runs).
     fn code_checks(
         &self,
         facts: &mut AppFacts,
