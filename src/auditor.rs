@@ -352,7 +352,13 @@ impl Auditor {
             self.mark_sdk_startup(facts, b, calls, &ownership, graph);
         }
         self.attribute_apis(facts, &x.code, &ownership, startup, live.as_ref());
-        self.code_checks(facts, x.code.graph.as_ref(), &ownership, startup, live.as_ref());
+        self.code_checks(
+            facts,
+            x.code.graph.as_ref(),
+            &ownership,
+            startup,
+            live.as_ref(),
+        );
         self.find_policies(facts, &x.policy_files, x.strings.as_ref());
         let sdk_id = |class: &str| {
             self.catalog
