@@ -26,6 +26,10 @@ use piaudit_sdk::{Attribution, Ownership, SdkIdx};
 /// Most app methods one virtual or interface call is taken to dispatch to.
 const FANOUT_CAP: usize = 64;
 
+/// Most resolved targets kept for one app (64 MB of ids): past it, further distinct calls
+/// resolve to nothing, so a hostile DEX cannot make the table unbounded.
+const MAX_RESOLVED_TARGETS: usize = 16 << 20;
+
 /// What Android runs of a service it starts or binds.
 const SERVICE_METHODS: &[&str] = &[
     "<clinit>",
@@ -123,7 +127,8 @@ impl Calls {
                 let id = *memo.entry((target, kind as u8)).or_insert_with(|| {
                     let targets = resolve(graph, target, kind, &mut defined);
                     let start = u32::try_from(arena.len()).unwrap_or(u32::MAX);
-                    arena.extend(targets);
+                    let room = MAX_RESOLVED_TARGETS.saturating_sub(arena.len());
+                    arena.extend(targets.into_iter().take(room));
                     let named = match kind {
                         EdgeKind::Async | EdgeKind::Clinit | EdgeKind::Service => {
                             graph.type_name(target)
@@ -311,6 +316,8 @@ impl Calls {
         // Classes with a constructor reached, and overrides waiting for one.
         let mut created = vec![false; self.classes.len()];
         let mut waiting: HashMap<u32, Vec<MethodId>> = HashMap::new();
+        // Each override waits once, however many calls name it.
+        let mut deferred = vec![false; self.method_class.len()];
         while let Some(m) = stack.pop() {
             let class = self.class_of(m);
             if let Some(Attribution::Sdk(sdk)) = class.and_then(|c| owners.get(c as usize)) {
@@ -332,7 +339,12 @@ impl Calls {
                         && let Some(class) = self.class_of(t)
                         && !created.get(class as usize).copied().unwrap_or(false)
                     {
-                        waiting.entry(class).or_default().push(t);
+                        if let Some(flag) = deferred.get_mut(t as usize)
+                            && !*flag
+                        {
+                            *flag = true;
+                            waiting.entry(class).or_default().push(t);
+                        }
                         continue;
                     }
                     visit(t, &mut seen, &mut stack);
