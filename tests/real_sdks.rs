@@ -309,6 +309,8 @@ fn jverification_and_wechat_alone() {
                 some("wechat-opensdk"),
             ],
         ),
+        // The later OpenSDK (`com.tencent.mm.opensdk`) ships no statistics code.
+        ("wechat-opensdk.dex", vec![some("wechat-opensdk")]),
     ] {
         let path = dir.join(input);
         if !path.is_file() {
@@ -320,7 +322,8 @@ fn jverification_and_wechat_alone() {
         }
         let facts = facts_of(&path);
         assert_eq!(sdks(&facts), expected, "{input}");
-        assert!(!facts.api_refs.is_empty(), "{input}");
-        assert_vendor_call_sites(&facts);
+        let sites = assert_vendor_call_sites(&facts);
+        // The later WeChat OpenSDK reads no PI itself; the other two do.
+        assert_eq!(sites > 0, input != "wechat-opensdk.dex", "{input}: {sites}");
     }
 }

@@ -6,9 +6,13 @@
 #   target/real-sdks/jcore-android-1.2.3.jar, jpush-android-3.1.6.jar   the vendors' jars
 #   target/real-sdks/jverification-android-release-2.7.2.jar            JVerification with the
 #                                                                         three carriers' SDKs
-#   target/real-sdks/libammsdk.jar                                        WeChat OpenSDK
+#   target/real-sdks/libammsdk.jar                                        WeChat OpenSDK (old,
+#                                                                         with wxop statistics)
+#   target/real-sdks/wechat-opensdk.jar                                   WeChat OpenSDK (the
+#                                                                         com.tencent.mm.opensdk one)
 #   target/real-sdks/libjcore123.so                                       JCore's native library
-#   target/real-sdks/jcore.dex, jpush.dex, jverification.dex, wechat.dex  the jars through dx 1.11
+#   target/real-sdks/jcore.dex, jpush.dex, jverification.dex, wechat.dex,
+#     wechat-opensdk.dex                                                  the jars through dx 1.11
 #   target/real-sdks/vendors-uses.apk     calls JPush and WeChat, bundles JVerification unused
 #   target/real-sdks/vendors-bundles.apk  bundles all four, calls none
 # The apps (tests/support/real-sdk-apps): aapt for the manifest, javac against the vendors' jars,
@@ -40,11 +44,13 @@ JVERIFY=$(fetch jverification-react-native@2.4.8 d77833b55445fab31d25f415f14ad4b
 WECHAT=$(fetch react-native-wechat@1.9.12 c1703170049888e33e09e61ad2e6764dbb77a0ae2688b01385f033274f76f8b5)
 tar -xzOf "$JVERIFY" package/android/libs/jverification-android-release-2.7.2.jar > "$OUT/jverification-android-release-2.7.2.jar"
 tar -xzOf "$WECHAT" package/android/libs/libammsdk.jar > "$OUT/libammsdk.jar"
+WECHAT_LIB=$(fetch react-native-wechat-lib@1.1.27 d5cb7e6b59801f5099f72b7b2278cf2bff943df55cc2d4832e049ef5f067da4f)
+tar -xzOf "$WECHAT_LIB" package/android/libs/libammsdk.jar > "$OUT/wechat-opensdk.jar"
 
 DXTGZ=$(fetch apkreader@1.0.7 cdd2c3d660f21c0ce3eb0cafb0cf9ded3b9bbc1e89d401acbe4e63f7fc986955)
 tar -xzOf "$DXTGZ" package/bin/linux/aapt/lib/dx.jar > "$OUT/dx.jar"
 JARS="jcore:jcore-android-1.2.3.jar jpush:jpush-android-3.1.6.jar jverification:jverification-android-release-2.7.2.jar wechat:libammsdk.jar"
-for pair in $JARS; do
+for pair in $JARS wechat-opensdk:wechat-opensdk.jar; do
   name=${pair%%:*} jar=${pair#*:}
   [ -f "$OUT/$name.dex" ] || java -jar "$OUT/dx.jar" --dex --output="$OUT/$name.dex" "$OUT/$jar" \
     2>"$OUT/dx-$name.log" || { cat "$OUT/dx-$name.log" >&2; exit 1; }
