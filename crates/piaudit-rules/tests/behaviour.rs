@@ -139,6 +139,10 @@ fn sdk_init_before_consent_fires_and_stays_silent() {
     let e = evaluate(with_init(init(None, false, false)));
     let f = finding(&e, "SDK-INIT-BEFORE-CONSENT").expect("fires");
     assert!(evidence_texts(f)[0].contains("never called"));
+    // Unknown because the gate could not be decided (a consent point exists): silent.
+    let mut unsure = with_init(init(None, false, false));
+    unsure.consent.found = true;
+    assert!(!fired(&evaluate(unsure), "SDK-INIT-BEFORE-CONSENT"));
     // ... but not when the app does call it.
     assert!(!fired(
         &evaluate(with_init(init(None, true, false))),
