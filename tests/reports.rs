@@ -303,7 +303,7 @@ fn html_checks(render: bool) {
     );
     assert!(!dom.contains("<script"), "no script element in the DOM");
     assert!(
-        dom.contains("<title>piaudit report</title>"),
+        dom.contains("<title>piaudit 个人信息合规检测报告</title>"),
         "the script did not run"
     );
     // The bundled policy is shown with its disclosures highlighted.

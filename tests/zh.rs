@@ -1,6 +1,8 @@
 //! `--lang zh` reports are Chinese throughout: no snake_case identifier (a PI type, a policy
-//! element, an app type, `call_sites`) shows outside a code span; `--category` takes Chinese
-//! type names; `rules list --lang zh` names severities in Chinese.
+//! element, an app type, `call_sites`) shows outside a code span in any format a person reads
+//! (text, md, the Chinese half of html, the Chinese fields of json) nor in `rules list/show/
+//! coverage --lang zh`; `--category` takes Chinese type names; `rules list --lang zh` names
+//! severities in Chinese.
 
 #[path = "common/apps.rs"]
 mod apps;
@@ -9,15 +11,78 @@ mod common;
 use apps::piaudit;
 use common::repo;
 
+/// Every committed sample: `samples/*.apk|xapk` and the behaviour samples.
 fn samples() -> Vec<std::path::PathBuf> {
-    let mut inputs: Vec<_> = std::fs::read_dir(repo().join("samples"))
-        .expect("samples")
+    let mut inputs: Vec<_> = ["samples", "samples/behaviour/apks"]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(repo().join(dir)).ok())
+        .flatten()
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "apk" || e == "xapk"))
         .collect();
     inputs.sort();
     inputs
+}
+
+/// What a Chinese reader sees of an html report: the `zh` halves of the bilingual spans, with
+/// `<code>` kept as code spans (backticks) and every other tag and the style sheet dropped.
+fn html_reading(html: &str) -> String {
+    let mut html = html.to_owned();
+    for (open, close) in [
+        ("<style>", "</style>"),
+        (r#"<span class="en" lang="en">"#, "</span>"),
+    ] {
+        while let Some(start) = html.find(open) {
+            let end = html[start..]
+                .find(close)
+                .map_or(html.len(), |e| start + e + close.len());
+            html.replace_range(start..end, "");
+        }
+    }
+    let mut text = String::new();
+    let mut rest = html.as_str();
+    while let Some(lt) = rest.find('<') {
+        text.push_str(&rest[..lt]);
+        let gt = rest[lt..].find('>').map_or(rest.len(), |g| lt + g + 1);
+        let tag = &rest[lt..gt];
+        if tag.starts_with("<code") || tag == "</code>" {
+            text.push('`');
+        } else {
+            text.push(' ');
+        }
+        rest = &rest[gt..];
+    }
+    text.push_str(rest);
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The Chinese texts of a json report a person reads: each finding's title, message, fix and
+/// caveats, and the reasons rules were not judged.
+fn json_reading(json: &str) -> String {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("json");
+    let mut text = String::new();
+    for app in doc["apps"].as_array().expect("apps") {
+        for f in app["findings"].as_array().into_iter().flatten() {
+            for field in ["title", "message", "fix"] {
+                text.push_str(f[field]["zh"].as_str().expect("zh text"));
+                text.push('\n');
+            }
+            for c in f["caveats"].as_array().into_iter().flatten() {
+                text.push_str(c["note"]["zh"].as_str().expect("zh caveat"));
+                text.push('\n');
+            }
+        }
+        for s in app["skipped"].as_array().into_iter().flatten() {
+            text.push_str(s["reason"]["zh"].as_str().expect("zh reason"));
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// snake_case words standing alone (not inside a path, a dotted name or a longer identifier),
@@ -75,13 +140,19 @@ fn the_detector_finds_what_it_must() {
         snake_words("位置信息 ← x (a.B, 1 call_sites)"),
         ["call_sites"]
     );
+    let html = concat!(
+        "<style>td_x{}</style><td>",
+        r#"<span class="zh" lang="zh-CN">处理者名称</span><span class="en" lang="en">handler_identity</span>"#,
+        "</td><td><code>a_b</code></td><td>pi_type</td>"
+    );
+    assert_eq!(snake_words(&html_reading(html)), ["pi_type"]);
 }
 
 #[test]
 fn chinese_reports_of_all_samples_name_identifiers_in_chinese() {
     let inputs = samples();
-    assert!(inputs.len() >= 8);
-    for format in ["text", "md"] {
+    assert!(inputs.len() >= 20, "{inputs:?}");
+    for format in ["text", "md", "html", "json"] {
         for category in [None, Some("学习教育类")] {
             let mut cmd = piaudit();
             cmd.args(["scan", "--format", format, "--lang", "zh"]);
@@ -90,15 +161,71 @@ fn chinese_reports_of_all_samples_name_identifiers_in_chinese() {
             }
             let o = cmd.args(&inputs).output().expect("runs");
             assert!(o.status.code().is_some_and(|c| c <= 1), "{o:?}");
-            let text = String::from_utf8(o.stdout).expect("utf-8");
+            let report = String::from_utf8(o.stdout).expect("utf-8");
+            let text = match format {
+                "html" => html_reading(&report),
+                "json" => json_reading(&report),
+                _ => report.clone(),
+            };
             let words = snake_words(&text);
             assert!(words.is_empty(), "{format} {category:?}: {words:?}");
             if category.is_some() {
-                assert!(text.contains("学习教育类"), "the type by its name");
-                assert!(text.contains("PERM-NOT-NECESSARY"), "judged with the type");
+                assert!(
+                    report.contains("PERM-NOT-NECESSARY"),
+                    "judged with the type"
+                );
+                if format != "json" {
+                    // The identity rows name the type, not its id.
+                    assert!(text.contains("应用类型"), "{format}");
+                    assert!(
+                        text.contains("学习教育类"),
+                        "{format}: the type by its name"
+                    );
+                    let raw_id = text
+                        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                        .any(|w| w == "education");
+                    assert!(!raw_id, "{format}: the type's raw id");
+                }
             }
         }
     }
+}
+
+#[test]
+fn rules_commands_speak_chinese() {
+    let run = |args: &[&str]| {
+        let o = piaudit().args(args).output().expect("runs");
+        assert!(o.status.success(), "{args:?}: {o:?}");
+        String::from_utf8(o.stdout).expect("utf-8")
+    };
+    let list = run(&["rules", "list", "--lang", "zh"]);
+    let ids: Vec<String> = list
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    assert!(ids.len() >= 40, "{list}");
+    assert!(snake_words(&list).is_empty(), "{list}");
+    let coverage = run(&["rules", "coverage", "--lang", "zh"]);
+    assert!(snake_words(&coverage).is_empty(), "{coverage}");
+    for id in &ids {
+        for lang in ["zh", "en"] {
+            let doc = run(&["rules", "show", id, "--lang", lang]);
+            for placeholder in ["{count}", "{evidence}", "{category}"] {
+                assert!(!doc.contains(placeholder), "{id} {lang}: {doc}");
+            }
+            if lang == "zh" {
+                // CEL stands in code spans; everything else is prose.
+                assert!(
+                    snake_words(&doc).is_empty(),
+                    "{id}: {:?}\n{doc}",
+                    snake_words(&doc)
+                );
+            }
+        }
+    }
+    let doc = run(&["rules", "show", "PERM-COERCED", "--lang", "zh"]);
+    assert!(doc.contains("以下 （数量） 处"), "{doc}");
 }
 
 #[test]

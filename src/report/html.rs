@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use piaudit_rules::glossary::Glossary;
 use piaudit_rules::{Lang, Localized, Severity};
 
 use super::{AppRecord, ReportContext, ReportedFinding, Summary, view};
@@ -101,12 +102,16 @@ fn render(page: &mut String, ctx: &ReportContext<'_>, records: &[AppRecord], sum
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="generator" content="piaudit {}">
-<title>piaudit report</title><style>{STYLE}</style></head><body>
+<title>{}</title><style>{STYLE}</style></head><body>
 <input type="radio" name="lang" id="lang-zh"{zh_checked} hidden><input type="radio" name="lang" id="lang-en"{en_checked} hidden>
 <div class="switch"><label for="lang-zh">中文</label> · <label for="lang-en">English</label></div>
 <header><h1>{}</h1>
 "#,
         escape(run.tool_version),
+        match ctx.lang {
+            Lang::Zh => "piaudit 个人信息合规检测报告",
+            Lang::En => "piaudit report",
+        },
         bi(
             "piaudit 个人信息合规检测报告",
             "piaudit personal-information compliance report"
@@ -236,8 +241,8 @@ fn write_app(page: &mut String, ctx: &ReportContext<'_>, index: usize, r: &AppRe
     write_rows(
         page,
         &bi("身份", "Identity"),
-        view::identity(r, Lang::Zh),
-        view::identity(r, Lang::En),
+        view::identity(r, ctx.rules.tables().glossary(), Lang::Zh),
+        view::identity(r, ctx.rules.tables().glossary(), Lang::En),
     );
     if let Some(e) = &r.error {
         let _ = write!(
@@ -306,7 +311,7 @@ fn write_app(page: &mut String, ctx: &ReportContext<'_>, index: usize, r: &AppRe
             );
         }
         for p in &policies {
-            write_policy(page, p);
+            write_policy(page, p, glossary);
         }
     }
     page.push_str("</section>\n");
@@ -376,8 +381,8 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
         for l in locations {
             let _ = write!(
                 page,
-                r#"<li class="mono">{} — {}</li>"#,
-                escape(l.kind),
+                r#"<li>{} — <code>{}</code></li>"#,
+                bi(l.kind_name(Lang::Zh), l.kind_name(Lang::En)),
                 escape(&l.fully_qualified)
             );
         }
@@ -385,22 +390,35 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
     }
     let _ = write!(
         page,
-        r#"<p><b>{}</b>: {}</p><p><small>fingerprint <code>{}</code></small></p></article>"#,
+        r#"<p><b>{}</b>: {}</p><p><small>{} <code>{}</code></small></p></article>"#,
         bi("整改建议", "How to fix"),
         loc(&f.fix),
+        bi("指纹", "fingerprint"),
         escape(&rf.fingerprint)
     );
 }
 
-fn write_policy(page: &mut String, p: &view::PolicyView) {
+fn write_policy(page: &mut String, p: &view::PolicyView, glossary: &Glossary) {
     let _ = write!(
         page,
         r#"<div class="policy"><h4 class="mono">{}</h4>"#,
         escape(&p.source)
     );
     let mut rows = vec![
-        (bi("类型", "kind"), escape(&p.kind)),
-        (bi("语言", "language"), escape(&p.lang)),
+        (
+            bi("类型", "kind"),
+            bi(
+                &view::policy_kind(&p.kind, Lang::Zh),
+                &view::policy_kind(&p.kind, Lang::En),
+            ),
+        ),
+        (
+            bi("语言", "language"),
+            bi(
+                &view::text_language(&p.lang, Lang::Zh),
+                &view::text_language(&p.lang, Lang::En),
+            ),
+        ),
         (bi("字符数", "characters"), p.chars.to_string()),
         (
             "SHA-256".to_owned(),
@@ -433,9 +451,9 @@ fn write_policy(page: &mut String, p: &view::PolicyView) {
                 .collect();
             let _ = write!(
                 page,
-                r#"<tr><td>{}</td><td class="mono">{}</td><td>{}</td><td>{}</td></tr>"#,
-                d.kind,
-                escape(&d.id),
+                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+                bi(d.kind_name(Lang::Zh), d.kind_name(Lang::En)),
+                bi(&d.name(glossary, Lang::Zh), &d.name(glossary, Lang::En)),
                 if d.present {
                     bi("是", "yes")
                 } else {
@@ -447,26 +465,33 @@ fn write_policy(page: &mut String, p: &view::PolicyView) {
         page.push_str("</table>");
     }
     if !p.missing.is_empty() {
+        let names = |lang: Lang| {
+            p.missing
+                .iter()
+                .map(|id| glossary.term(id, lang).unwrap_or(id))
+                .collect::<Vec<_>>()
+                .join(if lang == Lang::Zh { "、" } else { ", " })
+        };
         let _ = write!(
             page,
-            "<p>{}: <code>{}</code></p>",
+            "<p>{}: {}</p>",
             bi("缺少的事项", "Missing elements"),
-            escape(&p.missing.join(", "))
+            bi(&names(Lang::Zh), &names(Lang::En))
         );
     }
     page.push_str("</div>");
 }
 
-/// A two-column table in both languages (labels differ; values are the same data).
+/// A two-column table in both languages (a value that reads the same in both is data).
 fn write_rows(page: &mut String, caption: &str, zh: Vec<(&str, String)>, en: Vec<(&str, String)>) {
     let _ = write!(page, "<h3>{caption}</h3><table class=\"identity\">");
-    for ((label_zh, value), (label_en, _)) in zh.into_iter().zip(en) {
-        let _ = write!(
-            page,
-            r#"<tr><th>{}</th><td class="mono">{}</td></tr>"#,
-            bi(label_zh, label_en),
-            escape(&value)
-        );
+    for ((label_zh, value_zh), (label_en, value_en)) in zh.into_iter().zip(en) {
+        let value = if value_zh == value_en {
+            format!(r#"<td class="mono">{}</td>"#, escape(&value_zh))
+        } else {
+            format!("<td>{}</td>", bi(&value_zh, &value_en))
+        };
+        let _ = write!(page, "<tr><th>{}</th>{value}</tr>", bi(label_zh, label_en));
     }
     page.push_str("</table>");
 }

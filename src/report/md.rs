@@ -82,7 +82,7 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
     writeln!(out, "## {}\n", escape(title))?;
     let identity = view::Table {
         headers: vec!["", ""],
-        rows: view::identity(r, lang)
+        rows: view::identity(r, ctx.rules.tables().glossary(), lang)
             .into_iter()
             .map(|(k, v)| vec![k.to_owned(), v])
             .collect(),
@@ -134,7 +134,12 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
             tr(lang, "整改建议", "How to fix"),
             escape(f.fix.get(lang))
         )?;
-        writeln!(out, "<sub>fingerprint {}</sub>\n", rf.fingerprint)?;
+        writeln!(
+            out,
+            "<sub>{} {}</sub>\n",
+            tr(lang, "指纹", "fingerprint"),
+            rf.fingerprint
+        )?;
     }
     if let Some(app) = &r.app {
         for (heading, table) in [

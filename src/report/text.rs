@@ -21,8 +21,11 @@ pub fn write(
     let run = ctx.run;
     writeln!(
         out,
-        "piaudit {} · rules {} · {}",
-        run.tool_version, run.rules_digest, run.scanned_at
+        "piaudit {} · {} {} · {}",
+        run.tool_version,
+        tr(ctx.lang, "规则集摘要", "rules"),
+        run.rules_digest,
+        run.scanned_at
     )
 }
 
@@ -38,7 +41,10 @@ pub fn write_record(
         writeln!(out, "   sha256 {}", record.input.sha256)?;
         return writeln!(out);
     }
-    for (label, value) in view::identity(record, lang).into_iter().skip(1) {
+    for (label, value) in view::identity(record, ctx.rules.tables().glossary(), lang)
+        .into_iter()
+        .skip(1)
+    {
         writeln!(out, "   {label}: {value}")?;
     }
     if record.findings.is_empty() {

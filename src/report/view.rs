@@ -40,24 +40,6 @@ pub fn evidence_shown(
     (texts, left_out)
 }
 
-/// `PIPL-17 — title (document article)`, or the bare id when the tables do not know it.
-pub fn legal_basis(rules: &RuleSet, id: &str, lang: Lang) -> String {
-    let tables = rules.tables();
-    match tables.criteria(id) {
-        Some(c) => {
-            let document = tables
-                .document(&c.document)
-                .map_or(c.document.as_str(), |d| d.title.get(lang));
-            let article = c
-                .article
-                .as_deref()
-                .map_or(String::new(), |a| format!(" {a}"));
-            format!("{id} — {} ({document}{article})", c.title.get(lang))
-        }
-        None => id.to_owned(),
-    }
-}
-
 /// One criterion a finding cites, as every report shows it: its legal-basis text, for a violated
 /// one the condition its evidence met, and the caveat when its wording is not verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +124,7 @@ fn basis_of(
     let rule = rules.rule(rule_id);
     let item = |id: &String, violated: bool| BasisItem {
         id: id.clone(),
-        text: legal_basis(rules, id, lang),
+        text: rules.tables().citation(id, lang),
         condition: violated
             .then(|| rule?.violated.iter().find(|v| &v.id == id))
             .flatten()
@@ -159,8 +141,12 @@ fn basis_of(
     }
 }
 
-/// Label/value rows identifying the app and pinning the input.
-pub fn identity(record: &AppRecord, lang: Lang) -> Vec<(&'static str, String)> {
+/// Label/value rows identifying the app and pinning the input (the app type by its name).
+pub fn identity(
+    record: &AppRecord,
+    glossary: &Glossary,
+    lang: Lang,
+) -> Vec<(&'static str, String)> {
     let mut rows = vec![
         (tr(lang, "文件", "file"), record.input.path.clone()),
         (
@@ -199,7 +185,8 @@ pub fn identity(record: &AppRecord, lang: Lang) -> Vec<(&'static str, String)> {
         rows.push((tr(lang, "清单", "manifest"), note));
     }
     if let Some(category) = &app.category {
-        rows.push((tr(lang, "应用类型", "app type"), category.clone()));
+        let name = glossary.term(category, lang).unwrap_or(category);
+        rows.push((tr(lang, "应用类型", "app type"), name.to_owned()));
     }
     rows
 }
@@ -342,6 +329,45 @@ pub struct Disclosure {
     pub excerpts: Vec<String>,
 }
 
+impl Disclosure {
+    /// What the line is about, in `lang`.
+    pub fn kind_name(&self, lang: Lang) -> &'static str {
+        match self.kind {
+            "pi_type" => tr(lang, "个人信息类型", "PI type"),
+            "sdk" => "SDK",
+            _ => tr(lang, "政策事项", "policy element"),
+        }
+    }
+
+    /// The PI type or element by its name in `lang`; an SDK by its id.
+    pub fn name(&self, glossary: &Glossary, lang: Lang) -> String {
+        glossary.term(&self.id, lang).unwrap_or(&self.id).to_owned()
+    }
+}
+
+/// What a policy document is (`text`, `url`, `dialog`), in `lang`.
+pub fn policy_kind(kind: &str, lang: Lang) -> String {
+    match kind {
+        "text" => tr(lang, "随包政策文本", "bundled policy text"),
+        "url" => tr(lang, "政策链接", "policy URL"),
+        "dialog" => tr(lang, "同意弹窗", "consent dialog"),
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The language of a policy text (`zh`, `en`, `mixed`, `unknown`), in `lang`.
+pub fn text_language(code: &str, lang: Lang) -> String {
+    match code {
+        "zh" => tr(lang, "中文", "Chinese"),
+        "en" => tr(lang, "英文", "English"),
+        "mixed" => tr(lang, "中英混合", "mixed"),
+        "unknown" => tr(lang, "未知（无文本）", "unknown (no text)"),
+        other => other,
+    }
+    .to_owned()
+}
+
 /// A policy (or pointer to one) found in the app.
 #[derive(Debug, Clone)]
 pub struct PolicyView {
@@ -418,6 +444,17 @@ pub struct LogicalLocation {
     /// Fully qualified: `AndroidManifest.xml/manifest/uses-permission[@android:name='…']`,
     /// `com.example.Foo`, `assets/privacy.html`.
     pub fully_qualified: String,
+}
+
+impl LogicalLocation {
+    /// The kind in `lang`.
+    pub fn kind_name(&self, lang: Lang) -> &'static str {
+        match self.kind {
+            "element" => tr(lang, "清单元素", "manifest element"),
+            "type" => tr(lang, "类", "class"),
+            _ => tr(lang, "文件", "file"),
+        }
+    }
 }
 
 /// Locations shown per finding at most.

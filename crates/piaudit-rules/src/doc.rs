@@ -8,6 +8,7 @@ use std::fmt::Write;
 use crate::Lang;
 use crate::rule::Rule;
 use crate::tables::Tables;
+use crate::template::Template;
 
 /// The documentation of `rule` in `lang`, criteria resolved through `tables`.
 pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
@@ -35,13 +36,20 @@ pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
             format!(
                 "{}: {}",
                 heading("仅适用于应用类型", "only for app types"),
-                rule.applies_to.join(", ")
+                rule.applies_to
+                    .iter()
+                    .map(|t| tables.glossary().term(t, lang).unwrap_or(t))
+                    .collect::<Vec<_>>()
+                    .join(heading("、", ", "))
             )
         };
         let _ = writeln!(out, "{}: {scope}", heading("适用范围", "Scope"));
     }
     let _ = writeln!(out, "\n{}", heading("检查内容", "What it checks"));
-    let _ = writeln!(out, "  {}", rule.message.get(lang));
+    // A rule set that loaded has templates that parse; the source is the fallback all the same.
+    let message = Template::parse(rule.message.get(lang))
+        .map_or_else(|_| rule.message.get(lang).to_owned(), |t| t.describe(lang));
+    let _ = writeln!(out, "  {message}");
     let _ = writeln!(out, "\n{}", heading("依据", "Legal basis"));
     if !rule.violated.is_empty() {
         let _ = writeln!(
@@ -80,15 +88,27 @@ pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", heading(zh, en));
         let _ = writeln!(out, "  {}", text.get(lang));
     }
+    // CEL is code: each expression stands in a code span.
     let _ = writeln!(out, "\n{}", heading("判断条件（CEL）", "Condition (CEL)"));
     if let Some(when) = &rule.when {
-        let _ = writeln!(out, "  when: {}", when.trim());
+        let _ = writeln!(out, "  {}: `{}`", heading("触发条件", "when"), when.trim());
     }
     if let Some(evidence) = &rule.evidence {
-        let _ = writeln!(out, "  evidence: {}", evidence.trim());
+        let _ = writeln!(
+            out,
+            "  {}: `{}`",
+            heading("证据", "evidence"),
+            evidence.trim()
+        );
     }
     for v in &rule.violated {
-        let _ = writeln!(out, "  violated {}: {}", v.id, v.when.trim());
+        let _ = writeln!(
+            out,
+            "  {} {}: `{}`",
+            heading("认定违反", "violated"),
+            v.id,
+            v.when.trim()
+        );
     }
     let _ = writeln!(
         out,
@@ -108,21 +128,10 @@ pub fn render_rule_doc(rule: &Rule, tables: &Tables, lang: Lang) -> String {
     out
 }
 
-/// One criterion line (`  ID: title — document article`) and its caveat, if any.
+/// One criterion line (as reports cite it) and its caveat, if any.
 fn write_criterion(out: &mut String, tables: &Tables, id: &str, lang: Lang) {
-    let Some(c) = tables.criteria(id) else {
-        let _ = writeln!(out, "    {id}");
-        return;
-    };
-    let document = tables
-        .document(&c.document)
-        .map_or(c.document.as_str(), |d| d.title.get(lang));
-    let article = c
-        .article
-        .as_deref()
-        .map_or(String::new(), |a| format!(" {a}"));
-    let _ = writeln!(out, "    {id}: {} — {document}{article}", c.title.get(lang));
-    if let Some(caveat) = c.caveat() {
+    let _ = writeln!(out, "    {}", tables.citation(id, lang));
+    if let Some(caveat) = tables.criteria(id).and_then(|c| c.caveat()) {
         let _ = writeln!(out, "      ({})", caveat.get(lang));
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use piaudit_facts::AppFacts;
 use serde::Deserialize;
 
-use crate::{Localized, PI_TYPES};
+use crate::{Lang, Localized, PI_TYPES};
 
 /// The table files, by name under `rules/data/`, with their compiled-in text.
 const EMBEDDED: [(&str, &str); 4] = [
@@ -192,6 +192,9 @@ pub struct Criterion {
     pub document: String,
     #[serde(default)]
     pub article: Option<String>,
+    /// The article as a Chinese reader cites it, where it is not a plain number (`附录C`).
+    #[serde(default)]
+    pub article_zh: Option<String>,
     pub title: Localized,
     pub summary: String,
     /// `S`, `P`, `N`, ... as in the reference: how far an APK can show it.
@@ -208,6 +211,26 @@ pub struct Criterion {
 }
 
 impl Criterion {
+    /// The article in `lang`: in Chinese a law's article number reads `第17条`, and the
+    /// table's `article_zh` names the others (annexes, articles with notes).
+    pub fn article_in(&self, lang: Lang) -> Option<String> {
+        let article = self.article.as_deref()?;
+        if lang == Lang::En {
+            return Some(article.to_owned());
+        }
+        if let Some(zh) = &self.article_zh {
+            return Some(zh.clone());
+        }
+        let law_article = article
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '–' || c == '-');
+        Some(if law_article {
+            format!("第{article}条")
+        } else {
+            article.to_owned()
+        })
+    }
+
     /// The caveat a report carries wherever it cites this criterion, when its wording is not
     /// verified against the official text (`None` when it is).
     pub fn caveat(&self) -> Option<Localized> {
@@ -454,6 +477,21 @@ impl Tables {
         self.criterion_index
             .get(id)
             .and_then(|&i| self.criteria.get(i))
+    }
+
+    /// How reports and `rules show` cite a criterion: `PIPL-17 — title (document article)`,
+    /// or the bare id when the table does not know it.
+    pub fn citation(&self, id: &str, lang: Lang) -> String {
+        let Some(c) = self.criteria(id) else {
+            return id.to_owned();
+        };
+        let document = self
+            .document(&c.document)
+            .map_or(c.document.as_str(), |d| d.title.get(lang));
+        let article = c
+            .article_in(lang)
+            .map_or(String::new(), |a| format!(" {a}"));
+        format!("{id} — {} ({document}{article})", c.title.get(lang))
     }
 
     pub fn all_criteria(&self) -> &[Criterion] {

@@ -95,6 +95,24 @@ impl Template {
         Ok(Template { pieces })
     }
 
+    /// The template as documentation reads it: each placeholder named in words (`（数量）`,
+    /// `(the evidence)`), never as a raw `{count}`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let word = |zh: &'static str, en: &'static str| match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        };
+        self.pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(t) => t.as_str(),
+                Piece::Count => word("（数量）", "(number)"),
+                Piece::Evidence => word("（证据各项）", "(the evidence items)"),
+                Piece::Category => word("（应用类型）", "(the app type)"),
+            })
+            .collect()
+    }
+
     pub fn render(&self, values: &Values<'_>) -> String {
         let mut out = String::new();
         for piece in &self.pieces {
@@ -200,6 +218,20 @@ mod tests {
             "3: a, b, {\"y\":2} {x} not given"
         );
         assert_eq!(render("{evidence}", &ev[..2], Lang::Zh), "a、b");
+    }
+
+    #[test]
+    fn documentation_names_placeholders_in_words() {
+        let t = Template::parse("{count} 处：{evidence}（{category}） {{x}}").expect("parses");
+        assert_eq!(
+            t.describe(Lang::Zh),
+            "（数量） 处：（证据各项）（（应用类型）） {x}"
+        );
+        let t = Template::parse("{count} call(s): {evidence}").expect("parses");
+        assert_eq!(
+            t.describe(Lang::En),
+            "(number) call(s): (the evidence items)"
+        );
     }
 
     #[test]

@@ -97,8 +97,18 @@ fn every_rule_renders_its_documentation() {
                 .map(|c| c.title.en.clone())
                 .unwrap_or_default();
             assert!(
-                en.contains(&format!("{c}: {title}")),
+                en.contains(&format!("{c} — {title} (")),
                 "{c} not resolved in\n{en}"
+            );
+            // The same citation the reports print.
+            assert!(zh.contains(&set.tables().citation(c, Lang::Zh)), "{zh}");
+        }
+        for text in [&zh, &en] {
+            assert!(
+                !text.contains("{count}")
+                    && !text.contains("{evidence}")
+                    && !text.contains("{category}"),
+                "placeholder shown raw in\n{text}"
             );
         }
     }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use piaudit_rules::Tables;
+use piaudit_rules::{Lang, Tables};
 
 fn tables() -> Tables {
     match Tables::embedded() {
@@ -151,5 +151,28 @@ fn evaluation_time() {
         "median evaluation time over 100 runs: {:?} ({} rules)",
         times[50],
         set.rules().len()
+    );
+}
+
+#[test]
+fn citations_read_in_the_reader_language() {
+    let t = tables();
+    assert_eq!(
+        t.citation("PIPL-17", Lang::Zh),
+        "PIPL-17 — 处理前应告知的事项 (中华人民共和国个人信息保护法 第17条)"
+    );
+    assert!(t.citation("PIPL-17", Lang::En).ends_with("of the PRC 17)"));
+    assert_eq!(t.citation("NO-SUCH-1", Lang::Zh), "NO-SUCH-1");
+    for c in t.all_criteria() {
+        // No English article words (`Art.`, `Annex`, `per-type`) in a Chinese citation.
+        let zh = c.article_in(Lang::Zh).unwrap_or_default();
+        let letters = zh.chars().filter(char::is_ascii_alphabetic).count();
+        assert!(letters <= 1, "{}: {zh}", c.id);
+    }
+    assert_eq!(
+        t.criteria("GB41391-6.3")
+            .and_then(|c| c.article_in(Lang::Zh))
+            .as_deref(),
+        Some("6.3 及附录C")
     );
 }

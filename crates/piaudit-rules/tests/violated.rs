@@ -199,7 +199,7 @@ fn rules_show_gives_each_violated_criterion_its_condition() {
     let pipl17_at = en.find("PIPL-17").expect("related cited");
     assert!(violated_at < related_at && related_at < pipl17_at, "{en}");
     assert!(
-        en.contains("violated PIPL-29: app.target_sdk_effective < 23"),
+        en.contains("violated PIPL-29: `app.target_sdk_effective < 23"),
         "{en}"
     );
 }
