@@ -336,23 +336,18 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
         loc(&f.message),
     );
     let (zh, en) = (
-        view::basis(ctx.rules, f, Lang::Zh),
-        view::basis(ctx.rules, f, Lang::En),
+        view::finding(ctx.rules, rf, EVIDENCE_SHOWN, Lang::Zh),
+        view::finding(ctx.rules, rf, EVIDENCE_SHOWN, Lang::En),
     );
-    for ((class, heading_zh, items_zh), (_, heading_en, items_en)) in
-        zh.groups(Lang::Zh).into_iter().zip(en.groups(Lang::En))
+    for ((class, heading_zh, lines_zh), (_, heading_en, lines_en)) in zh.basis.iter().zip(&en.basis)
     {
         let _ = write!(
             page,
             r#"<p class="basis-{class}"><b>{}</b></p><ul class="basis-{class}">"#,
             bi(heading_zh, heading_en)
         );
-        for (item_zh, item_en) in items_zh.iter().zip(items_en) {
-            let _ = write!(
-                page,
-                "<li>{}</li>",
-                bi(&item_zh.line(Lang::Zh), &item_en.line(Lang::En))
-            );
+        for (line_zh, line_en) in lines_zh.iter().zip(lines_en) {
+            let _ = write!(page, "<li>{}</li>", bi(line_zh, line_en));
         }
         page.push_str("</ul>");
     }
@@ -362,17 +357,11 @@ fn write_finding(page: &mut String, ctx: &ReportContext<'_>, r: &AppRecord, rf: 
         bi("证据", "Evidence"),
         f.evidence_count
     );
-    let (zh, more) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, Lang::Zh);
-    let (en, _) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, Lang::En);
-    for (zh, en) in zh.iter().zip(&en) {
+    for (zh, en) in zh.evidence.iter().zip(&en.evidence) {
         let _ = write!(page, r#"<li class="mono">{}</li>"#, bi(zh, en));
     }
-    if more > 0 {
-        let _ = write!(
-            page,
-            "<li>{}</li>",
-            bi(&format!("另有 {more} 项"), &format!("{more} more"))
-        );
+    if let (Some(zh), Some(en)) = (&zh.more, &en.more) {
+        let _ = write!(page, "<li>{}</li>", bi(zh, en));
     }
     page.push_str("</ul>");
     let locations = view::logical_locations(r.app.as_ref(), &f.evidence);

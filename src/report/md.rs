@@ -103,36 +103,32 @@ fn write_app(out: &mut dyn Write, ctx: &ReportContext<'_>, r: &AppRecord) -> std
         writeln!(out, "{}\n", tr(lang, "未发现问题。", "No findings."))?;
     }
     for rf in &r.findings {
-        let f = &rf.finding;
-        let baselined = view::baselined_note(rf, lang);
+        let v = view::finding(ctx.rules, rf, EVIDENCE_SHOWN, lang);
         writeln!(
             out,
-            "#### [{}] `{}` {}{baselined}\n",
-            f.severity.label(lang),
-            f.rule_id,
-            escape(f.title.get(lang))
+            "#### [{}] `{}` {}{}\n",
+            v.severity,
+            v.rule_id,
+            escape(v.title),
+            v.baselined
         )?;
-        writeln!(out, "{}\n", escape(f.message.get(lang)))?;
-        for (_, heading, items) in view::basis(ctx.rules, f, lang).groups(lang) {
+        writeln!(out, "{}\n", escape(v.message))?;
+        for (_, heading, lines) in &v.basis {
             writeln!(out, "{heading}:\n")?;
-            for item in items {
-                writeln!(out, "- {}", escape(&item.line(lang)))?;
+            for line in lines {
+                writeln!(out, "- {}", escape(line))?;
             }
             writeln!(out)?;
         }
         writeln!(out, "{}:\n", tr(lang, "证据", "Evidence"))?;
-        let (evidence, left_out) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, lang);
-        for text in &evidence {
+        for text in v.evidence.iter().chain(&v.more) {
             writeln!(out, "- {}", escape(text))?;
-        }
-        if left_out > 0 {
-            writeln!(out, "- … {left_out} {}", tr(lang, "项未列出", "more"))?;
         }
         writeln!(
             out,
             "\n**{}**: {}\n",
             tr(lang, "整改建议", "How to fix"),
-            escape(f.fix.get(lang))
+            escape(v.fix)
         )?;
         writeln!(
             out,

@@ -51,35 +51,23 @@ pub fn write_record(
         writeln!(out, "   {}", tr(lang, "未发现问题", "no findings"))?;
     }
     for rf in &record.findings {
-        let f = &rf.finding;
-        let baselined = view::baselined_note(rf, lang);
+        let v = view::finding(ctx.rules, rf, EVIDENCE_SHOWN, lang);
         writeln!(
             out,
-            "   [{}] {} {}{baselined}",
-            f.severity.label(lang),
-            f.rule_id,
-            f.title.get(lang)
+            "   [{}] {} {}{}",
+            v.severity, v.rule_id, v.title, v.baselined
         )?;
-        writeln!(out, "      {}", f.message.get(lang))?;
-        for (_, heading, items) in view::basis(ctx.rules, f, lang).groups(lang) {
+        writeln!(out, "      {}", v.message)?;
+        for (_, heading, lines) in &v.basis {
             writeln!(out, "      {heading}:")?;
-            for item in items {
-                writeln!(out, "        {}", item.line(lang))?;
+            for line in lines {
+                writeln!(out, "        {line}")?;
             }
         }
-        let (evidence, left_out) = view::evidence_shown(ctx.rules, f, EVIDENCE_SHOWN, lang);
-        for text in &evidence {
+        for text in v.evidence.iter().chain(&v.more) {
             writeln!(out, "      - {text}")?;
         }
-        if left_out > 0 {
-            writeln!(out, "      … {left_out} {}", tr(lang, "项未列出", "more"))?;
-        }
-        writeln!(
-            out,
-            "      {}: {}",
-            tr(lang, "整改建议", "fix"),
-            f.fix.get(lang)
-        )?;
+        writeln!(out, "      {}: {}", tr(lang, "整改建议", "fix"), v.fix)?;
     }
     for s in &record.skipped {
         writeln!(

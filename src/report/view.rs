@@ -23,12 +23,7 @@ pub struct Table {
 /// A finding's evidence as a report lists it in `lang` (identifiers named through the
 /// glossary): the text of at most `shown` items, and how many of the items the rule yielded
 /// are left out.
-pub fn evidence_shown(
-    rules: &RuleSet,
-    f: &Finding,
-    shown: usize,
-    lang: Lang,
-) -> (Vec<String>, usize) {
+fn evidence_shown(rules: &RuleSet, f: &Finding, shown: usize, lang: Lang) -> (Vec<String>, usize) {
     let glossary = rules.tables().glossary();
     let texts: Vec<String> = f
         .evidence
@@ -38,6 +33,54 @@ pub fn evidence_shown(
         .collect();
     let left_out = f.evidence_count.saturating_sub(texts.len());
     (texts, left_out)
+}
+
+/// A finding as the human formats (text, md) show it in one language: what each lays out in
+/// its own way, derived once.
+#[derive(Debug, Clone)]
+pub struct FindingView<'a> {
+    pub severity: &'static str,
+    pub rule_id: &'a str,
+    pub title: &'a str,
+    /// `（基线已接受）` when a baseline accepted it, else "".
+    pub baselined: &'static str,
+    pub message: &'a str,
+    /// The non-empty basis groups, violated first: `violated` or `related`, heading, and one
+    /// line per criterion.
+    pub basis: Vec<(&'static str, &'static str, Vec<String>)>,
+    /// The evidence items shown, named through the glossary.
+    pub evidence: Vec<String>,
+    /// `… N 项未列出` when some evidence items are not shown.
+    pub more: Option<String>,
+    pub fix: &'a str,
+}
+
+/// The view of `rf` in `lang`, listing at most `shown` evidence items.
+pub fn finding<'a>(
+    rules: &RuleSet,
+    rf: &'a super::ReportedFinding,
+    shown: usize,
+    lang: Lang,
+) -> FindingView<'a> {
+    let f = &rf.finding;
+    let (evidence, left_out) = evidence_shown(rules, f, shown, lang);
+    FindingView {
+        severity: f.severity.label(lang),
+        rule_id: &f.rule_id,
+        title: f.title.get(lang),
+        baselined: baselined_note(rf, lang),
+        message: f.message.get(lang),
+        basis: basis(rules, f, lang)
+            .groups(lang)
+            .into_iter()
+            .map(|(class, heading, items)| {
+                (class, heading, items.iter().map(|i| i.line(lang)).collect())
+            })
+            .collect(),
+        evidence,
+        more: (left_out > 0).then(|| format!("… {left_out} {}", tr(lang, "项未列出", "more"))),
+        fix: f.fix.get(lang),
+    }
 }
 
 /// One criterion a finding cites, as every report shows it: its legal-basis text, for a violated
@@ -245,6 +288,54 @@ fn necessity(value: &str, lang: Lang) -> String {
     .to_owned()
 }
 
+/// An Android protection level (`dangerous`, `signature|appop`), in `lang`.
+fn protection(value: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return value.to_owned();
+    }
+    value
+        .split('|')
+        .map(|level| match level {
+            "dangerous" => "危险",
+            "normal" => "普通",
+            "signature" => "签名",
+            "privileged" => "特权",
+            "development" => "开发",
+            "appop" => "应用操作",
+            "oem-runtime" => "厂商运行时",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// An SDK category of `rules/data/sdks.toml`, in `lang`.
+fn sdk_category(value: &str, lang: Lang) -> String {
+    match value {
+        "ads" => tr(lang, "广告", "ads"),
+        "analytics" => tr(lang, "统计分析", "analytics"),
+        "cloud-storage" => tr(lang, "云存储", "cloud storage"),
+        "crash" => tr(lang, "崩溃监测", "crash reporting"),
+        "customer-service" => tr(lang, "客服", "customer service"),
+        "face" => tr(lang, "人脸识别", "face recognition"),
+        "framework" => tr(lang, "开发框架", "framework"),
+        "im" => tr(lang, "即时通信", "instant messaging"),
+        "location" => tr(lang, "定位", "location"),
+        "login" => tr(lang, "登录", "login"),
+        "map" => tr(lang, "地图", "map"),
+        "payment" => tr(lang, "支付", "payment"),
+        "push" => tr(lang, "推送", "push"),
+        "risk-control" => tr(lang, "风控", "risk control"),
+        "rtc" => tr(lang, "音视频通话", "real-time audio/video"),
+        "social" => tr(lang, "社交分享", "social"),
+        "voice" => tr(lang, "语音", "voice"),
+        "webview" => tr(lang, "网页内核", "web view"),
+        "other" => tr(lang, "其他", "other"),
+        other => other,
+    }
+    .to_owned()
+}
+
 /// The requested permissions.
 pub fn permissions(app: &AppFacts, glossary: &Glossary, lang: Lang) -> Table {
     let yes = |b: bool| if b { tr(lang, "是", "yes") } else { "" }.to_owned();
@@ -263,7 +354,10 @@ pub fn permissions(app: &AppFacts, glossary: &Glossary, lang: Lang) -> Table {
             .map(|p| {
                 vec![
                     p.name.clone(),
-                    p.protection.clone().unwrap_or_default(),
+                    p.protection
+                        .as_deref()
+                        .map(|v| protection(v, lang))
+                        .unwrap_or_default(),
                     p.pi_type
                         .as_deref()
                         .map(|t| glossary.localize(t, lang))
@@ -301,7 +395,7 @@ pub fn sdks(app: &AppFacts, glossary: &Glossary, lang: Lang) -> Table {
                     s.vendor
                         .as_ref()
                         .map_or_else(|| "–".to_owned(), |v| localized(v, lang)),
-                    s.category.clone(),
+                    sdk_category(&s.category, lang),
                     s.pi_types
                         .iter()
                         .map(|t| glossary.localize(t, lang))
@@ -587,7 +681,7 @@ pub fn localized(text: &LocalizedText, lang: Lang) -> String {
 }
 
 /// The note after a finding's title when a baseline accepted it ("" otherwise).
-pub fn baselined_note(finding: &super::ReportedFinding, lang: Lang) -> &'static str {
+fn baselined_note(finding: &super::ReportedFinding, lang: Lang) -> &'static str {
     if finding.baselined {
         tr(lang, "（基线已接受）", " (baselined)")
     } else {
@@ -600,6 +694,36 @@ mod tests {
     use super::*;
     use crate::facts::{Component, Permission};
     use serde_json::json;
+
+    /// The values of `key = "…"` lines in a table.
+    fn values<'a>(table: &'a str, key: &str) -> Vec<&'a str> {
+        let prefix = format!("{key} = \"");
+        table
+            .lines()
+            .filter_map(|l| l.strip_prefix(&prefix)?.strip_suffix('"'))
+            .collect()
+    }
+
+    #[test]
+    fn every_sdk_category_and_protection_level_has_a_chinese_name() {
+        let categories = values(include_str!("../../rules/data/sdks.toml"), "category");
+        assert!(categories.len() > 100);
+        for c in categories {
+            assert_ne!(sdk_category(c, Lang::Zh), c, "SDK category {c}");
+        }
+        let levels = values(
+            include_str!("../../rules/data/permissions.toml"),
+            "protection",
+        );
+        assert!(levels.len() > 50);
+        for level in levels {
+            let zh = protection(level, Lang::Zh);
+            assert!(
+                !zh.chars().any(|c| c.is_ascii_alphabetic()),
+                "{level}: {zh}"
+            );
+        }
+    }
 
     #[test]
     fn tokens_respect_identifier_boundaries() {
