@@ -148,6 +148,26 @@ fn the_detector_finds_what_it_must() {
     assert_eq!(snake_words(&html_reading(html)), ["pi_type"]);
 }
 
+/// English phrases of evidence texts that the samples' reports would show untranslated.
+const ENGLISH_EVIDENCE_WORDS: [&str; 16] = [
+    " absent, ",
+    "runs at start-up",
+    "is never called",
+    "on denial",
+    "on every resume",
+    "exit-app",
+    "blocking-dialog",
+    "(platform)",
+    "necessity not judged",
+    "launcher-activity",
+    " next to ",
+    " with only ",
+    " characters)",
+    "none in ",
+    " call sites",
+    " (location)",
+];
+
 #[test]
 fn chinese_reports_of_all_samples_name_identifiers_in_chinese() {
     let inputs = samples();
@@ -169,6 +189,13 @@ fn chinese_reports_of_all_samples_name_identifiers_in_chinese() {
             };
             let words = snake_words(&text);
             assert!(words.is_empty(), "{format} {category:?}: {words:?}");
+            // The fixed English words evidence texts are built from read in Chinese.
+            for english in ENGLISH_EVIDENCE_WORDS {
+                assert!(
+                    !text.contains(english),
+                    "{format} {category:?}: {english:?} in a Chinese report"
+                );
+            }
             if category.is_some() {
                 assert!(
                     report.contains("PERM-NOT-NECESSARY"),
