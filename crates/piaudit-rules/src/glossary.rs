@@ -144,8 +144,9 @@ fn replace_phrase(text: &str, p: &Phrase) -> String {
         let end = at + p.en.len();
         let before = text[..at].chars().next_back();
         let after = &text[end..];
-        let whole = !(starts_word && before.is_some_and(continues_name))
-            && !(ends_word && after.chars().next().is_some_and(continues_name));
+        let joined_before = starts_word && before.is_some_and(continues_name);
+        let joined_after = ends_word && after.chars().next().is_some_and(continues_name);
+        let whole = !joined_before && !joined_after;
         // A class name, or a source (`string:NAME`, a path, a URL), follows.
         let class_follows = !p.before_class
             || after
