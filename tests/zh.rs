@@ -149,7 +149,7 @@ fn the_detector_finds_what_it_must() {
 }
 
 /// English phrases of evidence texts that the samples' reports would show untranslated.
-const ENGLISH_EVIDENCE_WORDS: [&str; 16] = [
+const ENGLISH_EVIDENCE_WORDS: [&str; 19] = [
     " absent, ",
     "runs at start-up",
     "is never called",
@@ -166,6 +166,9 @@ const ENGLISH_EVIDENCE_WORDS: [&str; 16] = [
     "none in ",
     " call sites",
     " (location)",
+    " via ",
+    "accelerometer",
+    "gyroscope",
 ];
 
 #[test]

@@ -40,16 +40,25 @@ pub struct Glossary {
 struct Phrase {
     en: &'static str,
     zh: &'static str,
-    /// Only where a class name follows (`application com.x.App.onCreate`): the same word in an
-    /// app's own strings, which evidence quotes, stays as it is.
-    before_class: bool,
+    /// What must follow: the same word in an app's own strings, which evidence quotes, stays as
+    /// it is.
+    follows: Follows,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Follows {
+    Anything,
+    /// A class, method or source name (`com.x.App.onCreate`, `Lcom/x;->m()V`, `string:NAME`).
+    Name,
+    /// A method name (`startService`).
+    Call,
 }
 
 const fn phrase(en: &'static str, zh: &'static str) -> Phrase {
     Phrase {
         en,
         zh,
-        before_class: false,
+        follows: Follows::Anything,
     }
 }
 
@@ -57,7 +66,15 @@ const fn kind(en: &'static str, zh: &'static str) -> Phrase {
     Phrase {
         en,
         zh,
-        before_class: true,
+        follows: Follows::Name,
+    }
+}
+
+const fn before_call(en: &'static str, zh: &'static str) -> Phrase {
+    Phrase {
+        en,
+        zh,
+        follows: Follows::Call,
     }
 }
 
@@ -120,6 +137,12 @@ const PHRASES: &[Phrase] = &[
     phrase(" strings and ", " 条字符串和 "),
     phrase(" layouts", " 个布局"),
     phrase("not fetched: ", "未获取："),
+    // Cross-app starts (`target via startService in Lcom/x;->m()V`) and motion sensors.
+    before_call(" via ", " 经 "),
+    kind(" in ", "，位于 "),
+    phrase("accelerometer", "加速度计"),
+    phrase("gyroscope", "陀螺仪"),
+    phrase("linear_acceleration", "线性加速度传感器"),
     kind("dialog: ", "同意弹窗："),
     kind("url: ", "政策链接："),
     kind("text: ", "政策文本："),
@@ -147,16 +170,22 @@ fn replace_phrase(text: &str, p: &Phrase) -> String {
         let joined_before = starts_word && before.is_some_and(continues_name);
         let joined_after = ends_word && after.chars().next().is_some_and(continues_name);
         let whole = !joined_before && !joined_after;
-        // A class name, or a source (`string:NAME`, a path, a URL), follows.
-        let class_follows = !p.before_class
-            || after
-                .split(|c: char| c.is_whitespace() || matches!(c, ',' | ')' | '）' | '、'))
-                .next()
-                .is_some_and(|name| {
-                    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                        && name.contains(['.', ':', '/'])
-                });
-        if whole && class_follows {
+        let next = after
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ')' | '）' | '、'))
+            .next()
+            .unwrap_or("");
+        let starts_alphabetic = next.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        let follows = match p.follows {
+            Follows::Anything => true,
+            Follows::Name => starts_alphabetic && next.contains(['.', ':', '/']),
+            // lowerCamelCase, as Java methods are named.
+            Follows::Call => {
+                next.starts_with(|c: char| c.is_ascii_lowercase())
+                    && next.chars().any(|c| c.is_ascii_uppercase())
+                    && next.chars().all(|c| c.is_ascii_alphanumeric())
+            }
+        };
+        if whole && follows {
             out.push_str(&text[last..at]);
             out.push_str(p.zh);
             last = end;
@@ -307,6 +336,18 @@ mod tests {
         assert_eq!(
             zh("dialog: string:login_agree"),
             "同意弹窗：string:login_agree"
+        );
+        assert_eq!(
+            zh("com.b/com.b.Svc via startService in Lcom/a/App;->wake()V @ app"),
+            "com.b/com.b.Svc 经 startService，位于 Lcom/a/App;->wake()V @ 应用自身代码"
+        );
+        assert_eq!(
+            zh("SDK pangle: accelerometer, gyroscope — La/S;->start()V"),
+            "SDK pangle: 加速度计, 陀螺仪 — La/S;->start()V"
+        );
+        assert_eq!(
+            zh("string:x: sent via mail in time"),
+            "string:x: sent via mail in time"
         );
         // Not a kind before a class, or part of a longer name: untouched.
         assert_eq!(
