@@ -31,8 +31,9 @@ pub fn write(
     )?;
     writeln!(
         out,
-        "piaudit {} · schema {} · {}: `{}` · {}: {}\n",
+        "piaudit {} · {} {} · {}: `{}` · {}: {}\n",
         run.tool_version,
+        tr(lang, "报告格式版本", "schema"),
         run.schema_version,
         tr(lang, "规则集摘要", "rules digest"),
         run.rules_digest,
