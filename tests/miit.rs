@@ -304,6 +304,22 @@ fn the_code_checks_twin_uses_what_it_declares_and_stays_silent() {
 }
 
 #[test]
+fn a_component_without_code_stops_the_unused_permission_judgement_only() {
+    // The firing sample's code with one more activity in the manifest whose class is not in
+    // the DEX (as when a feature split is not read): its code could use any permission.
+    let (findings, facts) = code_findings("codechecks/apks/codechecks-split.apk");
+    assert!(!facts.permission_use.judged);
+    assert_eq!(facts.permission_use.hidden_by, ["components-without-code"]);
+    let fired: BTreeSet<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let expected: BTreeSet<&str> = CODE_RULES
+        .iter()
+        .copied()
+        .filter(|id| *id != "PERM-DECLARED-UNUSED")
+        .collect();
+    assert_eq!(fired, expected);
+}
+
+#[test]
 fn the_older_samples_get_only_the_code_check_findings_their_code_shows() {
     let unused = |name: &str| -> Vec<String> {
         let (findings, _) = code_findings(name);

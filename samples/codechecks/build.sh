@@ -10,8 +10,17 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BUILD_APK=${BUILD_APK:-/work/shared/corpus/build-apk.sh}
 OUT="$HERE/apks"
 mkdir -p "$OUT"
+# A case with a `java-from` file shares another case's code (only its manifest differs).
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 for dir in "$HERE"/*/; do
     case=$(basename "$dir")
     [ -f "$dir/AndroidManifest.xml" ] || continue
-    STUBS="$HERE/stubs" bash "$BUILD_APK" "$dir" "$OUT/$case.apk"
+    src="$dir"
+    if [ -f "$dir/java-from" ]; then
+        src="$W/$case"
+        mkdir -p "$src"
+        cp "$dir/AndroidManifest.xml" "$src/"
+        cp -r "$HERE/$(cat "$dir/java-from")/java" "$src/java"
+    fi
+    STUBS="$HERE/stubs" bash "$BUILD_APK" "$src" "$OUT/$case.apk"
 done
