@@ -335,10 +335,12 @@ pub fn analyse(
             }
         }
         rationale.request_apis = requests.into_iter().take(10).collect();
+        // Any call naming it, whatever the class (a platform, support-library or app wrapper):
+        // a library that defines it without anything calling it shows nothing.
         rationale.rationale_api_referenced = g
             .methods_with_name("shouldShowRequestPermissionRationale")
             .into_iter()
-            .any(|m| g.is_invoked(m) || g.is_defined(m));
+            .any(|m| g.is_invoked(m));
     }
     facts.permission_rationale = rationale;
 }

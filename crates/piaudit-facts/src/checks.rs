@@ -49,7 +49,8 @@ pub struct PermissionRationale {
     /// Whether code the framework runs (start-up or any callback) calls one (null: no call
     /// graph).
     pub request_live: Option<bool>,
-    /// Whether any code, the app's or an SDK's, references `shouldShowRequestPermissionRationale`.
+    /// Whether any code, the app's or an SDK's, calls a method named
+    /// `shouldShowRequestPermissionRationale` (Activity, Fragment, ActivityCompat, a wrapper).
     pub rationale_api_referenced: bool,
 }
 

@@ -141,6 +141,11 @@ fn cross_app_starts_and_startup_schedules_name_their_owner() {
             "com.partner.news/com.partner.news.PushService via startService in Lcom/igexin/push/Wake;->run()V @ SDK getui-push"
         ]
     );
+    // AndroidX Test binding the test orchestrator is platform-library code: silent.
+    let mut platform = app.clone();
+    platform.cross_app_starts[0].attributed_to = "platform".to_owned();
+    platform.cross_app_starts[0].sdk = None;
+    assert!(!fired(&evaluate(platform), "ASSOCIATED-START-CODE"));
 
     let schedule = |owner: &str| ScheduledWork {
         api: "Landroid/app/AlarmManager;->setRepeating(IJJLandroid/app/PendingIntent;)V".to_owned(),
