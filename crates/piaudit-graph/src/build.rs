@@ -60,12 +60,20 @@ struct Tested {
     dominance: Dominance,
 }
 
-/// Per-DEX caches from local indices to global ids ([`NONE`]: not yet computed or invalid).
+/// Per-DEX caches from local indices to global ids, each stored plus one (0: not yet
+/// computed, or invalid): zeroed tables cost no page until written.
 struct Local {
     types: Vec<u32>,
     protos: Vec<u32>,
     methods: Vec<u32>,
+    /// By string index: name ids (method names are shared by many method references).
+    names: Vec<u32>,
     flags: Vec<u16>,
+}
+
+/// The id cached in a [`Local`] slot, if any.
+fn cached(slot: u32) -> Option<u32> {
+    slot.checked_sub(1)
 }
 
 /// Per-method scratch state of the walk, reused across methods.
@@ -235,9 +243,10 @@ impl Builder {
     /// Adds one DEX file: its classes not defined by an earlier file, and their code.
     pub fn add_dex(&mut self, dex: &Dex<'_>) {
         let mut local = Local {
-            types: vec![NONE; dex.type_count() as usize],
-            protos: vec![NONE; dex.proto_count() as usize],
-            methods: vec![NONE; dex.method_ref_count() as usize],
+            types: vec![0; dex.type_count() as usize],
+            protos: vec![0; dex.proto_count() as usize],
+            methods: vec![0; dex.method_ref_count() as usize],
+            names: vec![0; dex.string_count() as usize],
             flags: vec![0; dex.method_ref_count() as usize],
         };
         let mut own = vec![false; dex.class_count() as usize];
@@ -341,7 +350,8 @@ impl Builder {
                 continue;
             };
             let agreed = wrappers[w].1.map(|v| v != t.negated);
-            if let Some(b) = g.bodies.get(t.body as usize) {
+            if let Some(b) = g.bodies.get_mut(t.body as usize) {
+                b.has_gates = true;
                 let calls = b.end.saturating_sub(b.start) as usize;
                 let states = g.gates.entry(t.body).or_insert_with(|| vec![0; calls]);
                 t.dominance.apply(Side::of(t.opcode, agreed), states);
@@ -401,6 +411,9 @@ impl Builder {
                 g.limits.reflection_computed += 1;
             } else {
                 g.extra.entry(body).or_default().extend(edges);
+                if let Some(b) = g.bodies.get_mut(body as usize) {
+                    b.has_extra = true;
+                }
             }
         }
     }
@@ -427,8 +440,8 @@ impl Builder {
         let Some(&known) = local.types.get(type_idx as usize) else {
             return NONE;
         };
-        if known != NONE {
-            return known;
+        if let Some(id) = cached(known) {
+            return id;
         }
         let Ok(bytes) = dex.type_descriptor_bytes(type_idx) else {
             return NONE;
@@ -444,7 +457,7 @@ impl Builder {
         if self.g.classes.len() <= id as usize {
             self.g.classes.resize(id as usize + 1, Class::default());
         }
-        local.types[type_idx as usize] = id;
+        local.types[type_idx as usize] = id + 1;
         id
     }
 
@@ -452,8 +465,8 @@ impl Builder {
         let Some(&known) = local.protos.get(proto_idx as usize) else {
             return NONE;
         };
-        if known != NONE {
-            return known;
+        if let Some(id) = cached(known) {
+            return id;
         }
         let mut text = String::new();
         if dex.write_proto(proto_idx, &mut text).is_err() {
@@ -463,7 +476,26 @@ impl Builder {
             self.g.limits.truncated = true;
             return NONE;
         };
-        local.protos[proto_idx as usize] = id;
+        local.protos[proto_idx as usize] = id + 1;
+        id
+    }
+
+    /// The name id of string `string_idx` (a method name).
+    fn name_id(&mut self, dex: &Dex<'_>, local: &mut Local, string_idx: u32) -> u32 {
+        let Some(&known) = local.names.get(string_idx as usize) else {
+            return NONE;
+        };
+        if let Some(id) = cached(known) {
+            return id;
+        }
+        let Some(id) = dex
+            .string(string_idx)
+            .ok()
+            .and_then(|n| self.g.names.intern(&n, self.caps.max_methods))
+        else {
+            return NONE;
+        };
+        local.names[string_idx as usize] = id + 1;
         id
     }
 
@@ -471,21 +503,18 @@ impl Builder {
         let Some(&known) = local.methods.get(method_idx as usize) else {
             return NONE;
         };
-        if known != NONE {
-            return known;
+        if let Some(id) = cached(known) {
+            return id;
         }
         let Ok(r) = dex.method_ref(method_idx) else {
             return NONE;
         };
         let class = self.type_id(dex, local, r.class_idx);
         let proto = self.proto_id(dex, local, r.proto_idx);
-        let name = dex
-            .string(r.name_idx)
-            .ok()
-            .and_then(|n| self.g.names.intern(&n, self.caps.max_methods));
-        let (Some(name), true, true) = (name, class != NONE, proto != NONE) else {
+        let name = self.name_id(dex, local, r.name_idx);
+        if class == NONE || proto == NONE || name == NONE {
             return NONE;
-        };
+        }
         let key = [class, name, proto];
         let id = match self.g.method_ids.get(&key) {
             Some(&id) => id,
@@ -502,7 +531,7 @@ impl Builder {
                 id
             }
         };
-        local.methods[method_idx as usize] = id;
+        local.methods[method_idx as usize] = id + 1;
         id
     }
 
@@ -748,6 +777,8 @@ impl Builder {
         self.g.bodies.push(Body {
             start: start as u32,
             end: end as u32,
+            has_extra: false,
+            has_gates: false,
         });
         self.gates(&code, mid, body, (end - start) as u32, s);
         self.after_walk(dex, mid, body, s, has_for_name, has_get_method);
@@ -803,6 +834,9 @@ impl Builder {
             }
             if states.iter().any(|&x| x != gate::BEFORE) {
                 self.g.gates.insert(body, states);
+                if let Some(b) = self.g.bodies.get_mut(body as usize) {
+                    b.has_gates = true;
+                }
             }
         }
         for &(branch, callee, opcode, negated) in &s.tested {

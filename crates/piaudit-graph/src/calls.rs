@@ -210,7 +210,7 @@ impl Graph {
     /// Every class descriptor the code names (defines, extends, implements, instantiates, or
     /// names in a call, field access or constant), platform classes included.
     pub fn type_names(&self) -> impl Iterator<Item = &str> {
-        self.types.list.iter().map(|t| &**t)
+        self.types.iter()
     }
 
     /// The string constants kept as arguments of the calls [`Graph::const_calls`] reports

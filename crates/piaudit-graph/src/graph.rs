@@ -113,34 +113,78 @@ pub enum ArgConst<'g> {
     Str(&'g str),
 }
 
-/// An interner of strings to dense ids.
+/// An interner of strings to dense ids: every text once in one buffer, the table holding
+/// only ids (one allocation per growth, not two per string).
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    map: Map<Box<str>, u32>,
-    pub(crate) list: Vec<Box<str>>,
+    hasher: ahash::RandomState,
+    /// Ids, found by the hash of their text.
+    table: hashbrown::HashTable<u32>,
+    /// Every text, back to back.
+    text: String,
+    /// End of each id's text in `text` (it starts where the previous one ends).
+    ends: Vec<u32>,
 }
 
 impl Interner {
-    pub(crate) fn get(&self, s: &str) -> Option<u32> {
-        self.map.get(s).copied()
+    fn span(&self, id: u32) -> Option<&str> {
+        let end = *self.ends.get(id as usize)? as usize;
+        let start = match id.checked_sub(1) {
+            Some(prev) => *self.ends.get(prev as usize)? as usize,
+            None => 0,
+        };
+        self.text.get(start..end)
     }
 
-    /// The id of `s`, new if needed; `None` once `cap` ids exist.
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(s);
+        self.table
+            .find(hash, |&id| self.span(id) == Some(s))
+            .copied()
+    }
+
+    /// The id of `s`, new if needed; `None` once `cap` ids exist (or the texts would pass
+    /// 4 GiB).
     pub(crate) fn intern(&mut self, s: &str, cap: usize) -> Option<u32> {
-        if let Some(&id) = self.map.get(s) {
+        let hash = self.hasher.hash_one(s);
+        let (ends, text) = (&self.ends, &self.text);
+        let span = |id: u32| {
+            let end = *ends.get(id as usize)? as usize;
+            let start = id
+                .checked_sub(1)
+                .map_or(Some(0), |p| ends.get(p as usize).map(|&e| e as usize))?;
+            text.get(start..end)
+        };
+        if let Some(&id) = self.table.find(hash, |&id| span(id) == Some(s)) {
             return Some(id);
         }
-        if self.list.len() >= cap {
+        if self.ends.len() >= cap {
             return None;
         }
-        let id = u32::try_from(self.list.len()).ok()?;
-        self.list.push(s.into());
-        self.map.insert(s.into(), id);
+        let id = u32::try_from(self.ends.len()).ok()?;
+        let end = u32::try_from(self.text.len().checked_add(s.len())?).ok()?;
+        self.text.push_str(s);
+        self.ends.push(end);
+        let hasher = &self.hasher;
+        let (ends, text) = (&self.ends, &self.text);
+        self.table.insert_unique(hash, id, |&other| {
+            let end = ends.get(other as usize).map_or(0, |&e| e as usize);
+            let start = other
+                .checked_sub(1)
+                .and_then(|p| ends.get(p as usize))
+                .map_or(0, |&e| e as usize);
+            hasher.hash_one(text.get(start..end).unwrap_or_default())
+        });
         Some(id)
     }
 
     pub(crate) fn text(&self, id: u32) -> &str {
-        self.list.get(id as usize).map_or("?", |s| s)
+        self.span(id).unwrap_or("?")
+    }
+
+    /// Every text, in id order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len() as u32).map(|id| self.text(id))
     }
 }
 
@@ -171,6 +215,10 @@ impl Default for Class {
 pub(crate) struct Body {
     pub(crate) start: u32,
     pub(crate) end: u32,
+    /// Whether [`Graph::extra`] holds calls of this body (saves a lookup per body walked).
+    pub(crate) has_extra: bool,
+    /// Whether [`Graph::gates`] holds gate states of this body.
+    pub(crate) has_gates: bool,
 }
 
 /// A place where the code reads a stored consent flag or wires a dialog's positive button.

@@ -37,11 +37,33 @@ const THROUGH_GATE: u8 = 3;
 /// Dispatch results remembered across walks of one graph (see [`Graph::reach_with`]).
 #[derive(Debug, Default)]
 pub struct Resolver {
-    /// (target << 3 | resolution kind) → range of `arena`.
-    memo: crate::graph::Map<u64, (u32, u32)>,
+    /// Per (target, resolution kind): 1 + index into `ranges` (0: not resolved yet). Method
+    /// targets use slots `target * 3 + kind` (kinds 0, 1, 5), class targets the same in
+    /// `by_type` (kinds 2, 3, 4); sized on first use.
+    by_method: Vec<u32>,
+    by_type: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
     arena: Vec<u32>,
+    /// Visit stamps of types for the subtype walks of dispatch, and the current stamp.
+    stamps: Vec<u32>,
+    stamp: u32,
     /// Virtual or interface calls whose fan-out hit the cap.
     pub fanout_capped: u64,
+}
+
+impl Resolver {
+    /// A fresh stamp for a walk over types (`stamps` sized to `types`).
+    fn next_stamp(&mut self, types: usize) -> u32 {
+        if self.stamps.len() < types {
+            self.stamps.resize(types, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
 }
 
 /// The result of [`Graph::reach`].
@@ -85,6 +107,14 @@ impl Reach {
         if targets.is_empty() {
             return out;
         }
+        // The set as a table by method id: one test per call recorded.
+        let mut wanted = vec![false; g.methods.len()];
+        for &t in targets {
+            if let Some(w) = wanted.get_mut(t as usize) {
+                *w = true;
+            }
+        }
+        let is_target = |m: u32| wanted.get(m as usize).copied().unwrap_or(false);
         for &m in &self.order {
             let Some((b, body)) = g
                 .body_of
@@ -98,14 +128,14 @@ impl Reach {
                 if kind > EdgeKind::Interface as u8 {
                     continue;
                 }
-                let target = if targets.contains(&t) {
+                let target = if is_target(t) {
                     t
                 } else if !g.is_defined(t)
                     && g.class(g.methods[t as usize][0]).is_some_and(|c| c.defined)
                 {
                     let [c, n, p] = g.methods[t as usize];
                     match g.resolve_up(c, n, p) {
-                        Some(up) if targets.contains(&up) => up,
+                        Some(up) if is_target(up) => up,
                         _ => continue,
                     }
                 } else {
@@ -279,17 +309,25 @@ impl Graph {
         let mut state = vec![UNKNOWN; self.classes.len()];
         let mut out = Vec::new();
         let clinit = self.names.get("<clinit>");
+        // One stack and one table of visit stamps (the class walked from) for every walk.
+        let mut stack = Vec::new();
+        let mut seen = vec![NONE; self.classes.len()];
         for t in 0..self.classes.len() as u32 {
             if !self.classes[t as usize].defined {
                 continue;
             }
             // Walk up through app classes, iteratively (depth-capped).
             let mut derived = false;
-            let mut stack = vec![(t, 0u32)];
-            let mut seen = HashSet::new();
+            stack.clear();
+            stack.push((t, 0u32));
             while let Some((c, depth)) = stack.pop() {
-                if derived || depth > 64 || !seen.insert(c) {
+                if derived || depth > 64 {
                     continue;
+                }
+                match seen.get_mut(c as usize) {
+                    Some(stamp) if *stamp == t => continue,
+                    Some(stamp) => *stamp = t,
+                    None => continue,
                 }
                 match state.get(c as usize).copied() {
                     Some(YES) => derived = true,
@@ -347,7 +385,7 @@ impl Graph {
     }
 
     /// Virtual / interface dispatch of `callee` by class-hierarchy analysis.
-    fn dispatch(&self, callee: u32, capped: &mut u64) -> Vec<u32> {
+    fn dispatch(&self, callee: u32, r: &mut Resolver) -> Vec<u32> {
         let [class, name, proto] = self.methods[callee as usize];
         let up = self.resolve_up(class, name, proto).unwrap_or(callee);
         let mut out = vec![up];
@@ -355,16 +393,18 @@ impl Graph {
             // Keep the named platform method too (the evidence names it).
             out.push(callee);
         }
-        let mut seen = HashSet::new();
+        let stamp = r.next_stamp(self.classes.len());
         let mut stack: Vec<u32> = self.subtypes(class).to_vec();
         let mut visited = 0usize;
         while let Some(s) = stack.pop() {
-            if !seen.insert(s) {
-                continue;
+            match r.stamps.get_mut(s as usize) {
+                Some(seen) if *seen == stamp => continue,
+                Some(seen) => *seen = stamp,
+                None => continue,
             }
             visited += 1;
             if visited > 4096 || out.len() > self.fanout_cap {
-                *capped += 1;
+                r.fanout_capped += 1;
                 break;
             }
             if let Some(&m) = self.method_ids.get(&[s, name, proto])
@@ -378,10 +418,11 @@ impl Graph {
         out
     }
 
-    /// The methods a call entry may run, computed once per (target, kind of resolution).
+    /// The methods a call entry may run, computed once per (target, kind of resolution):
+    /// a range of the resolver's arena.
     fn targets(&self, target: u32, kind: u8, r: &mut Resolver) -> (u32, u32) {
         let k = EdgeKind::from_u8(kind);
-        let class_of_kind: u64 = match k {
+        let class_of_kind: usize = match k {
             EdgeKind::Static | EdgeKind::Direct | EdgeKind::Super => 0,
             EdgeKind::Virtual | EdgeKind::Interface => 1,
             EdgeKind::Async => 2,
@@ -389,9 +430,23 @@ impl Graph {
             EdgeKind::Service => 4,
             EdgeKind::Reflection | EdgeKind::Entry => 5,
         };
-        let key = (u64::from(target) << 3) | class_of_kind;
-        if let Some(&range) = r.memo.get(&key) {
-            return range;
+        let (table, slot) = match class_of_kind {
+            0 | 1 => (&mut r.by_method, target as usize * 3 + class_of_kind),
+            5 => (&mut r.by_method, target as usize * 3 + 2),
+            k => (&mut r.by_type, target as usize * 3 + (k - 2)),
+        };
+        let rows = if (2..=4).contains(&class_of_kind) {
+            self.classes.len()
+        } else {
+            self.methods.len()
+        };
+        if table.len() < rows * 3 {
+            table.resize(rows * 3, 0);
+        }
+        if let Some(&known) = table.get(slot)
+            && known != 0
+        {
+            return r.ranges[known as usize - 1];
         }
         let found: Vec<u32> = match class_of_kind {
             0 => {
@@ -403,7 +458,7 @@ impl Graph {
                     vec![up]
                 }
             }
-            1 => self.dispatch(target, &mut r.fanout_capped),
+            1 => self.dispatch(target, r),
             2 => self.methods_named(target, CALLBACK_NAMES),
             3 => self
                 .methods_named(target, &["<clinit>"])
@@ -428,7 +483,16 @@ impl Graph {
         let start = r.arena.len() as u32;
         r.arena.extend_from_slice(&found);
         let range = (start, r.arena.len() as u32);
-        r.memo.insert(key, range);
+        r.ranges.push(range);
+        let id = r.ranges.len() as u32;
+        let table = if (2..=4).contains(&class_of_kind) {
+            &mut r.by_type
+        } else {
+            &mut r.by_method
+        };
+        if let Some(cell) = table.get_mut(slot) {
+            *cell = id;
+        }
         range
     }
 
@@ -486,8 +550,16 @@ impl Graph {
                         state <= phase
                     }
                 };
-                let states = self.gates.get(&b);
-                let extra = if tail_only {
+                let states = if body.has_gates {
+                    self.gates.get(&b)
+                } else {
+                    None
+                };
+                if tail_only && states.is_none() {
+                    // Every call is before any gate: the first phase followed them all.
+                    continue;
+                }
+                let extra = if tail_only || !body.has_extra {
                     &[][..]
                 } else {
                     self.extra.get(&b).map_or(&[][..], Vec::as_slice)
