@@ -451,14 +451,11 @@ struct StartupCode {
 }
 
 impl StartupCode {
-    /// Records the invokes and string loads of `method`, a method of a start-up class whose
-    /// code was scanned completely (methods without references are left out).
-    fn add_method(&mut self, dex: &Dex<'_>, method: &MethodCode) {
-        let Ok(refs) = dex.method_code_refs(method) else {
-            return;
-        };
-        let mut refs = refs.peekable();
-        if refs.peek().is_none() {
+    /// Records the invokes and string loads (`refs`, in code order) of `method`, a method of a
+    /// start-up class whose code was scanned completely (methods without references are left
+    /// out).
+    fn add_method(&mut self, method: &MethodCode, refs: &[CodeRefKind]) {
+        if refs.is_empty() {
             return;
         }
         let method_idx = method.method_idx;
@@ -470,7 +467,7 @@ impl StartupCode {
             self.order.push(method_idx);
         }
         for code_ref in refs {
-            match code_ref.kind {
+            match *code_ref {
                 CodeRefKind::Invoke { method_idx: callee } => {
                     self.calls.entry(method_idx).or_default().push(callee);
                 }
@@ -478,6 +475,116 @@ impl StartupCode {
                     self.strings.entry(method_idx).or_default().push(string_idx);
                 }
                 CodeRefKind::InvokeCustom { .. } => {}
+            }
+        }
+    }
+}
+
+/// The code facts' share of the graph builder's walk over one DEX file (see
+/// [`piaudit_graph::CodeVisitor`]): per method, the invokes counted, the callees of interest
+/// kept (sensitive APIs, SDK classes, classes of unknown owner), and for start-up classes every
+/// invoke and string load; each method's share is taken only once its code proved complete.
+struct FactsVisitor<'s, 'd, 'c> {
+    dex: &'d Dex<'d>,
+    owners: Callees<'d, 'c>,
+    /// Type idx of each class_def.
+    class_type: &'s [u32],
+    /// Whether each class_def is a start-up class (empty when there is none).
+    is_startup_def: &'s [bool],
+    sdk_calls: &'s mut BTreeMap<usize, (u64, BTreeSet<String>)>,
+    per_class_api: HashMap<(usize, u32), u64>,
+    /// (caller class_def, callee type idx) for callees of unknown owner.
+    unknown_edges: HashSet<(u32, u32)>,
+    startup: StartupCode,
+    call_sites: u64,
+    methods_skipped: u32,
+    /// The current method: invokes counted, callees kept, whether it is a start-up class's
+    /// and then its references.
+    invokes: u32,
+    kept: Vec<u32>,
+    in_startup: bool,
+    startup_refs: Vec<CodeRefKind>,
+}
+
+impl piaudit_graph::CodeVisitor for FactsVisitor<'_, '_, '_> {
+    fn begin_method(&mut self, method: &MethodCode) {
+        self.invokes = 0;
+        self.kept.clear();
+        self.startup_refs.clear();
+        self.in_startup = self
+            .is_startup_def
+            .get(method.class_def_idx as usize)
+            .copied()
+            .unwrap_or(false);
+    }
+
+    fn invoke(&mut self, method_idx: u32) {
+        self.invokes = self.invokes.saturating_add(1);
+        if self.owners.is_interesting(method_idx) {
+            self.kept.push(method_idx);
+        }
+        if self.in_startup {
+            self.startup_refs.push(CodeRefKind::Invoke { method_idx });
+        }
+    }
+
+    fn const_string(&mut self, string_idx: u32) {
+        if self.in_startup {
+            self.startup_refs
+                .push(CodeRefKind::ConstString { string_idx });
+        }
+    }
+
+    fn end_method(&mut self, method: &MethodCode, complete: bool) {
+        if !complete {
+            self.methods_skipped += 1;
+            return;
+        }
+        self.call_sites += u64::from(self.invokes);
+        if self.in_startup {
+            self.startup.add_method(method, &self.startup_refs);
+        }
+        if self.kept.is_empty() {
+            return;
+        }
+        let class_def = method.class_def_idx;
+        let caller_type = self.class_type.get(class_def as usize).copied();
+        let owners = &mut self.owners;
+        // The caller's owner and dotted name, computed on first need.
+        let mut caller_owner: Option<Option<usize>> = None;
+        let mut caller_name: Option<Option<String>> = None;
+        for &method_idx in &self.kept {
+            if let Some(api) = owners.api_of(method_idx) {
+                *self.per_class_api.entry((api, class_def)).or_default() += 1;
+            }
+            if let Some(callee) = owners.unknown_class_of(method_idx)
+                && caller_type != Some(callee)
+                && self.unknown_edges.len() < MAX_CLASS_EDGES
+            {
+                self.unknown_edges.insert((class_def, callee));
+            }
+            // SDK use: a call into an SDK's class from a class outside that SDK.
+            let Some(sdk) = owners.of_method_class(method_idx) else {
+                continue;
+            };
+            let caller_sdk =
+                *caller_owner.get_or_insert_with(|| caller_type.and_then(|t| owners.of(t)));
+            if caller_sdk == Some(sdk) {
+                continue;
+            }
+            let (count, examples) = self.sdk_calls.entry(sdk).or_default();
+            *count += 1;
+            if examples.len() < 5
+                && let Some(caller) = caller_name
+                    .get_or_insert_with(|| {
+                        caller_type
+                            .and_then(|t| self.dex.type_descriptor(t).ok())
+                            .map(|d| descriptor_to_java(&d))
+                    })
+                    .as_ref()
+                && !examples.contains(caller)
+            {
+                examples.insert(caller.clone());
             }
         }
     }
@@ -594,76 +701,43 @@ impl<'c> CodeScan<'c> {
             );
             return;
         }
-        let mut owners = Callees::new(dex, self.owners, self.apis);
-        let sdk_calls = &mut self.facts.sdk_calls;
-        let mut per_class_api: HashMap<(usize, u32), u64> = HashMap::new();
-        // (caller class_def, callee type idx) for callees of unknown owner.
-        let mut unknown_edges: HashSet<(u32, u32)> = HashSet::new();
-        let mut startup = StartupCode::default();
-        let mut call_sites = 0u64;
-        let mut walk = dex.invoke_walk();
-        while let Some(invokes) = walk.next_method(|method_idx| owners.is_interesting(method_idx)) {
-            call_sites += u64::from(invokes.invoke_count);
-            let method = invokes.method;
-            let class_def = method.class_def_idx;
-            if is_startup_def
-                .get(class_def as usize)
-                .copied()
-                .unwrap_or(false)
-            {
-                startup.add_method(dex, &method);
-            }
-            if invokes.kept.is_empty() {
-                continue;
-            }
-            let caller_type = class_type.get(class_def as usize).copied();
-            // The caller's owner and dotted name, computed on first need.
-            let mut caller_owner: Option<Option<usize>> = None;
-            let mut caller_name: Option<Option<String>> = None;
-            for &method_idx in invokes.kept {
-                if let Some(api) = owners.api_of(method_idx) {
-                    *per_class_api.entry((api, class_def)).or_default() += 1;
-                }
-                if let Some(callee) = owners.unknown_class_of(method_idx)
-                    && caller_type != Some(callee)
-                    && unknown_edges.len() < MAX_CLASS_EDGES
-                {
-                    unknown_edges.insert((class_def, callee));
-                }
-                // SDK use: a call into an SDK's class from a class outside that SDK.
-                let Some(sdk) = owners.of_method_class(method_idx) else {
-                    continue;
-                };
-                let caller_sdk =
-                    *caller_owner.get_or_insert_with(|| caller_type.and_then(|t| owners.of(t)));
-                if caller_sdk == Some(sdk) {
-                    continue;
-                }
-                let (count, examples) = sdk_calls.entry(sdk).or_default();
-                *count += 1;
-                if examples.len() < 5
-                    && let Some(caller) = caller_name
-                        .get_or_insert_with(|| {
-                            caller_type
-                                .and_then(|t| dex.type_descriptor(t).ok())
-                                .map(|d| descriptor_to_java(&d))
-                        })
-                        .as_ref()
-                    && !examples.contains(caller)
-                {
-                    examples.insert(caller.clone());
-                }
-            }
-        }
-        let summary = walk.summary();
+        // One walk over all code, one method at a time, shared with the call graph (see
+        // `FactsVisitor`). Only invokes of sensitive methods or of SDK-owned classes are
+        // kept; all are counted. Callees are classified on first sight.
+        let mut visitor = FactsVisitor {
+            dex,
+            owners: Callees::new(dex, self.owners, self.apis),
+            class_type: &class_type,
+            is_startup_def: &is_startup_def,
+            sdk_calls: &mut self.facts.sdk_calls,
+            per_class_api: HashMap::new(),
+            unknown_edges: HashSet::new(),
+            startup: StartupCode::default(),
+            call_sites: 0,
+            methods_skipped: 0,
+            invokes: 0,
+            kept: Vec::new(),
+            in_startup: false,
+            startup_refs: Vec::new(),
+        };
+        let started = std::time::Instant::now();
+        self.graph
+            .get_or_insert_with(|| piaudit_graph::Builder::new(piaudit_graph::Caps::default()))
+            .add_dex_with(dex, &mut visitor);
+        self.facts.graph_micros += started.elapsed().as_micros() as u64;
+        let FactsVisitor {
+            per_class_api,
+            unknown_edges,
+            startup,
+            call_sites,
+            methods_skipped,
+            ..
+        } = visitor;
         facts.dex.call_site_count += call_sites;
-        if summary.methods_skipped > 0 {
+        if methods_skipped > 0 {
             facts.problem(
                 "dex",
-                format!(
-                    "{name}: {} methods with malformed code were skipped",
-                    summary.methods_skipped
-                ),
+                format!("{name}: {methods_skipped} methods with malformed code were skipped"),
             );
         }
 
@@ -679,11 +753,6 @@ impl<'c> CodeScan<'c> {
         self.collect_edges(dex, &class_type, unknown_edges);
         self.collect_startup(dex, &startup_defs, &startup);
         self.collect_urls(dex);
-        let started = std::time::Instant::now();
-        self.graph
-            .get_or_insert_with(|| piaudit_graph::Builder::new(piaudit_graph::Caps::default()))
-            .add_dex(dex);
-        self.facts.graph_micros += started.elapsed().as_micros() as u64;
         self.facts
             .denials
             .add_dex(dex, crate::coercion::Libraries::embedded());

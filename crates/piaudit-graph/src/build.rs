@@ -3,7 +3,7 @@
 //! strings and classes, the branch on a stored consent flag) and the size caps; it must not
 //! resolve dispatch (`reach.rs`).
 
-use piaudit_dex::{CodeItem, Dex, decode_mutf8};
+use piaudit_dex::{CodeItem, CodeRefKind, Dex, MethodCode, decode_mutf8};
 
 use crate::classify::{self, *};
 use crate::gate::{self, Cfg, Dominance, Side};
@@ -32,6 +32,27 @@ impl Default for Caps {
         }
     }
 }
+
+/// What other scans need from the bytecode of one DEX file, fed by the builder's walk (see
+/// [`Builder::add_dex_with`]) so that each method's code is decoded once for all of them.
+/// Indices are the DEX file's own. Every method of [`Dex::methods`] with code of its own (not
+/// sharing an earlier method's code item) is visited, in that order, including those the graph
+/// leaves out (classes defined again by a later file, methods past the caps).
+pub trait CodeVisitor {
+    /// A method's code begins.
+    fn begin_method(&mut self, _method: &MethodCode) {}
+    /// A method invoke (`invoke-*`, `invoke-*/range`, `invoke-polymorphic`; not
+    /// `invoke-custom`) of method reference `method_idx`.
+    fn invoke(&mut self, _method_idx: u32) {}
+    /// A `const-string` or `const-string/jumbo` of string `string_idx`.
+    fn const_string(&mut self, _string_idx: u32) {}
+    /// The method's code ends; `complete` is false when it is malformed (what was reported
+    /// since [`CodeVisitor::begin_method`] is then void).
+    fn end_method(&mut self, _method: &MethodCode, _complete: bool) {}
+}
+
+/// No other scan.
+impl CodeVisitor for () {}
 
 /// Builds one app's [`Graph`] from its DEX files (see the crate docs).
 #[derive(Debug, Default)]
@@ -242,6 +263,11 @@ impl Builder {
 
     /// Adds one DEX file: its classes not defined by an earlier file, and their code.
     pub fn add_dex(&mut self, dex: &Dex<'_>) {
+        self.add_dex_with(dex, &mut ());
+    }
+
+    /// Like [`Builder::add_dex`], feeding `visitor` from the same walk (see [`CodeVisitor`]).
+    pub fn add_dex_with<V: CodeVisitor>(&mut self, dex: &Dex<'_>, visitor: &mut V) {
         let mut local = Local {
             types: vec![0; dex.type_count() as usize],
             protos: vec![0; dex.proto_count() as usize],
@@ -281,20 +307,25 @@ impl Builder {
                 *flag = true;
             }
         }
-        let mut shared: Map<u32, u32> = Map::default();
+        // (code_off, body) of each body walked; indexed only if some method shares code.
+        let mut walked: Vec<(u32, u32)> = Vec::new();
+        let mut shared: Option<Map<u32, u32>> = None;
         let mut scratch = Scratch::default();
         for m in dex.methods() {
-            if !own.get(m.class_def_idx as usize).copied().unwrap_or(false) {
-                continue;
-            }
-            let mid = self.method_id(dex, &mut local, m.method_idx);
-            if mid == NONE {
+            let has_code = m.code_off != 0 && !m.shares_code;
+            let mid = if own.get(m.class_def_idx as usize).copied().unwrap_or(false) {
+                self.method_id(dex, &mut local, m.method_idx)
+            } else {
+                NONE
+            };
+            let fresh = mid != NONE && self.g.method_flags[mid as usize] & DEFINED == 0;
+            if !fresh {
+                if has_code {
+                    visit_only(dex, &m, visitor);
+                }
                 continue;
             }
             let slot = mid as usize;
-            if self.g.method_flags[slot] & DEFINED != 0 {
-                continue;
-            }
             self.g.method_flags[slot] |= DEFINED;
             if m.access_flags & 0x100 != 0 {
                 self.g.limits.native_methods += 1;
@@ -303,18 +334,24 @@ impl Builder {
                 continue;
             }
             if m.shares_code {
-                if let Some(&body) = shared.get(&m.code_off) {
+                let index = shared.get_or_insert_with(|| walked.iter().copied().collect());
+                if let Some(&body) = index.get(&m.code_off) {
                     self.g.body_of[slot] = body;
                 }
                 continue;
             }
             let Ok(code) = dex.code_item(m.code_off) else {
                 self.g.limits.malformed_methods += 1;
+                visitor.begin_method(&m);
+                visitor.end_method(&m, false);
                 continue;
             };
-            if let Some(body) = self.walk(dex, &mut local, mid, code, &mut scratch) {
+            if let Some(body) = self.walk(dex, &mut local, mid, &m, code, &mut scratch, visitor) {
                 self.g.body_of[slot] = body;
-                shared.insert(m.code_off, body);
+                walked.push((m.code_off, body));
+                if let Some(index) = shared.as_mut() {
+                    index.insert(m.code_off, body);
+                }
             }
         }
     }
@@ -580,15 +617,19 @@ impl Builder {
 
     /// Walks one method's code, appending its calls. `None` when the code is malformed (its
     /// calls are then dropped).
-    fn walk(
+    #[allow(clippy::too_many_arguments)]
+    fn walk<V: CodeVisitor>(
         &mut self,
         dex: &Dex<'_>,
         local: &mut Local,
         mid: u32,
+        method: &MethodCode,
         code: CodeItem<'_>,
         s: &mut Scratch,
+        visitor: &mut V,
     ) -> Option<u32> {
         s.clear();
+        visitor.begin_method(method);
         let start = self.g.call_target.len();
         let mut has_for_name = false;
         let mut has_get_method = false;
@@ -598,6 +639,7 @@ impl Builder {
                 self.g.call_target.truncate(start);
                 self.g.call_kind.truncate(start);
                 self.g.limits.malformed_methods += 1;
+                visitor.end_method(method, false);
                 return None;
             };
             let op = insn.opcode;
@@ -612,6 +654,7 @@ impl Builder {
             match op {
                 0x6e..=0x72 | 0x74..=0x78 | 0xfa | 0xfb => {
                     let idx = u32::from(insn.unit(1).unwrap_or(0));
+                    visitor.invoke(idx);
                     let kind = match op {
                         0x6f | 0x75 => EdgeKind::Super,
                         0x70 | 0x76 => EdgeKind::Direct,
@@ -731,6 +774,7 @@ impl Builder {
                             .map(|(lo, hi)| u32::from(lo) | (u32::from(hi) << 16))
                     };
                     if let Some(idx) = idx {
+                        visitor.const_string(idx);
                         set_reg(&mut s.reg_string, aa, idx);
                         if s.strings.len() < 256 {
                             s.strings.push(idx);
@@ -772,6 +816,7 @@ impl Builder {
                 _ => {}
             }
         }
+        visitor.end_method(method, true);
         let end = self.g.call_target.len();
         let body = u32::try_from(self.g.bodies.len()).ok()?;
         self.g.bodies.push(Body {
@@ -979,6 +1024,27 @@ fn track_constants(
     if let Some(value) = value {
         set_reg(regs, reg, value);
     }
+}
+
+/// Feeds `visitor` the code of a method the graph leaves out (see [`CodeVisitor`]).
+fn visit_only<V: CodeVisitor>(dex: &Dex<'_>, method: &MethodCode, visitor: &mut V) {
+    visitor.begin_method(method);
+    let Ok(code) = dex.code_item(method.code_off) else {
+        visitor.end_method(method, false);
+        return;
+    };
+    for insn in code.instructions() {
+        match insn.map(|i| i.code_ref()) {
+            Ok(Some(CodeRefKind::Invoke { method_idx })) => visitor.invoke(method_idx),
+            Ok(Some(CodeRefKind::ConstString { string_idx })) => visitor.const_string(string_idx),
+            Ok(_) => {}
+            Err(_) => {
+                visitor.end_method(method, false);
+                return;
+            }
+        }
+    }
+    visitor.end_method(method, true);
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ mod gate;
 mod graph;
 mod reach;
 
-pub use build::{Builder, Caps};
+pub use build::{Builder, Caps, CodeVisitor};
 pub use classify::{is_agree_text, is_consent_key};
 pub use gate::agreed_when_true;
 pub use graph::{ArgConst, ConsentSite, EdgeKind, Graph, Limits, MethodId, NONE};
