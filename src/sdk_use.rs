@@ -31,16 +31,7 @@ const FANOUT_CAP: usize = 64;
 const MAX_RESOLVED_TARGETS: usize = 16 << 20;
 
 /// What Android runs of a service it starts or binds.
-const SERVICE_METHODS: &[&str] = &[
-    "<clinit>",
-    "<init>",
-    "onCreate",
-    "onStartCommand",
-    "onStart",
-    "onHandleIntent",
-    "onBind",
-    "onHandleWork",
-];
+const SERVICE_METHODS: &[&str] = piaudit_graph::SERVICE_CALLBACKS;
 
 /// Most calling classes kept per SDK in `usage.example_callers`.
 const MAX_EXAMPLE_CALLERS: usize = 5;

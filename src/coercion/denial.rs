@@ -494,14 +494,8 @@ fn switch_targets(
     at: i64,
     index_of: &dyn Fn(i64) -> Option<usize>,
 ) -> Vec<usize> {
-    let bytes = code.insns_bytes();
-    let unit = |pos: i64| -> Option<u16> {
-        let p = usize::try_from(pos).ok()?.checked_mul(2)?;
-        Some(u16::from_le_bytes([*bytes.get(p)?, *bytes.get(p + 1)?]))
-    };
-    let s32 = |pos: i64| -> Option<i32> {
-        Some((u32::from(unit(pos)?) | (u32::from(unit(pos + 1)?) << 16)) as i32)
-    };
+    let unit = |pos: i64| code.unit_at(pos);
+    let s32 = |pos: i64| code.s32_at(pos);
     let Some(rel) = s32(at + 1) else {
         return Vec::new();
     };

@@ -111,6 +111,23 @@ impl<'a> CodeItem<'a> {
         self.insns
     }
 
+    /// The 16-bit code unit at code-unit offset `pos`; `None` outside `insns` (offsets come
+    /// from branch and payload fields, so they may be negative or past the end).
+    pub fn unit_at(&self, pos: i64) -> Option<u16> {
+        let p = usize::try_from(pos).ok()?.checked_mul(2)?;
+        Some(u16::from_le_bytes([
+            *self.insns.get(p)?,
+            *self.insns.get(p + 1)?,
+        ]))
+    }
+
+    /// The signed 32-bit value stored little-endian in the two code units at `pos`.
+    pub fn s32_at(&self, pos: i64) -> Option<i32> {
+        let low = u32::from(self.unit_at(pos)?);
+        let high = u32::from(self.unit_at(pos.checked_add(1)?)?);
+        Some((low | (high << 16)) as i32)
+    }
+
     /// Linear walk of the instructions. Stops after yielding the first error.
     pub fn instructions(&self) -> Instructions<'a> {
         Instructions {

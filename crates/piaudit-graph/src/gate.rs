@@ -133,14 +133,8 @@ impl Cfg {
     /// Builds the CFG of `code`; `None` when it is too large or a branch target is not an
     /// instruction.
     pub(crate) fn build(code: &CodeItem<'_>) -> Option<Cfg> {
-        let bytes = code.insns_bytes();
-        let unit = |pos: i64| -> Option<u16> {
-            let p = usize::try_from(pos).ok()?.checked_mul(2)?;
-            Some(u16::from_le_bytes([*bytes.get(p)?, *bytes.get(p + 1)?]))
-        };
-        let s32 = |pos: i64| -> Option<i32> {
-            Some((u32::from(unit(pos)?) | (u32::from(unit(pos + 1)?) << 16)) as i32)
-        };
+        let unit = |pos: i64| code.unit_at(pos);
+        let s32 = |pos: i64| code.s32_at(pos);
         let mut offsets = Vec::new();
         let mut ops = Vec::new();
         let mut consts = Vec::new();

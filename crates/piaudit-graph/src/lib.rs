@@ -25,4 +25,4 @@ pub use build::{Builder, Caps, CodeVisitor};
 pub use classify::{is_agree_text, is_consent_key};
 pub use gate::agreed_when_true;
 pub use graph::{ArgConst, ConsentSite, EdgeKind, Graph, Limits, MethodId, NONE};
-pub use reach::{CallHit, Entry, Frame, Reach, Resolver};
+pub use reach::{CallHit, Entry, Frame, Reach, Resolver, SERVICE_CALLBACKS};

@@ -1,14 +1,26 @@
 //! Walking the graph from entry points: dispatch resolved on demand (and remembered),
 //! breadth-first so each reached method keeps one shortest chain, in three phases: first
 //! only through calls no consent branch dominates (what runs before the user agrees), then
-//! also through calls whose gating is unsure, then through every call. Owns resolution and chains; it must not decide what an entry point is
-//! (callers name them).
+//! also through calls whose gating is unsure, then through every call. Owns resolution and chains; it must not decide what an entry
+//! point is (callers name them).
 
 use std::collections::{HashSet, VecDeque};
 
 use crate::classify::CALLBACK_NAMES;
 use crate::gate;
 use crate::graph::{EdgeKind, Graph, MethodId, NONE};
+
+/// What Android runs of a service it starts or binds (the targets of a service-start edge).
+pub const SERVICE_CALLBACKS: &[&str] = &[
+    "<clinit>",
+    "<init>",
+    "onCreate",
+    "onStartCommand",
+    "onStart",
+    "onHandleIntent",
+    "onBind",
+    "onHandleWork",
+];
 
 /// A framework entry point: a method the system calls, with a name for the evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -465,19 +477,7 @@ impl Graph {
                 .into_iter()
                 .take(1)
                 .collect(),
-            4 => self.methods_named(
-                target,
-                &[
-                    "<clinit>",
-                    "<init>",
-                    "onCreate",
-                    "onStartCommand",
-                    "onStart",
-                    "onHandleIntent",
-                    "onBind",
-                    "onHandleWork",
-                ],
-            ),
+            4 => self.methods_named(target, SERVICE_CALLBACKS),
             _ => vec![target],
         };
         let start = r.arena.len() as u32;
