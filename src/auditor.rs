@@ -534,6 +534,18 @@ impl Auditor {
         }
     }
 
+    /// Who a call site of `class` is attributed to, as the facts name it: (`app`, `sdk`,
+    /// `platform` or `third-party`; the SDK's id when it is one).
+    fn party(&self, ownership: &Ownership<'_>, class: &str) -> (String, Option<String>) {
+        match ownership.owner(class) {
+            Attribution::Sdk(idx) => (
+                "sdk".to_owned(),
+                self.catalog.sdk(idx).map(|s| s.id.clone()),
+            ),
+            other => (other.label(&self.catalog).to_owned(), None),
+        }
+    }
+
     /// The code checks of issue 18: permission use and rationale, motion sensors, starts of
     /// other apps' components, work scheduled from start-up; each call site attributed like
     /// `api_refs` (`app`, `sdk` with its id, `platform`, `third-party`). `b` is the start-up
@@ -546,13 +558,7 @@ impl Auditor {
         b: Option<&Behaviour<'_>>,
         live_b: Option<&Behaviour<'_>>,
     ) {
-        let party = |class: &str| match ownership.owner(class) {
-            Attribution::Sdk(idx) => (
-                "sdk".to_owned(),
-                self.catalog.sdk(idx).map(|s| s.id.clone()),
-            ),
-            other => (other.label(&self.catalog).to_owned(), None),
-        };
+        let party = |class: &str| self.party(ownership, class);
         let apis = self.rules.tables().sensitive_apis();
         let sensitive = crate::permission_use::SensitiveRefs {
             needs: apis
@@ -622,13 +628,7 @@ impl Auditor {
         for ((api, caller), n) in &code.api_uses {
             let reference = self.ctx.apis.reference(*api).to_owned();
             let site = b.and_then(|b| b.api_site(&reference, caller));
-            let (label, sdk) = match ownership.owner(caller) {
-                Attribution::Sdk(idx) => (
-                    "sdk".to_owned(),
-                    self.catalog.sdk(idx).map(|s| s.id.clone()),
-                ),
-                other => (other.label(&self.catalog).to_owned(), None),
-            };
+            let (label, sdk) = self.party(ownership, caller);
             let key = (reference, label, sdk);
             if live_b.is_some_and(|b| b.api_live(&key.0, caller)) {
                 group_live.insert(key.clone(), true);
